@@ -1,0 +1,11 @@
+//! wsql: SQL over AWS WorkSpaces. See the README.
+
+pub mod aws;
+pub mod emulator;
+pub mod error;
+pub mod library;
+pub mod progress;
+
+pub use aws::AwsSettings;
+pub use error::{Error, Result};
+pub use library::Library;
