@@ -187,13 +187,38 @@ impl PoolsQuery {
                 // Name filters are inexact, so DataFusion re-checks them: any beyond the
                 // service's maximum can be left out without changing the answer.
                 for filter in filters {
-                    if self.name_filters.len() < MAX_FILTERS && !self.name_filters.contains(&filter)
-                    {
-                        self.name_filters.push(filter);
-                    }
+                    self.add_name_filter(filter);
                 }
             }
             Constraint::Nothing => self.matches_nothing = true,
+        }
+    }
+
+    /// Adds one filter. Exclusions (`NOTEQUALS`, `NOTCONTAINS`) with the same operator merge into
+    /// one filter, since ANDed "none of" lists are one "none of" list of their union.
+    fn add_name_filter(&mut self, filter: NameFilter) {
+        if self.name_filters.contains(&filter) {
+            return;
+        }
+        let merges = matches!(
+            filter.operator,
+            NameOperator::NotEquals | NameOperator::NotContains
+        );
+        if merges
+            && let Some(existing) = self.name_filters.iter_mut().find(|f| {
+                f.operator == filter.operator
+                    && f.values.len() + filter.values.len() <= MAX_FILTER_VALUES
+            })
+        {
+            for value in filter.values {
+                if !existing.values.contains(&value) {
+                    existing.values.push(value);
+                }
+            }
+            return;
+        }
+        if self.name_filters.len() < MAX_FILTERS {
+            self.name_filters.push(filter);
         }
     }
 
@@ -731,10 +756,26 @@ mod tests {
     #[test]
     fn filters_are_capped_at_the_service_maximum() {
         let exprs: Vec<Expr> = (0..30)
-            .map(|i| col("pool_name").not_eq(lit(format!("name-{i}"))))
+            .map(|i| col("pool_name").like(lit(format!("%name-{i}%"))))
             .collect();
         let query = PoolsQuery::from_filters(&exprs, None);
         assert_eq!(query.name_filters.len(), MAX_FILTERS);
+    }
+
+    #[test]
+    fn anded_exclusions_merge_into_one_filter() {
+        let exprs: Vec<Expr> = (0..30)
+            .map(|i| col("pool_name").not_eq(lit(format!("name-{i}"))))
+            .collect();
+        let query = PoolsQuery::from_filters(&exprs, None);
+        let sizes: Vec<usize> = query.name_filters.iter().map(|f| f.values.len()).collect();
+        assert_eq!(sizes, vec![25, 5]);
+        assert!(
+            query
+                .name_filters
+                .iter()
+                .all(|f| f.operator == NameOperator::NotEquals)
+        );
     }
 
     #[test]
