@@ -52,7 +52,7 @@ fn pool(i: usize) -> WorkspacesPool {
         )
         .build()
         .expect("pool complete");
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         pool.errors = Some(vec![
             WorkspacesPoolError::builder()
                 .error_code(WorkspacesPoolErrorCode::IgwNotAttached)
