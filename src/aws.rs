@@ -161,3 +161,50 @@ async fn build_clients(settings: &AwsSettings) -> Result<Vec<RegionClient>> {
         })
         .collect())
 }
+
+/// Turns an SDK failure into an [`Error`] naming the operation and region. Service errors keep
+/// their code and message; a credential-chain failure becomes [`Error::MissingCredentials`].
+pub fn api_error<E, R>(
+    operation: &'static str,
+    region: &str,
+    err: aws_sdk_workspaces::error::SdkError<E, R>,
+) -> Error
+where
+    E: aws_sdk_workspaces::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_sdk_workspaces::error::{DisplayErrorContext, SdkError};
+    let region = region.to_string();
+    let message = match &err {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            let code = e.code().unwrap_or("UnknownError");
+            match e.message() {
+                Some(m) if !m.is_empty() => format!("{code}: {m}"),
+                _ => code.to_string(),
+            }
+        }
+        SdkError::TimeoutError(_) => {
+            "timed out waiting for the service (raise --read-timeout to wait longer)".to_string()
+        }
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+            "timed out connecting (raise --connect-timeout to wait longer)".to_string()
+        }
+        other => {
+            let detail = one_line(&DisplayErrorContext(other).to_string());
+            if detail.to_ascii_lowercase().contains("credential") {
+                return Error::MissingCredentials { region, detail };
+            }
+            detail
+        }
+    };
+    Error::Api {
+        operation,
+        region,
+        message,
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -4,6 +4,8 @@ pub mod aws;
 pub mod emulator;
 pub mod error;
 pub mod library;
+pub mod paging;
+pub mod pools;
 pub mod progress;
 
 pub use aws::AwsSettings;

@@ -1,12 +1,11 @@
 //! The library: every WorkSpaces table, sharing one set of clients, registered together.
-//!
-//! SKELETON: signatures agreed between modules; bodies are being written.
 
 use std::sync::Arc;
 
 use datafusion::prelude::SessionContext;
 
 use crate::aws::{AwsSettings, Clients};
+use crate::pools::WorkspacesPoolsTable;
 use crate::progress::ScanProgress;
 
 /// A table of the library, with what the REPL's `\d TABLE` says of it.
@@ -50,8 +49,10 @@ impl Library {
     }
 
     /// Registers every table of the library into `ctx`.
-    pub fn register(&self, _ctx: &SessionContext) -> datafusion::error::Result<()> {
-        todo!()
+    pub fn register(&self, ctx: &SessionContext) -> datafusion::error::Result<()> {
+        let pools = WorkspacesPoolsTable::new(self.clients(), self.progress());
+        ctx.register_table("workspaces_pools", Arc::new(pools))?;
+        Ok(())
     }
 
     /// Pages and rows fetched by this library's scans.

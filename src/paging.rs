@@ -1,0 +1,184 @@
+//! The NextToken loop shared by every paginated Describe operation: lazy (a page is requested
+//! only when the consumer asks for it, so dropping the stream stops the calls), bounded, and
+//! refusing to follow a token it has already seen.
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use futures::Stream;
+
+use crate::error::{Error, Result};
+
+/// One response: its items and the token of the next page, if any.
+#[derive(Debug)]
+pub struct Page<T> {
+    /// What the page held.
+    pub items: Vec<T>,
+    /// `NextToken`; `None` on the last page.
+    pub next_token: Option<String>,
+}
+
+/// Pages past which a scan gives up: 25 rows a page makes this 2.5 million rows per chain.
+pub const DEFAULT_MAX_PAGES: usize = 100_000;
+
+enum State<F> {
+    Next { token: Option<String>, fetch: F },
+    Done,
+}
+
+/// Streams the pages of one request chain. `fetch(token)` makes one call; the first call gets
+/// `None`. Ends after the page without a token, or with an error (after which it ends).
+pub fn paginate<T, F, Fut>(
+    operation: &'static str,
+    region: String,
+    max_pages: usize,
+    fetch: F,
+) -> impl Stream<Item = Result<Vec<T>>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut pages = 0usize;
+    futures::stream::unfold(State::Next { token: None, fetch }, move |state| {
+        let region = region.clone();
+        let step = match state {
+            State::Done => None,
+            State::Next { token, fetch } => Some((token, fetch)),
+        };
+        pages += 1;
+        let page_number = pages;
+        let repeated = step
+            .as_ref()
+            .and_then(|(token, _)| token.clone())
+            .is_some_and(|t| !seen.insert(t));
+        async move {
+            let (token, mut fetch) = step?;
+            if repeated {
+                let error = Error::RepeatedNextToken {
+                    operation,
+                    region,
+                    page: page_number,
+                };
+                return Some((Err(error), State::Done));
+            }
+            if page_number > max_pages {
+                let error = Error::TooManyPages {
+                    operation,
+                    region,
+                    pages: max_pages,
+                };
+                return Some((Err(error), State::Done));
+            }
+            match fetch(token).await {
+                Err(error) => Some((Err(error), State::Done)),
+                Ok(Page {
+                    items,
+                    next_token: Some(next),
+                }) => Some((
+                    Ok(items),
+                    State::Next {
+                        token: Some(next),
+                        fetch,
+                    },
+                )),
+                Ok(Page {
+                    items,
+                    next_token: None,
+                }) => Some((Ok(items), State::Done)),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::StreamExt;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn run<T: Send + 'static>(stream: impl Stream<Item = Result<Vec<T>>>) -> Vec<Result<Vec<T>>> {
+        futures::executor::block_on(stream.collect())
+    }
+
+    #[test]
+    fn follows_tokens_until_the_last_page() {
+        let results = run(paginate(
+            "Op",
+            "r".into(),
+            10,
+            |token: Option<String>| async move {
+                let n: usize = token.as_deref().map_or(0, |t| t.parse().unwrap_or(99));
+                Ok(Page {
+                    items: vec![n],
+                    next_token: (n < 2).then(|| (n + 1).to_string()),
+                })
+            },
+        ));
+        let items: Vec<usize> = results.into_iter().flat_map(|r| r.expect("ok")).collect();
+        assert_eq!(items, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_repeated_token_is_an_error() {
+        let results = run(paginate("Op", "r".into(), 10, |_token| async {
+            Ok(Page {
+                items: vec![1],
+                next_token: Some("same".to_string()),
+            })
+        }));
+        assert_eq!(results.len(), 3);
+        assert!(matches!(
+            results[2],
+            Err(Error::RepeatedNextToken { page: 3, .. })
+        ));
+    }
+
+    #[test]
+    fn too_many_pages_is_an_error() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&calls);
+        let results = run(paginate("Op", "r".into(), 4, move |_token| {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                Ok(Page {
+                    items: vec![n],
+                    next_token: Some(format!("t{n}")),
+                })
+            }
+        }));
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
+        assert!(matches!(
+            results.last(),
+            Some(Err(Error::TooManyPages { pages: 4, .. }))
+        ));
+    }
+
+    #[test]
+    fn nothing_is_fetched_until_polled_and_dropping_stops() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&calls);
+        let stream = paginate("Op", "r".into(), 100, move |_token| {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                Ok(Page {
+                    items: vec![n],
+                    next_token: Some(format!("t{n}")),
+                })
+            }
+        });
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+        let first_two = run(stream.take(2));
+        assert_eq!(first_two.len(), 2);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn an_error_ends_the_stream() {
+        let results = run(paginate("Op", "r".into(), 10, |_token| async {
+            Err::<Page<u8>, _>(Error::Config("boom".into()))
+        }));
+        assert_eq!(results.len(), 1);
+    }
+}

@@ -1,0 +1,317 @@
+//! `WorkspacesPoolsExec`: one partition per region, one `RecordBatch` per page as each response
+//! arrives. Nothing buffers a whole result, and dropping the stream stops further calls.
+
+use std::fmt;
+use std::sync::Arc;
+
+use aws_sdk_workspaces::types::{
+    DescribeWorkspacesPoolsFilter, DescribeWorkspacesPoolsFilterName,
+    DescribeWorkspacesPoolsFilterOperator, WorkspacesPool,
+};
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::{
+    DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties,
+};
+use futures::{Stream, StreamExt};
+
+use crate::aws::{RegionClient, api_error};
+use crate::error::Result;
+use crate::paging::{Page, paginate};
+use crate::pools::convert::pools_to_batch;
+use crate::pools::pushdown::{NameFilter, PoolsQuery, PoolsRequest};
+use crate::progress::ScanProgress;
+
+const OPERATION: &str = "DescribeWorkspacesPools";
+const TABLE: &str = "workspaces_pools";
+
+/// How many PoolIds chunks of one region are fetched at once.
+pub const CHUNK_CONCURRENCY: usize = 4;
+
+/// The scan of `workspaces_pools`: the requests of a [`PoolsQuery`] sent to each region.
+#[derive(Debug)]
+pub struct WorkspacesPoolsExec {
+    query: PoolsQuery,
+    regions: Vec<RegionClient>,
+    projection: Option<Vec<usize>>,
+    column_names: Vec<String>,
+    schema: SchemaRef,
+    properties: Arc<PlanProperties>,
+    progress: Arc<ScanProgress>,
+    max_pages: usize,
+}
+
+impl WorkspacesPoolsExec {
+    /// A scan of `regions` (already pruned by the query) producing the `projection` of the
+    /// table's columns; `schema` is that projection.
+    pub fn new(
+        query: PoolsQuery,
+        regions: Vec<RegionClient>,
+        projection: Option<Vec<usize>>,
+        schema: SchemaRef,
+        progress: Arc<ScanProgress>,
+        max_pages: usize,
+    ) -> Self {
+        // Always at least one partition: an empty plan still has to answer (with no rows).
+        let partitions = regions.len().max(1);
+        let properties = PlanProperties::new(
+            EquivalenceProperties::new(Arc::clone(&schema)),
+            Partitioning::UnknownPartitioning(partitions),
+            EmissionType::Incremental,
+            Boundedness::Bounded,
+        );
+        let column_names = schema.fields().iter().map(|f| f.name().clone()).collect();
+        Self {
+            query,
+            regions,
+            projection,
+            column_names,
+            schema,
+            properties: Arc::new(properties),
+            progress,
+            max_pages,
+        }
+    }
+
+    /// What the scan asks the API for.
+    pub fn query(&self) -> &PoolsQuery {
+        &self.query
+    }
+
+    /// The regions the scan calls, one partition each.
+    pub fn regions(&self) -> Vec<&str> {
+        self.regions.iter().map(|r| r.region.as_str()).collect()
+    }
+}
+
+impl DisplayAs for WorkspacesPoolsExec {
+    fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "WorkspacesPoolsExec: ")?;
+        if self.query.matches_nothing || self.regions.is_empty() {
+            write!(f, "no requests (the predicates match no pool)")?;
+        } else {
+            let requests: Vec<String> = self
+                .query
+                .requests()
+                .iter()
+                .map(|r| r.to_string())
+                .collect();
+            write!(
+                f,
+                "regions=[{}], requests per region=[{}]",
+                self.regions().join(", "),
+                requests.join(", ")
+            )?;
+            if let Some(limit) = self.query.limit {
+                write!(f, ", stop after {limit} rows")?;
+            }
+        }
+        write!(f, ", projection=[{}]", self.column_names.join(", "))
+    }
+}
+
+impl ExecutionPlan for WorkspacesPoolsExec {
+    fn name(&self) -> &str {
+        "WorkspacesPoolsExec"
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        Vec::new()
+    }
+
+    fn apply_expressions(
+        &self,
+        _f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> DfResult<TreeNodeRecursion>,
+    ) -> DfResult<TreeNodeRecursion> {
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn with_new_children(
+        self: Arc<Self>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        if children.is_empty() {
+            return Ok(self);
+        }
+        Err(DataFusionError::Internal(
+            "WorkspacesPoolsExec has no children".to_string(),
+        ))
+    }
+
+    fn execute(
+        &self,
+        partition: usize,
+        _context: Arc<TaskContext>,
+    ) -> DfResult<SendableRecordBatchStream> {
+        let schema = Arc::clone(&self.schema);
+        let Some(region) = self.regions.get(partition) else {
+            return Ok(Box::pin(RecordBatchStreamAdapter::new(
+                schema,
+                futures::stream::empty(),
+            )));
+        };
+        let batches = region_batches(
+            region.clone(),
+            self.query.clone(),
+            self.projection.clone(),
+            Arc::clone(&schema),
+            Arc::clone(&self.progress),
+            self.max_pages,
+        );
+        Ok(Box::pin(RecordBatchStreamAdapter::new(
+            schema,
+            batches.map(|r| r.map_err(DataFusionError::from)),
+        )))
+    }
+}
+
+/// Marks a region's scan as ended when its stream is dropped, however it ended.
+struct FinishOnDrop {
+    progress: Arc<ScanProgress>,
+    region: String,
+}
+
+impl Drop for FinishOnDrop {
+    fn drop(&mut self) {
+        self.progress.finish(TABLE, &self.region);
+    }
+}
+
+/// What one region's stream carries from page to page.
+struct RegionScan<S> {
+    pages: S,
+    region: String,
+    projection: Option<Vec<usize>>,
+    schema: SchemaRef,
+    progress: Arc<ScanProgress>,
+    /// Rows still wanted; `Some(0)` or an error ends the stream without another call.
+    remaining: Option<usize>,
+    _finish: FinishOnDrop,
+}
+
+/// Every page of every request chain of one region, as batches, stopping at the query's limit.
+/// Empty pages yield nothing; the page after the one that meets the limit is never requested.
+fn region_batches(
+    region: RegionClient,
+    query: PoolsQuery,
+    projection: Option<Vec<usize>>,
+    schema: SchemaRef,
+    progress: Arc<ScanProgress>,
+    max_pages: usize,
+) -> impl Stream<Item = Result<RecordBatch>> {
+    let RegionClient { region, client } = region;
+    let pages = futures::stream::iter(query.requests())
+        .map({
+            let region = region.clone();
+            move |request| {
+                Box::pin(request_pages(
+                    client.clone(),
+                    region.clone(),
+                    request,
+                    max_pages,
+                ))
+            }
+        })
+        .flatten_unordered(CHUNK_CONCURRENCY);
+    let state = RegionScan {
+        pages: Box::pin(pages),
+        _finish: FinishOnDrop {
+            progress: Arc::clone(&progress),
+            region: region.clone(),
+        },
+        region,
+        projection,
+        schema,
+        progress,
+        remaining: query.limit,
+    };
+    futures::stream::unfold(state, |mut scan| async move {
+        loop {
+            if scan.remaining == Some(0) {
+                return None;
+            }
+            let pools = match scan.pages.next().await? {
+                Ok(pools) => pools,
+                Err(e) => {
+                    scan.remaining = Some(0);
+                    return Some((Err(e), scan));
+                }
+            };
+            scan.progress.page(TABLE, &scan.region, pools.len());
+            if pools.is_empty() {
+                continue;
+            }
+            let keep = scan.remaining.map_or(pools.len(), |r| r.min(pools.len()));
+            scan.remaining = scan.remaining.map(|r| r - keep);
+            let batch = pools_to_batch(
+                &scan.region,
+                &pools[..keep],
+                scan.projection.as_deref(),
+                &scan.schema,
+            );
+            if batch.is_err() {
+                scan.remaining = Some(0);
+            }
+            return Some((batch, scan));
+        }
+    })
+}
+
+/// The pages of one request chain.
+fn request_pages(
+    client: aws_sdk_workspaces::Client,
+    region: String,
+    request: PoolsRequest,
+    max_pages: usize,
+) -> impl Stream<Item = Result<Vec<WorkspacesPool>>> {
+    let filters = sdk_filters(&request.filters);
+    paginate(OPERATION, region.clone(), max_pages, move |token| {
+        let call = client
+            .describe_workspaces_pools()
+            .set_pool_ids(request.pool_ids.clone())
+            .set_filters(filters.clone())
+            .limit(request.limit)
+            .set_next_token(token);
+        let region = region.clone();
+        async move {
+            let output = call
+                .send()
+                .await
+                .map_err(|e| api_error(OPERATION, &region, e))?;
+            Ok(Page {
+                items: output.workspaces_pools.unwrap_or_default(),
+                next_token: output.next_token.filter(|t| !t.is_empty()),
+            })
+        }
+    })
+}
+
+fn sdk_filters(filters: &[NameFilter]) -> Option<Vec<DescribeWorkspacesPoolsFilter>> {
+    if filters.is_empty() {
+        return None;
+    }
+    let built = filters
+        .iter()
+        .filter_map(|f| {
+            DescribeWorkspacesPoolsFilter::builder()
+                .name(DescribeWorkspacesPoolsFilterName::Poolname)
+                .operator(DescribeWorkspacesPoolsFilterOperator::from(
+                    f.operator.as_str(),
+                ))
+                .set_values(Some(f.values.clone()))
+                .build()
+                .ok()
+        })
+        .collect();
+    Some(built)
+}

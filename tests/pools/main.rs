@@ -1,0 +1,6 @@
+//! The `workspaces_pools` table through the real SDK, over HTTP, against the emulator.
+
+mod columns;
+mod paging;
+mod pushdown;
+mod support;
