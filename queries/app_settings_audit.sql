@@ -7,11 +7,12 @@ SELECT
     application_settings_group,
     application_settings_s3_bucket_name,
     CASE
-        WHEN application_settings_status IS DISTINCT FROM 'ENABLED'
-        THEN 'disabled: users lose their application settings when a session ends'
+        WHEN application_settings_status IS NULL THEN 'not configured (settings lost at sign-out)'
+        WHEN application_settings_status <> 'ENABLED' THEN 'disabled (settings lost at sign-out)'
         ELSE 'enabled without an S3 bucket'
     END AS finding
 FROM workspaces_pools
-WHERE application_settings_status IS DISTINCT FROM 'ENABLED'
+-- The parentheses matter: without them the parser reads `IS DISTINCT FROM ('ENABLED' OR ...)`.
+WHERE (application_settings_status IS DISTINCT FROM 'ENABLED')
    OR coalesce(application_settings_s3_bucket_name, '') = ''
 ORDER BY finding, region, pool_name;

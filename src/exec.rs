@@ -87,12 +87,15 @@ impl Session {
         let mut stream = frame.execute_stream().await?;
         let schema = stream.schema();
         let streams_output = self.options.format != OutputFormat::Table;
-        let mut writer = print::writer_for(
-            self.options.format,
-            Arc::clone(&schema),
-            self.options.maxrows,
-            std::io::stdout(),
-        );
+        // Statements without columns (CREATE, SET) print nothing but their footer, in any format.
+        let mut writer = (!schema.fields().is_empty()).then(|| {
+            print::writer_for(
+                self.options.format,
+                Arc::clone(&schema),
+                self.options.maxrows,
+                std::io::stdout(),
+            )
+        });
         let mut rows = 0;
         while let Some(batch) = stream.next().await {
             let batch = batch?;
@@ -103,10 +106,14 @@ impl Session {
                 }
             }
             rows += batch.num_rows();
-            writer.write_batch(&batch)?;
+            if let Some(writer) = &mut writer {
+                writer.write_batch(&batch)?;
+            }
         }
         drop(progress_line);
-        writer.finish()?;
+        if let Some(writer) = &mut writer {
+            writer.finish()?;
+        }
         if !self.options.quiet {
             eprintln!(
                 "{}",

@@ -43,8 +43,13 @@ fn a_statement_spans_lines_until_its_semicolon() {
     repl.send_line("FROM workspaces_pools").unwrap();
     // Not run yet: the statement has no `;`. The next line completes it.
     repl.send_line("WHERE region = 'eu-west-1';").unwrap();
+    let before_last_line = repl.exp_string("WHERE region").unwrap();
+    assert!(
+        !before_last_line.contains("| pools |"),
+        "ran before its ';': {before_last_line}"
+    );
     let per_region = emulator.pool_count() / REGIONS.len();
-    repl.exp_string(&format!("| {per_region} "))
+    repl.exp_string(&format!(" {per_region} |"))
         .expect("the count of one region");
     repl.exp_string("1 row in ").expect("footer");
     repl.exp_string(PROMPT).unwrap();
@@ -95,7 +100,7 @@ fn history_persists_across_sessions() {
 
     let (mut first, _home) = spawn(with_data(Wsql::new()));
     first.send_line("SELECT 6 * 7 AS answer;").unwrap();
-    first.exp_string("| 42 ").unwrap();
+    first.exp_string(" 42 |").unwrap();
     first.exp_string(PROMPT).unwrap();
     quit(first);
 
@@ -109,7 +114,7 @@ fn history_persists_across_sessions() {
     second.send("\r").unwrap();
     second.flush().unwrap();
     second
-        .exp_string("| 42 ")
+        .exp_string(" 42 |")
         .expect("the recalled statement ran");
     second.exp_string(PROMPT).unwrap();
     quit(second);
