@@ -5,8 +5,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{REGIONS, TestEmulator, Wsql};
+use common::{REGIONS, SEED, TestEmulator, Wsql};
 use serde_json::{Map, Value};
+use wsql::emulator::Fleet;
 
 type Row = Map<String, Value>;
 
@@ -321,9 +322,9 @@ fn quiet_drops_the_footer() {
 
 #[test]
 fn csv_streams_batch_by_batch() {
-    // Every page is slow, so a scan of several pages per region takes a while: the first rows
-    // must reach stdout while the process is still fetching the rest.
-    let emulator = TestEmulator::start();
+    // Six pages a region, every one slow: the first rows must reach stdout while the process
+    // is still fetching the rest (a second and more).
+    let emulator = TestEmulator::start_with(Fleet::seeded(SEED, REGIONS, 150));
     emulator.set_faults(wsql::emulator::Faults {
         latency: std::time::Duration::from_millis(200),
         ..Default::default()

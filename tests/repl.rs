@@ -5,9 +5,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{REGIONS, TestEmulator, Wsql};
+use common::{REGIONS, SEED, TestEmulator, Wsql};
 use rexpect::reader::Options;
 use rexpect::session::PtySession;
+use wsql::emulator::Fleet;
 
 const PROMPT: &str = "wsql> ";
 /// Generous: a debug build on a busy 2-core machine.
@@ -122,8 +123,9 @@ fn history_persists_across_sessions() {
 
 #[test]
 fn ctrl_c_cancels_a_slow_query_and_the_repl_keeps_answering() {
-    let emulator = TestEmulator::start();
-    // Every call takes 300 ms, and a full scan takes several calls per region.
+    // Ten pages a region, every call taking 300 ms: the scan takes seconds, so the Ctrl-C sent
+    // once the progress line shows always lands while it runs.
+    let emulator = TestEmulator::start_with(Fleet::seeded(SEED, REGIONS, 250));
     emulator.set_faults(wsql::emulator::Faults {
         latency: Duration::from_millis(300),
         ..Default::default()
