@@ -95,10 +95,7 @@ fn run(args: Args) -> Result<(), String> {
 async fn serve(args: Args, fleet: Fleet) -> Result<(), String> {
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
     let emulator = Emulator::start_on(addr, fleet).await.map_err(|e| {
-        format!(
-            "cannot listen on {addr}: {e} (is --port {} in use?)",
-            args.port
-        )
+        format!("cannot listen on {addr}: {e}; pick another --port (0 picks a free one)")
     })?;
     emulator.set_faults(Faults {
         latency: Duration::from_millis(args.latency_ms),

@@ -191,40 +191,13 @@ impl Fleet {
             context: format!("reading fleet fixture {}", path.display()),
             source,
         })?;
-        Self::from_json(&text).map_err(|e| Error::Emulator(format!("{}: {e}", path.display())))
+        parse_fixture(&text)
+            .map_err(|e| Error::Emulator(format!("fleet fixture {}: {e}", path.display())))
     }
 
     /// A fleet read from fixture JSON. Errors say where (line and column) and what is wrong.
     pub fn from_json(json: &str) -> Result<Fleet> {
-        let file: FixtureFile = serde_json::from_str(json)
-            .map_err(|e| Error::Emulator(format!("invalid fleet fixture: {e}")))?;
-        let mut regions = BTreeMap::new();
-        for (name, fixture) in file.regions {
-            let mut sessions: BTreeMap<String, Vec<PoolSession>> = BTreeMap::new();
-            for session in fixture.sessions {
-                sessions
-                    .entry(session.pool_id.clone())
-                    .or_default()
-                    .push(session);
-            }
-            let region = RegionFleet {
-                pools: fixture.pools,
-                directories: fixture.directories,
-                bundles: fixture.bundles,
-                workspaces: fixture.workspaces,
-                sessions,
-                tags: fixture.tags,
-                derived_seed: None,
-            };
-            check_region(&name, &region)?;
-            regions.insert(name, region);
-        }
-        Ok(Fleet {
-            account_id: file
-                .account_id
-                .unwrap_or_else(|| DEFAULT_ACCOUNT_ID.to_string()),
-            regions,
-        })
+        parse_fixture(json).map_err(|e| Error::Emulator(format!("fleet fixture: {e}")))
     }
 
     /// The fleet as fixture JSON (pretty-printed), derived sessions and tags included.
@@ -319,15 +292,43 @@ impl Fleet {
     }
 }
 
+/// Reads fixture JSON; the error says where and what, without naming the source.
+fn parse_fixture(json: &str) -> std::result::Result<Fleet, String> {
+    let file: FixtureFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let mut regions = BTreeMap::new();
+    for (name, fixture) in file.regions {
+        let mut sessions: BTreeMap<String, Vec<PoolSession>> = BTreeMap::new();
+        for session in fixture.sessions {
+            sessions
+                .entry(session.pool_id.clone())
+                .or_default()
+                .push(session);
+        }
+        let region = RegionFleet {
+            pools: fixture.pools,
+            directories: fixture.directories,
+            bundles: fixture.bundles,
+            workspaces: fixture.workspaces,
+            sessions,
+            tags: fixture.tags,
+            derived_seed: None,
+        };
+        check_region(&name, &region)?;
+        regions.insert(name, region);
+    }
+    Ok(Fleet {
+        account_id: file
+            .account_id
+            .unwrap_or_else(|| DEFAULT_ACCOUNT_ID.to_string()),
+        regions,
+    })
+}
+
 /// Fixture records must be ones the service could answer: ids, names and other members with a
 /// model pattern are checked, so that tests built on a fixture test something real.
-fn check_region(name: &str, region: &RegionFleet) -> Result<()> {
-    let fail = |what: String| {
-        Err(Error::Emulator(format!(
-            "invalid fleet fixture: regions.{name}.{what}"
-        )))
-    };
-    let check = |path: String, shape: &StringShape, value: &str| -> Result<()> {
+fn check_region(name: &str, region: &RegionFleet) -> std::result::Result<(), String> {
+    let fail = |what: String| Err(format!("regions.{name}.{what}"));
+    let check = |path: String, shape: &StringShape, value: &str| {
         if shape.matches(value) {
             Ok(())
         } else {

@@ -185,7 +185,12 @@ async fn respond(
             .into();
     }
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    let region = match region_from_authorization(header("authorization")) {
+    // A header that is present but not visible ASCII is garbled, not missing.
+    let authorization = parts
+        .headers
+        .get("authorization")
+        .map(|v| v.to_str().unwrap_or_default());
+    let region = match region_from_authorization(authorization) {
         Ok(region) => region,
         Err(error) => return error.into(),
     };
