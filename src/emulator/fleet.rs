@@ -36,10 +36,17 @@ use crate::error::{Error, Result};
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 
 /// Everything the emulator serves, by region.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Fleet {
     account_id: String,
     regions: BTreeMap<String, RegionFleet>,
+}
+
+impl Default for Fleet {
+    /// No regions, the default account.
+    fn default() -> Fleet {
+        Fleet::empty(&[])
+    }
 }
 
 /// One region's resources.
@@ -469,6 +476,8 @@ mod tests {
         assert_eq!(fleet.regions(), vec!["us-east-1"]);
         assert!(fleet.pools("us-east-1").is_empty());
         assert_eq!(fleet.account_id(), DEFAULT_ACCOUNT_ID);
+        assert_eq!(Fleet::default().account_id(), DEFAULT_ACCOUNT_ID);
+        assert!(Fleet::default().regions().is_empty());
     }
 
     #[test]

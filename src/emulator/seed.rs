@@ -1264,6 +1264,7 @@ mod tests {
         let started = Instant::now();
         let fleet = Fleet::seeded(1, &["us-east-1"], 100_000);
         let hundred_thousand = started.elapsed();
+        println!("seeded 1,000 pools in {thousand:?}, 100,000 in {hundred_thousand:?}");
         assert_eq!(fleet.pools("us-east-1").len(), 100_000);
         // Generous bounds: unoptimized test builds on a busy 2-core machine.
         assert!(thousand.as_millis() < 100, "{thousand:?}");
