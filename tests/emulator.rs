@@ -98,7 +98,7 @@ async fn pools_round_trip_with_every_field_and_paging() {
         assert_eq!(got.description(), want.description.as_deref());
         assert_eq!(
             got.state().as_str(),
-            serde_json::to_value(want.state)
+            serde_json::to_value(&want.state)
                 .expect("state")
                 .as_str()
                 .unwrap_or_default()
@@ -181,7 +181,7 @@ async fn pools_round_trip_with_every_field_and_paging() {
         }
         assert_eq!(
             got.running_mode().as_str(),
-            serde_json::to_value(want.running_mode)
+            serde_json::to_value(&want.running_mode)
                 .expect("mode")
                 .as_str()
                 .unwrap_or_default()
@@ -1092,8 +1092,11 @@ async fn the_emulator_stops_when_dropped() {
 #[test]
 fn fleet_states_cover_the_model() {
     let fleet = Fleet::seeded(1, &[REGION], 20);
-    let states: std::collections::HashSet<PoolState> =
-        fleet.pools(REGION).iter().map(|p| p.state).collect();
+    let states: std::collections::HashSet<PoolState> = fleet
+        .pools(REGION)
+        .iter()
+        .map(|p| p.state.clone())
+        .collect();
     assert_eq!(states.len(), PoolState::ALL.len());
 }
 

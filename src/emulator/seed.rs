@@ -342,18 +342,18 @@ fn pool(
     let pool_name = pool_name(&mut rng, ctx.region, index, previous_name);
     // Every state shows up in even the smallest fleet.
     let state = if index < PoolState::ALL.len() {
-        PoolState::ALL[(index + state_offset) % PoolState::ALL.len()]
+        PoolState::ALL[(index + state_offset) % PoolState::ALL.len()].clone()
     } else {
         weighted_state(&mut rng)
     };
     let running_mode = if index < 2 {
-        [PoolRunningMode::AutoStop, PoolRunningMode::AlwaysOn][index]
+        [PoolRunningMode::AutoStop, PoolRunningMode::AlwaysOn][index].clone()
     } else if rng.chance(0.6) {
         PoolRunningMode::AutoStop
     } else {
         PoolRunningMode::AlwaysOn
     };
-    let capacity_status = capacity(&mut rng, state);
+    let capacity_status = capacity(&mut rng, &state);
     let slot = (CREATED_TO - CREATED_FROM) / count.max(1) as f64;
     let created_at = millis(CREATED_FROM + slot * (index as f64 + rng.unit()));
 
@@ -447,7 +447,7 @@ fn weighted_state(rng: &mut SplitMix) -> PoolState {
 }
 
 /// Capacity that obeys the API's invariants: `active <= actual`, `available = actual - active`.
-fn capacity(rng: &mut SplitMix, state: PoolState) -> CapacityStatus {
+fn capacity(rng: &mut SplitMix, state: &PoolState) -> CapacityStatus {
     let desired = if rng.chance(0.08) {
         0
     } else {
@@ -460,7 +460,7 @@ fn capacity(rng: &mut SplitMix, state: PoolState) -> CapacityStatus {
         PoolState::Starting | PoolState::Stopping | PoolState::Deleting => {
             rng.below(desired as u64 + 1) as i32
         }
-        PoolState::Stopped | PoolState::Creating => 0,
+        PoolState::Stopped | PoolState::Creating | PoolState::Other(_) => 0,
     };
     let active = rng.below(actual as u64 + 1) as i32;
     CapacityStatus {
@@ -1144,7 +1144,11 @@ mod tests {
             }
         }
         assert!(dangling > 10, "some references dangle: {dangling}");
-        let states: HashSet<PoolState> = fleet.pools(region).iter().map(|p| p.state).collect();
+        let states: HashSet<PoolState> = fleet
+            .pools(region)
+            .iter()
+            .map(|p| p.state.clone())
+            .collect();
         assert_eq!(states.len(), 7);
         let lengths: HashSet<usize> = names.iter().map(String::len).collect();
         assert!(lengths.contains(&1) && lengths.contains(&64), "{lengths:?}");
@@ -1164,7 +1168,11 @@ mod tests {
     #[test]
     fn tiny_fleets_still_show_every_state() {
         let fleet = Fleet::seeded(1, &["us-east-1"], 7);
-        let states: HashSet<PoolState> = fleet.pools("us-east-1").iter().map(|p| p.state).collect();
+        let states: HashSet<PoolState> = fleet
+            .pools("us-east-1")
+            .iter()
+            .map(|p| p.state.clone())
+            .collect();
         assert_eq!(states.len(), 7);
     }
 

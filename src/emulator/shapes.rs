@@ -63,7 +63,7 @@ pub struct CapacityStatus {
 }
 
 /// `WorkspacesPoolState`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PoolState {
     /// Being created.
@@ -80,6 +80,10 @@ pub enum PoolState {
     Stopping,
     /// Being updated.
     Updating,
+    /// A value newer than the model (fixtures only), served as written: how a client meets a
+    /// state its SDK does not know.
+    #[serde(untagged)]
+    Other(String),
 }
 
 impl PoolState {
@@ -96,13 +100,16 @@ impl PoolState {
 }
 
 /// `PoolsRunningMode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PoolRunningMode {
     /// Instances stop when no session uses them.
     AutoStop,
     /// Instances keep running.
     AlwaysOn,
+    /// A value newer than the model (fixtures only), served as written.
+    #[serde(untagged)]
+    Other(String),
 }
 
 /// `WorkspacesPoolError`: both members optional in the model.
