@@ -294,20 +294,22 @@ impl<T: DescribeTable> ApiScanExec<T> {
             table: PhantomData,
         }
     }
+}
 
-    /// The restrictions with every join filter's current key set added.
-    fn restrictions_after_join(&self) -> Restrictions {
-        let mut restrictions = self.restrictions.clone();
-        for join in &self.join_filters {
-            let Some(values) = required_values(&join.filter, join.column) else {
-                continue;
-            };
-            if let Some(p) = T::PUSHABLE.iter().find(|p| p.column == join.column) {
-                restrictions.restrict(p, values);
-            }
+/// `restrictions` with every join filter's current key set added.
+fn restrictions_after_join<T: DescribeTable>(
+    mut restrictions: Restrictions,
+    join_filters: &[JoinFilter],
+) -> Restrictions {
+    for join in join_filters {
+        let Some(values) = required_values(&join.filter, join.column) else {
+            continue;
+        };
+        if let Some(p) = T::PUSHABLE.iter().find(|p| p.column == join.column) {
+            restrictions.restrict(p, values);
         }
-        restrictions
     }
+    restrictions
 }
 
 /// The requests of `restrictions`, as EXPLAIN shows them.
@@ -458,10 +460,11 @@ impl<T: DescribeTable> ExecutionPlan for ApiScanExec<T> {
         } else {
             // The join fills its filter in after its build side is read, and polls this side
             // only then: read it at the first poll, not here.
-            let exec = self.with_join_filters(self.join_filters.clone());
+            let (restrictions, join_filters) =
+                (self.restrictions.clone(), self.join_filters.clone());
             let narrowed = Arc::clone(&self.narrowed);
             futures::stream::once(async move {
-                let restrictions = exec.restrictions_after_join();
+                let restrictions = restrictions_after_join::<T>(restrictions, &join_filters);
                 *narrowed.lock().unwrap_or_else(|e| e.into_inner()) =
                     Some(describe_requests::<T>(&restrictions));
                 scan.batches::<T>(restrictions)

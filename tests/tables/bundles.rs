@@ -8,8 +8,14 @@ use crate::support::{BUNDLES, body_strings, harness, quoted};
 async fn without_owner_both_lists_are_read() {
     let h = harness(20).await;
     let (rows, calls) = h.equivalent("workspaces_bundles", BUNDLES, "true").await;
-    assert!(rows.iter().any(|r| r.contains("|AMAZON|")), "Amazon's bundles are listed");
-    assert!(rows.iter().any(|r| !r.contains("|AMAZON|")), "the account's bundles are listed");
+    assert!(
+        rows.iter().any(|r| r.contains("|AMAZON|")),
+        "Amazon's bundles are listed"
+    );
+    assert!(
+        rows.iter().any(|r| !r.contains("|AMAZON|")),
+        "the account's bundles are listed"
+    );
     assert!(calls.iter().any(|c| c.body["Owner"] == json!("AMAZON")));
     assert!(calls.iter().any(|c| c.body.get("Owner").is_none()));
 }
@@ -28,7 +34,11 @@ async fn owner_amazon_reads_only_amazons_list() {
         .await
         .remove(0);
     let (rows, calls) = h
-        .equivalent("workspaces_bundles", BUNDLES, &format!("owner = '{account}'"))
+        .equivalent(
+            "workspaces_bundles",
+            BUNDLES,
+            &format!("owner = '{account}'"),
+        )
         .await;
     assert!(!rows.is_empty());
     assert!(calls.iter().all(|c| c.body.get("Owner").is_none()));

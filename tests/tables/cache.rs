@@ -30,7 +30,11 @@ async fn a_second_look_makes_no_calls() {
     h.clear();
     let second = h.rows(JOIN).await;
     assert_eq!(second, first);
-    assert_eq!(h.all_calls(), 0, "the second look is answered from the cache");
+    assert_eq!(
+        h.all_calls(),
+        0,
+        "the second look is answered from the cache"
+    );
     assert!(cache.stats().hits >= misses);
 }
 
@@ -76,7 +80,10 @@ async fn tables_share_the_cache() {
     h.rows("SELECT * FROM workspaces_pools").await;
     h.clear();
     h.rows("SELECT * FROM workspaces_pool_sessions").await;
-    assert!(h.calls(POOLS).is_empty(), "the sessions scan's pool listing came from the cache");
+    assert!(
+        h.calls(POOLS).is_empty(),
+        "the sessions scan's pool listing came from the cache"
+    );
     assert!(!h.calls(SESSIONS).is_empty());
 }
 

@@ -43,7 +43,10 @@ async fn names_and_type_filters_are_sent() {
             )
             .await;
         assert!(!rows.is_empty());
-        assert_eq!(body_strings(&calls[0], "WorkspaceDirectoryNames"), vec![name.clone()]);
+        assert_eq!(
+            body_strings(&calls[0], "WorkspaceDirectoryNames"),
+            vec![name.clone()]
+        );
     }
     for workspace_type in ["PERSONAL", "POOLS"] {
         let (rows, calls) = h
@@ -53,7 +56,10 @@ async fn names_and_type_filters_are_sent() {
                 &format!("workspace_type = '{workspace_type}'"),
             )
             .await;
-        assert!(!rows.is_empty(), "the fleet has {workspace_type} directories");
+        assert!(
+            !rows.is_empty(),
+            "the fleet has {workspace_type} directories"
+        );
         assert_eq!(
             calls[0].body["Filters"],
             json!([{"Name": "WORKSPACE_TYPE", "Values": [workspace_type]}])

@@ -23,14 +23,20 @@ async fn on_and_off(h: &Harness, sql: &str, reference_sql: &str, probe: &str) ->
         h.set_join_pushdown(on).await;
         h.clear();
         let rows = h.rows(sql).await;
-        assert_eq!(rows, reference, "join pushdown {on} changed the answer of {sql}");
+        assert_eq!(
+            rows, reference,
+            "join pushdown {on} changed the answer of {sql}"
+        );
         measured.push(Calls {
             pools: h.calls(POOLS).len(),
             probe: h.calls(probe).len(),
         });
     }
     h.set_join_pushdown(true).await;
-    println!("{sql}\n  with join pushdown: {:?}\n  without: {:?}", measured[0], measured[1]);
+    println!(
+        "{sql}\n  with join pushdown: {:?}\n  without: {:?}",
+        measured[0], measured[1]
+    );
     (measured[0], measured[1])
 }
 
@@ -55,8 +61,10 @@ async fn pools_join_sessions_fetches_only_the_matching_pools_sessions() {
     let h = harness(60).await;
     let (name, id) = pool_with_sessions(&h).await;
     for partitions in [1, 4] {
-        h.batches(&format!("SET datafusion.execution.target_partitions = {partitions}"))
-            .await;
+        h.batches(&format!(
+            "SET datafusion.execution.target_partitions = {partitions}"
+        ))
+        .await;
         let (on, off) = on_and_off(
             &h,
             &format!(
@@ -100,10 +108,15 @@ async fn the_plan_shows_the_join_filter_and_the_requests_it_chose() {
          USING (pool_id) WHERE p.pool_name = '{name}'"
     );
     let plan = sorted_rows(&h.batches(&format!("EXPLAIN {sql}")).await).join("\n");
-    assert!(plan.contains("join filter on pool_id=DynamicFilter"), "{plan}");
+    assert!(
+        plan.contains("join filter on pool_id=DynamicFilter"),
+        "{plan}"
+    );
     let analyzed = sorted_rows(&h.batches(&format!("EXPLAIN ANALYZE {sql}")).await).join("\n");
     assert!(
-        analyzed.contains(&format!("requests after join filter=[{{PoolId: {id}, Limit: 50}}]")),
+        analyzed.contains(&format!(
+            "requests after join filter=[{{PoolId: {id}, Limit: 50}}]"
+        )),
         "{analyzed}"
     );
 }
@@ -186,14 +199,20 @@ async fn pools_join_bundles_calls_only_the_pools_bundle() {
     )
     .await;
     assert_eq!(on, Calls { pools: 1, probe: 1 });
-    assert!(off.probe >= 2, "both bundle lists without the join pushdown: {off:?}");
+    assert!(
+        off.probe >= 2,
+        "both bundle lists without the join pushdown: {off:?}"
+    );
     h.clear();
     h.rows(&format!(
         "SELECT b.name FROM workspaces_pools p JOIN workspaces_bundles b \
          ON p.bundle_id = b.bundle_id WHERE p.pool_name = '{name}'"
     ))
     .await;
-    assert_eq!(body_strings(&h.calls(BUNDLES)[0], "BundleIds"), vec![bundle]);
+    assert_eq!(
+        body_strings(&h.calls(BUNDLES)[0], "BundleIds"),
+        vec![bundle]
+    );
 }
 
 #[tokio::test]

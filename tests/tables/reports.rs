@@ -20,9 +20,18 @@ fn over_references(sql: &str) -> String {
     ]
     .iter()
     .fold(sql.to_string(), |sql, table| {
-        sql.replace(&format!("FROM {table} "), &format!("FROM {table}_reference "))
-            .replace(&format!("FROM {table}\n"), &format!("FROM {table}_reference\n"))
-            .replace(&format!("JOIN {table} "), &format!("JOIN {table}_reference "))
+        sql.replace(
+            &format!("FROM {table} "),
+            &format!("FROM {table}_reference "),
+        )
+        .replace(
+            &format!("FROM {table}\n"),
+            &format!("FROM {table}_reference\n"),
+        )
+        .replace(
+            &format!("JOIN {table} "),
+            &format!("JOIN {table}_reference "),
+        )
     })
 }
 
@@ -32,7 +41,10 @@ async fn every_report_runs_and_answers_as_without_pushdown() {
     for report in REPORTS {
         let path = format!("{}/queries/{report}.sql", env!("CARGO_MANIFEST_DIR"));
         let sql = std::fs::read_to_string(&path).expect("report exists");
-        assert!(sql.starts_with("-- "), "{report} starts with its description");
+        assert!(
+            sql.starts_with("-- "),
+            "{report} starts with its description"
+        );
         let rows = h.rows(&sql).await;
         assert!(!rows.is_empty(), "{report} has rows");
         let reference = over_references(&sql);
@@ -56,5 +68,8 @@ async fn the_migration_report_flags_pools_with_a_personal_directory() {
         ))
         .await;
     assert!(!flags.is_empty());
-    assert!(flags.iter().all(|f| f == "true" || f == "false"), "{flags:?}");
+    assert!(
+        flags.iter().all(|f| f == "true" || f == "false"),
+        "{flags:?}"
+    );
 }

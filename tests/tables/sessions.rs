@@ -41,7 +41,10 @@ async fn named_pools_are_called_one_chain_each_without_a_pool_listing() {
         .await;
     assert!(!rows.is_empty());
     assert_eq!(calls.len(), expected_calls);
-    let mut called: Vec<String> = calls.iter().flat_map(|c| body_strings(c, "PoolId")).collect();
+    let mut called: Vec<String> = calls
+        .iter()
+        .flat_map(|c| body_strings(c, "PoolId"))
+        .collect();
     called.sort();
     called.dedup();
     let mut wanted = busiest.clone();
@@ -74,7 +77,9 @@ async fn without_a_pool_predicate_every_pool_is_listed_then_called() {
     let pushed = h.rows("SELECT * FROM workspaces_pool_sessions").await;
     assert_eq!(h.calls(POOLS).len(), 3, "60 pools at 25 a page");
     assert_eq!(h.calls(SESSIONS).len(), expected);
-    let reference = h.rows("SELECT * FROM workspaces_pool_sessions_reference").await;
+    let reference = h
+        .rows("SELECT * FROM workspaces_pool_sessions_reference")
+        .await;
     assert_eq!(pushed, reference);
 }
 
@@ -82,11 +87,17 @@ async fn without_a_pool_predicate_every_pool_is_listed_then_called() {
 async fn user_id_is_sent_with_every_call() {
     let h = harness(20).await;
     let user = h
-        .strings("SELECT user_id FROM workspaces_pool_sessions_reference ORDER BY session_id LIMIT 1")
+        .strings(
+            "SELECT user_id FROM workspaces_pool_sessions_reference ORDER BY session_id LIMIT 1",
+        )
         .await
         .remove(0);
     let (rows, calls) = h
-        .equivalent("workspaces_pool_sessions", SESSIONS, &format!("user_id = '{user}'"))
+        .equivalent(
+            "workspaces_pool_sessions",
+            SESSIONS,
+            &format!("user_id = '{user}'"),
+        )
         .await;
     assert!(!rows.is_empty());
     assert!(!calls.is_empty());
@@ -107,8 +118,10 @@ async fn impossible_values_make_no_call() {
             .await;
         assert!(rows.is_empty(), "{condition}");
         h.clear();
-        h.rows(&format!("SELECT * FROM workspaces_pool_sessions WHERE {condition}"))
-            .await;
+        h.rows(&format!(
+            "SELECT * FROM workspaces_pool_sessions WHERE {condition}"
+        ))
+        .await;
         assert_eq!(h.all_calls(), 0, "{condition} made calls");
     }
 }

@@ -48,7 +48,9 @@ pub async fn harness_with(fleet: Fleet, regions: &[&str], cache_ttl: Option<Dura
     let references: [(&str, Arc<dyn datafusion::catalog::TableProvider>); 5] = [
         (
             "workspaces_pools_reference",
-            Arc::new(WorkspacesPoolsTable::new(clients.clone(), progress.clone()).with_pushdown(false)),
+            Arc::new(
+                WorkspacesPoolsTable::new(clients.clone(), progress.clone()).with_pushdown(false),
+            ),
         ),
         (
             "workspaces_pool_sessions_reference",
@@ -66,7 +68,9 @@ pub async fn harness_with(fleet: Fleet, regions: &[&str], cache_ttl: Option<Dura
         ),
         (
             "workspaces_bundles_reference",
-            Arc::new(WorkspacesBundlesTable::new(clients.clone(), progress.clone()).with_pushdown(false)),
+            Arc::new(
+                WorkspacesBundlesTable::new(clients.clone(), progress.clone()).with_pushdown(false),
+            ),
         ),
         (
             "workspaces_reference",
@@ -74,7 +78,8 @@ pub async fn harness_with(fleet: Fleet, regions: &[&str], cache_ttl: Option<Dura
         ),
     ];
     for (name, table) in references {
-        ctx.register_table(name, table).expect("reference registers");
+        ctx.register_table(name, table)
+            .expect("reference registers");
     }
     Harness {
         emulator,
@@ -159,9 +164,14 @@ impl Harness {
             .await;
         let calls = self.calls(operation);
         let reference = self
-            .rows(&format!("SELECT * FROM {table}_reference WHERE {condition}"))
+            .rows(&format!(
+                "SELECT * FROM {table}_reference WHERE {condition}"
+            ))
             .await;
-        assert_eq!(pushed, reference, "pushdown changed the answer of {table} WHERE {condition}");
+        assert_eq!(
+            pushed, reference,
+            "pushdown changed the answer of {table} WHERE {condition}"
+        );
         (pushed, calls)
     }
 }

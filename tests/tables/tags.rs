@@ -42,8 +42,10 @@ async fn selecting_tags_calls_describe_tags_once_per_pool() {
         .await
         .remove(0);
     h.clear();
-    h.rows(&format!("SELECT tags FROM workspaces_pools WHERE pool_id = '{id}'"))
-        .await;
+    h.rows(&format!(
+        "SELECT tags FROM workspaces_pools WHERE pool_id = '{id}'"
+    ))
+    .await;
     assert_eq!(h.calls(TAGS).len(), 1);
 }
 
@@ -60,7 +62,9 @@ async fn tags_hold_the_pools_tags() {
     let fleet = h.emulator.fleet();
     for entry in tagged {
         let (id, owner) = entry.split_once('=').expect("id=owner");
-        let tags = fleet.tags(crate::support::REGION, id).expect("the pool has tags");
+        let tags = fleet
+            .tags(crate::support::REGION, id)
+            .expect("the pool has tags");
         let expected = tags
             .iter()
             .find(|t| t.key == "owner")
@@ -74,7 +78,11 @@ async fn tags_hold_the_pools_tags() {
         .strings("SELECT pool_id FROM workspaces_pools")
         .await
         .iter()
-        .filter(|id| fleet.tags(crate::support::REGION, id).is_some_and(|t| t.is_empty()))
+        .filter(|id| {
+            fleet
+                .tags(crate::support::REGION, id)
+                .is_some_and(|t| t.is_empty())
+        })
         .count();
     assert_eq!(untagged as usize, expected_untagged);
 }

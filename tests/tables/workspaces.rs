@@ -12,7 +12,11 @@ async fn workspace_ids_are_sent() {
         .await;
     assert_eq!(ids.len(), 3, "the fleet has WorkSpaces");
     let (rows, calls) = h
-        .equivalent("workspaces", WORKSPACES, &format!("workspace_id IN ({})", quoted(&ids)))
+        .equivalent(
+            "workspaces",
+            WORKSPACES,
+            &format!("workspace_id IN ({})", quoted(&ids)),
+        )
         .await;
     assert_eq!(rows.len(), 3);
     assert_eq!(calls.len(), 1);
@@ -54,13 +58,20 @@ async fn directory_with_user_name_and_bundle_are_sent() {
     let (_, calls) = h
         .equivalent("workspaces", WORKSPACES, &format!("user_name = '{user}'"))
         .await;
-    assert!(calls.iter().all(|c| c.body.get("UserName").is_none()), "UserName needs DirectoryId");
+    assert!(
+        calls.iter().all(|c| c.body.get("UserName").is_none()),
+        "UserName needs DirectoryId"
+    );
 }
 
 #[tokio::test]
 async fn impossible_ids_make_no_call() {
     let h = harness(5).await;
-    for condition in ["workspace_id = 'ws-X'", "directory_id = 'nope'", "bundle_id = 'wsb-1'"] {
+    for condition in [
+        "workspace_id = 'ws-X'",
+        "directory_id = 'nope'",
+        "bundle_id = 'wsb-1'",
+    ] {
         let (rows, calls) = h.equivalent("workspaces", WORKSPACES, condition).await;
         assert!(rows.is_empty() && calls.is_empty(), "{condition}");
     }
