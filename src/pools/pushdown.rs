@@ -92,6 +92,17 @@ pub enum Constraint {
 /// How far `expr` pushes into the API, and what it contributes. `None` means not at all.
 pub fn classify(expr: &Expr) -> Option<(TableProviderFilterPushDown, Constraint)> {
     use TableProviderFilterPushDown::{Exact, Inexact};
+    // DataFusion folds predicates such as `pool_id IN (NULL)` into a constant and hands it to
+    // the scan: a constant that is not true keeps every row out.
+    match expr {
+        Expr::Literal(ScalarValue::Boolean(Some(true)), _) => {
+            return Some((Exact, Constraint::Names(Vec::new())));
+        }
+        Expr::Literal(ScalarValue::Boolean(_) | ScalarValue::Null, _) => {
+            return Some((Exact, Constraint::Nothing));
+        }
+        _ => {}
+    }
     if let Some(values) = equality_values(expr, "pool_id") {
         let ids: BTreeSet<String> = values.into_iter().filter(|v| is_pool_id(v)).collect();
         return Some((Exact, Constraint::PoolIds(ids)));
@@ -776,6 +787,18 @@ mod tests {
                 .iter()
                 .all(|f| f.operator == NameOperator::NotEquals)
         );
+    }
+
+    #[test]
+    fn constant_predicates_are_exact() {
+        assert_eq!(
+            classify(&lit(ScalarValue::Boolean(None))),
+            Some((Exact, Constraint::Nothing))
+        );
+        assert_eq!(classify(&lit(false)), Some((Exact, Constraint::Nothing)));
+        let query = PoolsQuery::from_filters(&[lit(true)], None);
+        assert!(!query.matches_nothing);
+        assert!(query.name_filters.is_empty());
     }
 
     #[test]

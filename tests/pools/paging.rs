@@ -33,7 +33,8 @@ async fn every_region_is_read_in_parallel_partitions() {
     let h = harness(&regions, 60).await;
     let per_region = h
         .strings(
-            "SELECT region || ':' || count(*) FROM workspaces_pools GROUP BY region ORDER BY 1",
+            "SELECT concat(region, ':', n) FROM \
+             (SELECT region, count(*) AS n FROM workspaces_pools GROUP BY region) ORDER BY region",
         )
         .await;
     assert_eq!(

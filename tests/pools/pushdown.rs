@@ -179,7 +179,8 @@ async fn pool_name_predicates_send_filters() {
         let sent = filters(&calls[0]);
         assert_eq!(sent[0]["Operator"], json!(operator), "{condition}");
         let values = sent[0]["Values"].as_array().expect("values");
-        let sendable = [n0, n1, long].iter().filter(|n| n.len() >= 2).count();
+        let distinct: std::collections::BTreeSet<&str> = [n0, n1, long].into_iter().collect();
+        let sendable = distinct.iter().filter(|n| n.len() >= 2).count();
         assert_eq!(values.len(), sendable, "{condition}: {sent}");
     }
 }
@@ -255,7 +256,7 @@ async fn odd_literals_answer_as_without_pushdown() {
         "pool_name LIKE ''".to_string(),
         r"pool_name LIKE '%\_%'".to_string(),
         r"pool_name LIKE '%\%%'".to_string(),
-        "pool_name LIKE '%ab#_c%' ESCAPE '#'".to_string(),
+        r"pool_name LIKE '%ab\_c%' ESCAPE '\'".to_string(),
         "pool_name LIKE '%é%'".to_string(),
         "pool_name = 'Ünïcødé-pool'".to_string(),
         "pool_name = NULL".to_string(),

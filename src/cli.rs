@@ -1,0 +1,339 @@
+//! The command line: the flags, their checks, and the settings and inputs they make.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
+use wsql::AwsSettings;
+use wsql::aws::RetryMode;
+
+use crate::print::{OutputFormat, PrintOptions};
+
+/// SQL over AWS WorkSpaces.
+///
+/// With -c, -f or --report, runs them in the order given and exits; otherwise starts a REPL.
+#[derive(Debug, Parser)]
+#[command(name = "wsql", version, about, long_about = None)]
+pub struct Args {
+    /// Region to query; repeat the flag or give a comma list [default: the region of AWS_REGION or the profile]
+    #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
+    pub regions: Vec<String>,
+
+    /// Named profile from ~/.aws/config and ~/.aws/credentials
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Send WorkSpaces calls to URL instead of AWS (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_WORKSPACES)
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Query a built-in emulator with a synthetic fleet instead of AWS (no account needed)
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Run SQL (several statements separated by ';') and exit; repeatable
+    #[arg(short = 'c', long = "command", value_name = "SQL")]
+    pub commands: Vec<String>,
+
+    /// Run the statements in FILE and exit; repeatable
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Run a saved report (see \reports in the REPL) or a .sql file, and exit; repeatable
+    #[arg(long = "report", value_name = "NAME")]
+    pub reports: Vec<String>,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    /// Show at most N rows of a table (the rest are counted, not shown)
+    #[arg(long, value_name = "N")]
+    pub maxrows: Option<usize>,
+
+    /// No row-count/timing footer (and no demo banner)
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    /// Attempts per API call, the first included [default: 3]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_attempts: Option<u32>,
+
+    /// How throttled and failed calls are retried
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = RetryModeArg::Standard)]
+    pub retry_mode: RetryModeArg,
+
+    /// Seconds to wait for a connection [default: 5]
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    pub connect_timeout: Option<Duration>,
+
+    /// Seconds one attempt of one call may take, reading the answer included [default: 30]
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    pub read_timeout: Option<Duration>,
+}
+
+/// `--retry-mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetryModeArg {
+    /// Exponential back-off with jitter.
+    Standard,
+    /// Standard plus client-side rate limiting when throttled.
+    Adaptive,
+}
+
+/// One thing to run, in command-line order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// `-c SQL`.
+    Sql(String),
+    /// `-f FILE`.
+    File(PathBuf),
+    /// `--report NAME`.
+    Report(String),
+}
+
+/// The parsed command line.
+#[derive(Debug)]
+pub struct Cli {
+    /// The flags.
+    pub args: Args,
+    /// `-c`, `-f` and `--report` in the order they were given; empty starts the REPL.
+    pub inputs: Vec<Input>,
+}
+
+/// Parses `argv`. On `--help`/`--version` prints them; on a bad flag prints one line. Either
+/// way hands back the exit code to end with.
+pub fn parse(argv: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> Result<Cli, ExitCode> {
+    let parsed = Args::command()
+        .try_get_matches_from(argv)
+        .and_then(|matches| Ok((Args::from_arg_matches(&matches)?, matches)));
+    match parsed {
+        Ok((args, matches)) => {
+            let inputs = ordered_inputs(&args, &matches);
+            Ok(Cli { args, inputs })
+        }
+        Err(error) if !error.use_stderr() => {
+            let _ = error.print();
+            Err(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            eprintln!("{}", clap_error_line(&error.render().to_string()));
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// clap's error without its usage block, on one line.
+fn clap_error_line(rendered: &str) -> String {
+    rendered
+        .lines()
+        .map(str::trim)
+        .filter(|line| {
+            !line.is_empty()
+                && !line.starts_with("Usage:")
+                && !line.starts_with("For more information")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        + "; see wsql --help"
+}
+
+/// `-c`, `-f` and `--report` values interleaved as they appeared, so that
+/// `-c "CREATE EXTERNAL TABLE ..." -f uses_it.sql` runs in that order.
+fn ordered_inputs(args: &Args, matches: &ArgMatches) -> Vec<Input> {
+    let mut indexed: Vec<(usize, Input)> = Vec::new();
+    let mut collect = |id: &str, make: &dyn Fn(usize) -> Input| {
+        if let Some(indices) = matches.indices_of(id) {
+            indexed.extend(indices.enumerate().map(|(n, index)| (index, make(n))));
+        }
+    };
+    collect("commands", &|n| Input::Sql(args.commands[n].clone()));
+    collect("files", &|n| Input::File(args.files[n].clone()));
+    collect("reports", &|n| Input::Report(args.reports[n].clone()));
+    indexed.sort_by_key(|(index, _)| *index);
+    indexed.into_iter().map(|(_, input)| input).collect()
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if !seconds.is_finite() || seconds <= 0.0 || seconds > 86_400.0 {
+        return Err(format!(
+            "'{text}' must be more than 0 and at most 86400 seconds"
+        ));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+impl Args {
+    /// The regions asked for, comma lists split, blanks and repeats dropped.
+    pub fn region_list(&self) -> Vec<String> {
+        let mut regions: Vec<String> = Vec::new();
+        for region in self.regions.iter().map(|r| r.trim()) {
+            if !region.is_empty() && !regions.iter().any(|r| r == region) {
+                regions.push(region.to_string());
+            }
+        }
+        regions
+    }
+
+    /// The AWS settings these flags ask for.
+    pub fn aws_settings(&self) -> AwsSettings {
+        let settings = AwsSettings {
+            regions: self.region_list(),
+            profile: self.profile.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            ..AwsSettings::default()
+        };
+        self.with_call_settings(settings)
+    }
+
+    /// `settings` with the retry and timeout flags applied (the demo's settings go through this too).
+    pub fn with_call_settings(&self, mut settings: AwsSettings) -> AwsSettings {
+        settings.max_attempts = self.max_attempts;
+        settings.retry_mode = match self.retry_mode {
+            RetryModeArg::Standard => RetryMode::Standard,
+            RetryModeArg::Adaptive => RetryMode::Adaptive,
+        };
+        if let Some(timeout) = self.connect_timeout {
+            settings.connect_timeout = timeout;
+        }
+        if let Some(timeout) = self.read_timeout {
+            settings.attempt_timeout = timeout;
+        }
+        settings
+    }
+
+    /// How results are printed.
+    pub fn print_options(&self) -> PrintOptions {
+        PrintOptions {
+            format: self.format,
+            maxrows: self.maxrows,
+            quiet: self.quiet,
+            timing: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Cli {
+        parse(std::iter::once("wsql").chain(args.iter().copied())).expect("parses")
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn regions_repeat_and_take_comma_lists() {
+        let cli = cli(&[
+            "--region",
+            "us-east-1,eu-west-1",
+            "--region",
+            " eu-west-1 ",
+            "--region",
+            "ap-southeast-2",
+        ]);
+        assert_eq!(
+            cli.args.aws_settings().regions,
+            vec!["us-east-1", "eu-west-1", "ap-southeast-2"]
+        );
+    }
+
+    #[test]
+    fn inputs_keep_command_line_order() {
+        let cli = cli(&[
+            "-f",
+            "a.sql",
+            "-c",
+            "SELECT 1",
+            "--report",
+            "fleet_summary",
+            "-c",
+            "SELECT 2",
+        ]);
+        assert_eq!(
+            cli.inputs,
+            vec![
+                Input::File("a.sql".into()),
+                Input::Sql("SELECT 1".into()),
+                Input::Report("fleet_summary".into()),
+                Input::Sql("SELECT 2".into()),
+            ]
+        );
+        assert!(self::cli(&[]).inputs.is_empty());
+    }
+
+    #[test]
+    fn call_settings_map_to_aws_settings() {
+        let cli = cli(&[
+            "--profile",
+            "ops",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--max-attempts",
+            "7",
+            "--retry-mode",
+            "adaptive",
+            "--connect-timeout",
+            "1.5",
+            "--read-timeout",
+            "20",
+        ]);
+        let settings = cli.args.aws_settings();
+        assert_eq!(settings.profile.as_deref(), Some("ops"));
+        assert_eq!(settings.endpoint_url.as_deref(), Some("http://127.0.0.1:9"));
+        assert_eq!(settings.max_attempts, Some(7));
+        assert_eq!(settings.retry_mode, RetryMode::Adaptive);
+        assert_eq!(settings.connect_timeout, Duration::from_millis(1500));
+        assert_eq!(settings.attempt_timeout, Duration::from_secs(20));
+        assert!(settings.credentials.is_none());
+    }
+
+    #[test]
+    fn defaults() {
+        let args = cli(&[]).args;
+        let settings = args.aws_settings();
+        assert!(settings.regions.is_empty());
+        assert_eq!(settings.max_attempts, None);
+        assert_eq!(
+            settings.connect_timeout,
+            AwsSettings::default().connect_timeout
+        );
+        assert_eq!(args.print_options(), PrintOptions::default());
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        for bad in [
+            vec!["--format", "xml"],
+            vec!["--max-attempts", "0"],
+            vec!["--connect-timeout", "-1"],
+            vec!["--read-timeout", "soon"],
+            vec!["--bogus"],
+        ] {
+            let argv = std::iter::once("wsql").chain(bad.iter().copied());
+            assert!(Args::try_parse_from(argv).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn clap_errors_fold_to_one_line() {
+        let error = Args::try_parse_from(["wsql", "--format", "xml"]).unwrap_err();
+        let line = clap_error_line(&error.render().to_string());
+        assert!(!line.contains('\n'));
+        assert!(
+            line.starts_with("error: invalid value 'xml' for '--format <FORMAT>'"),
+            "{line}"
+        );
+        assert!(line.contains("table, csv, json, ndjson"), "{line}");
+        assert!(line.ends_with("; see wsql --help"));
+    }
+}

@@ -1,0 +1,141 @@
+//! The fault dice: which fault, if any, a call gets. Deterministic for a seed and call number,
+//! so a faulty run can be replayed.
+
+use super::Faults;
+use super::api_error::ApiError;
+use super::paging::TokenFault;
+use super::seed::{SplitMix, mix64};
+
+/// What happens to one call instead of, or on top of, its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Injected {
+    /// The call is answered normally.
+    Nothing,
+    /// The connection is closed without an answer.
+    DropConnection,
+    /// The call is answered with this error instead.
+    Error(ApiError),
+}
+
+/// The dice of one call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Roll {
+    /// Replaces the answer.
+    pub(crate) injected: Injected,
+    /// A 200 answer's body is cut short.
+    pub(crate) truncate_body: bool,
+    /// How NextTokens misbehave.
+    pub(crate) token_fault: TokenFault,
+}
+
+/// Rolls the dice for call number `call` (counted from the last `set_faults`) in `region`.
+pub(crate) fn roll(faults: &Faults, call: u64, region: &str) -> Roll {
+    let mut dice = SplitMix::new(mix64(faults.seed) ^ mix64(call.wrapping_add(1)));
+    // Every die is thrown every time so that changing one rate does not shift the others.
+    let drop = dice.unit();
+    let throttle = dice.unit();
+    let server_error = dice.unit();
+    let unavailable = dice.chance(0.5);
+    let truncate = dice.unit();
+    let injected = if faults.access_denied_regions.iter().any(|r| r == region) {
+        Injected::Error(ApiError::access_denied(region))
+    } else if drop < faults.drop_connection_rate {
+        Injected::DropConnection
+    } else if throttle < faults.throttle_rate {
+        Injected::Error(ApiError::throttling())
+    } else if server_error < faults.server_error_rate {
+        Injected::Error(if unavailable {
+            ApiError::service_unavailable()
+        } else {
+            ApiError::internal_failure()
+        })
+    } else {
+        Injected::Nothing
+    };
+    let token_fault = if faults.endless_pages {
+        TokenFault::Endless
+    } else if faults.repeat_next_token {
+        TokenFault::Repeat
+    } else {
+        TokenFault::None
+    };
+    Roll {
+        injected,
+        truncate_body: truncate < faults.malformed_json_rate,
+        token_fault,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_faults_means_no_faults() {
+        let faults = Faults::default();
+        for call in 0..1000 {
+            let roll = roll(&faults, call, "us-east-1");
+            assert_eq!(roll.injected, Injected::Nothing);
+            assert!(!roll.truncate_body);
+            assert_eq!(roll.token_fault, TokenFault::None);
+        }
+    }
+
+    #[test]
+    fn rates_are_honoured_and_repeatable() {
+        let faults = Faults {
+            throttle_rate: 0.2,
+            server_error_rate: 0.1,
+            drop_connection_rate: 0.05,
+            malformed_json_rate: 0.3,
+            seed: 42,
+            ..Faults::default()
+        };
+        let rolls: Vec<Roll> = (0..10_000).map(|c| roll(&faults, c, "us-east-1")).collect();
+        let count = |f: &dyn Fn(&Roll) -> bool| rolls.iter().filter(|r| f(r)).count();
+        let dropped = count(&|r| r.injected == Injected::DropConnection);
+        let throttled = count(
+            &|r| matches!(&r.injected, Injected::Error(e) if e.code == "ThrottlingException"),
+        );
+        let failed = count(&|r| matches!(&r.injected, Injected::Error(e) if e.status >= 500));
+        let unavailable = count(&|r| matches!(&r.injected, Injected::Error(e) if e.status == 503));
+        let truncated = count(&|r| r.truncate_body);
+        assert!((400..600).contains(&dropped), "{dropped}");
+        // Throttling is rolled only when the connection is kept: 0.95 * 0.2.
+        assert!((1700..2100).contains(&throttled), "{throttled}");
+        assert!((600..900).contains(&failed), "{failed}");
+        assert!(unavailable > 0 && unavailable < failed);
+        assert!((2700..3300).contains(&truncated), "{truncated}");
+        let again: Vec<Roll> = (0..10_000).map(|c| roll(&faults, c, "us-east-1")).collect();
+        assert_eq!(rolls, again);
+        let other_seed = Faults { seed: 43, ..faults };
+        let different: Vec<Roll> = (0..100)
+            .map(|c| roll(&other_seed, c, "us-east-1"))
+            .collect();
+        assert_ne!(&rolls[..100], &different[..]);
+    }
+
+    #[test]
+    fn denied_regions_and_token_faults() {
+        let faults = Faults {
+            access_denied_regions: vec!["eu-west-1".into()],
+            endless_pages: true,
+            ..Faults::default()
+        };
+        let denied = roll(&faults, 0, "eu-west-1");
+        assert!(matches!(denied.injected, Injected::Error(e) if e.code == "AccessDeniedException"));
+        assert_eq!(roll(&faults, 0, "us-east-1").injected, Injected::Nothing);
+        assert_eq!(
+            roll(&faults, 0, "us-east-1").token_fault,
+            TokenFault::Endless
+        );
+        let repeat = Faults {
+            repeat_next_token: true,
+            ..Faults::default()
+        };
+        assert_eq!(
+            roll(&repeat, 0, "us-east-1").token_fault,
+            TokenFault::Repeat
+        );
+    }
+}

@@ -1,0 +1,290 @@
+//! NextTokens: opaque, and bound to the request that was given them.
+//!
+//! A token carries a hash of the request it continues (operation, region and body, without
+//! `NextToken` and `Limit`) and the position in the region's stored records where the next page
+//! starts. A token presented with any other request is an `InvalidParameterValuesException`, as
+//! with the real service. `Limit` is left out of the binding because clients may change the page
+//! size between pages (a `LIMIT n` scan shrinks its last page).
+//!
+//! Positions index the stored records, not the filtered result, so a filtered scan of N records
+//! costs O(N) over all its pages instead of O(N) per page.
+
+use serde_json::Value;
+
+use super::api_error::ApiError;
+use super::seed::{fnv1a, mix64};
+
+/// How NextTokens misbehave (faults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum TokenFault {
+    /// Tokens behave.
+    #[default]
+    None,
+    /// A page continued with a token answers with that same token again.
+    Repeat,
+    /// Every page carries a fresh token; past the end, pages are empty.
+    Endless,
+}
+
+/// Paging state of one request.
+#[derive(Debug)]
+pub(crate) struct Pager {
+    binding: u64,
+    start: usize,
+    page: u32,
+    incoming: Option<String>,
+    fault: TokenFault,
+}
+
+impl Pager {
+    /// Reads the request's `NextToken` (already checked against its length bounds).
+    pub(crate) fn new(
+        operation: &str,
+        region: &str,
+        body: &Value,
+        next_token: Option<&str>,
+        fault: TokenFault,
+    ) -> Result<Pager, ApiError> {
+        let binding = binding(operation, region, body);
+        let (start, page) = match next_token {
+            None => (0, 0),
+            Some(token) => decode(token, binding).ok_or_else(|| {
+                ApiError::invalid_parameter(
+                    "The NextToken is invalid: it was not issued for this request.",
+                )
+            })?,
+        };
+        Ok(Pager {
+            binding,
+            start,
+            page,
+            incoming: next_token.map(str::to_string),
+            fault,
+        })
+    }
+
+    /// Up to `limit` of the `items` that match, from where the token says, and the token of the
+    /// rest (none on the last page).
+    pub(crate) fn page<'a, T>(
+        &self,
+        items: &'a [T],
+        limit: usize,
+        matches: impl Fn(&T) -> bool,
+    ) -> (Vec<&'a T>, Option<String>) {
+        let mut rows = Vec::with_capacity(limit.min(items.len()));
+        let mut next = None;
+        for (position, item) in items.iter().enumerate().skip(self.start) {
+            if !matches(item) {
+                continue;
+            }
+            if rows.len() == limit {
+                next = Some(position);
+                break;
+            }
+            rows.push(item);
+        }
+        let token = match self.fault {
+            TokenFault::None => next.map(|p| self.token(p)),
+            TokenFault::Repeat => match &self.incoming {
+                Some(incoming) => Some(incoming.clone()),
+                None => next.map(|p| self.token(p)),
+            },
+            TokenFault::Endless => Some(self.token(next.unwrap_or(items.len()))),
+        };
+        (rows, token)
+    }
+
+    fn token(&self, position: usize) -> String {
+        encode(self.binding, position as u64, self.page.wrapping_add(1))
+    }
+}
+
+/// Hash of what identifies the request: everything but `NextToken` and `Limit`.
+fn binding(operation: &str, region: &str, body: &Value) -> u64 {
+    let mut canonical = format!("{operation}\n{region}\n");
+    match body {
+        Value::Object(members) => {
+            let mut keys: Vec<&String> = members
+                .keys()
+                .filter(|k| k.as_str() != "NextToken" && k.as_str() != "Limit")
+                .collect();
+            keys.sort();
+            for key in keys {
+                canonical.push_str(key);
+                canonical.push('=');
+                write_canonical(&members[key], &mut canonical);
+                canonical.push('\n');
+            }
+        }
+        other => write_canonical(other, &mut canonical),
+    }
+    fnv1a(canonical.as_bytes())
+}
+
+/// JSON with object keys sorted, so member order does not change the binding.
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(members) => {
+            let mut keys: Vec<&String> = members.keys().collect();
+            keys.sort();
+            out.push('{');
+            for key in keys {
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                write_canonical(&members[key], out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for item in items {
+                write_canonical(item, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// 40 hex digits: the binding, then position and page number masked with a function of it.
+fn encode(binding: u64, position: u64, page: u32) -> String {
+    let mask = mix64(binding);
+    format!(
+        "{binding:016x}{:016x}{:08x}",
+        position ^ mask,
+        page ^ (mask >> 32) as u32
+    )
+}
+
+fn decode(token: &str, expected_binding: u64) -> Option<(usize, u32)> {
+    if token.len() != 40 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let binding = u64::from_str_radix(token.get(0..16)?, 16).ok()?;
+    if binding != expected_binding {
+        return None;
+    }
+    let mask = mix64(binding);
+    let position = u64::from_str_radix(token.get(16..32)?, 16).ok()? ^ mask;
+    let page = u32::from_str_radix(token.get(32..40)?, 16).ok()? ^ (mask >> 32) as u32;
+    Some((usize::try_from(position).ok()?, page))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn pager(body: &Value, token: Option<&str>) -> Result<Pager, ApiError> {
+        Pager::new(
+            "DescribeWorkspacesPools",
+            "us-east-1",
+            body,
+            token,
+            TokenFault::None,
+        )
+    }
+
+    #[test]
+    fn pages_walk_the_matching_items_once() {
+        let items: Vec<u32> = (0..100).collect();
+        let body = json!({"Limit": 7});
+        let mut seen = Vec::new();
+        let mut token: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let p = pager(&body, token.as_deref()).expect("own token accepted");
+            let (rows, next) = p.page(&items, 7, |v| v % 3 == 0);
+            seen.extend(rows.into_iter().copied());
+            pages += 1;
+            match next {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
+        let expected: Vec<u32> = (0..100).filter(|v| v % 3 == 0).collect();
+        assert_eq!(seen, expected);
+        assert_eq!(pages, expected.len().div_ceil(7));
+    }
+
+    #[test]
+    fn an_exact_last_page_carries_no_token() {
+        let items: Vec<u32> = (0..10).collect();
+        let (rows, next) = pager(&json!({}), None)
+            .expect("first page")
+            .page(&items, 10, |_| true);
+        assert_eq!(rows.len(), 10);
+        assert_eq!(next, None);
+    }
+
+    #[test]
+    fn tokens_are_bound_to_their_request() {
+        let items: Vec<u32> = (0..100).collect();
+        let body =
+            json!({"Filters": [{"Name": "PoolName", "Operator": "CONTAINS", "Values": ["ab"]}]});
+        let (_, token) = pager(&body, None)
+            .expect("first")
+            .page(&items, 10, |_| true);
+        let token = token.expect("more pages");
+        assert!(pager(&body, Some(&token)).is_ok());
+        // Member order and Limit do not matter.
+        let reordered = json!({"Limit": 3, "Filters": [{"Values": ["ab"], "Operator": "CONTAINS", "Name": "PoolName"}]});
+        assert!(pager(&reordered, Some(&token)).is_ok());
+        let other =
+            json!({"Filters": [{"Name": "PoolName", "Operator": "CONTAINS", "Values": ["ac"]}]});
+        let err = pager(&other, Some(&token)).expect_err("foreign token");
+        assert_eq!(err.code, "InvalidParameterValuesException");
+        let elsewhere = Pager::new(
+            "DescribeWorkspacesPools",
+            "eu-west-1",
+            &body,
+            Some(&token),
+            TokenFault::None,
+        );
+        assert!(elsewhere.is_err(), "another region");
+        let other_op = Pager::new(
+            "DescribeWorkspaces",
+            "us-east-1",
+            &body,
+            Some(&token),
+            TokenFault::None,
+        );
+        assert!(other_op.is_err(), "another operation");
+        assert!(pager(&body, Some("garbage")).is_err());
+        assert!(pager(&body, Some(&token.to_uppercase().replace('A', "B"))).is_err());
+    }
+
+    #[test]
+    fn repeat_fault_hands_back_the_same_token() {
+        let items: Vec<u32> = (0..100).collect();
+        let body = json!({});
+        let first = Pager::new("Op", "r", &body, None, TokenFault::Repeat).expect("first");
+        let (_, token) = first.page(&items, 10, |_| true);
+        let token = token.expect("more pages");
+        let second =
+            Pager::new("Op", "r", &body, Some(&token), TokenFault::Repeat).expect("second");
+        assert_eq!(second.page(&items, 10, |_| true).1, Some(token));
+    }
+
+    #[test]
+    fn endless_fault_never_ends_and_never_repeats() {
+        let items: Vec<u32> = (0..5).collect();
+        let body = json!({});
+        let mut token = None;
+        let mut tokens = std::collections::HashSet::new();
+        for page in 0..20 {
+            let p = Pager::new("Op", "r", &body, token.as_deref(), TokenFault::Endless)
+                .expect("own token");
+            let (rows, next) = p.page(&items, 2, |_| true);
+            if page >= 3 {
+                assert!(rows.is_empty());
+            }
+            let next = next.expect("endless");
+            assert!(tokens.insert(next.clone()), "fresh token each page");
+            token = Some(next);
+        }
+    }
+}

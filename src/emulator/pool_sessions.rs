@@ -1,0 +1,133 @@
+//! `DescribeWorkspacesPoolSessions`: the sessions of one pool, optionally of one user, paged.
+
+use serde::Serialize;
+
+use super::api_error::ApiError;
+use super::operations::{Call, to_body};
+use super::shapes::PoolSession;
+use super::validate::{
+    LIMIT_50, Members, POOL_ID, POOL_USER_ID, Violations, integer, next_token, string,
+};
+
+const DEFAULT_LIMIT: i64 = 50;
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Output<'a> {
+    sessions: Vec<&'a PoolSession>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
+    let request = Members::of_body(call.body)?;
+    let mut violations = Violations::default();
+    let pool_id = string(&request, &mut violations, "PoolId", &POOL_ID)?;
+    violations.required("poolId", &pool_id);
+    let user_id = string(&request, &mut violations, "UserId", &POOL_USER_ID)?;
+    let limit = integer(&request, &mut violations, "Limit", LIMIT_50)?.unwrap_or(DEFAULT_LIMIT);
+    let next_token = next_token(&request, &mut violations)?;
+    violations.into_result()?;
+    let pool_id = pool_id.unwrap_or_default();
+
+    let pager = call.pager(next_token.as_deref())?;
+    let records = call.records();
+    let pool = records
+        .pool(&pool_id)
+        .ok_or_else(|| ApiError::not_found("WorkSpaces pool", &pool_id))?;
+    let sessions = records.sessions_of(pool);
+    let (sessions, next_token) = pager.page(&sessions, limit as usize, |session| {
+        user_id.as_ref().is_none_or(|u| &session.user_id == u)
+    });
+    to_body(&Output {
+        sessions,
+        next_token,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::emulator::Fleet;
+    use crate::emulator::paging::TokenFault;
+
+    fn call(fleet: &Fleet, body: Value) -> Result<Value, ApiError> {
+        let call = Call {
+            region: "us-east-1",
+            operation: "DescribeWorkspacesPoolSessions",
+            body: &body,
+            token_fault: TokenFault::None,
+            fleet,
+        };
+        let bytes = describe(&call)?;
+        Ok(serde_json::from_slice(&bytes).unwrap_or_default())
+    }
+
+    #[test]
+    fn pages_through_a_pools_sessions_and_filters_by_user() {
+        let fleet = Fleet::seeded(3, &["us-east-1"], 60);
+        let pool = fleet
+            .pools("us-east-1")
+            .iter()
+            .max_by_key(|p| p.capacity_status.active_user_sessions)
+            .expect("pools");
+        let expected = fleet.sessions("us-east-1", &pool.pool_id);
+        assert!(expected.len() > 5);
+        let mut seen = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut body = json!({"PoolId": pool.pool_id, "Limit": 5});
+            if let Some(t) = &token {
+                body["NextToken"] = json!(t);
+            }
+            let page = call(&fleet, body).expect("page");
+            let sessions = page["Sessions"].as_array().cloned().unwrap_or_default();
+            assert!(sessions.len() <= 5);
+            seen.extend(
+                sessions
+                    .iter()
+                    .filter_map(|s| s["SessionId"].as_str().map(str::to_string)),
+            );
+            match page["NextToken"].as_str() {
+                Some(t) => token = Some(t.to_string()),
+                None => break,
+            }
+        }
+        let expected_ids: Vec<String> = expected.iter().map(|s| s.session_id.clone()).collect();
+        assert_eq!(seen, expected_ids);
+
+        let user = &expected[2].user_id;
+        let page = call(&fleet, json!({"PoolId": pool.pool_id, "UserId": user})).expect("by user");
+        let sessions = page["Sessions"].as_array().cloned().unwrap_or_default();
+        assert_eq!(sessions.len(), 1);
+        assert_eq!(sessions[0]["UserId"], json!(user));
+    }
+
+    #[test]
+    fn validation_and_missing_pools() {
+        let fleet = Fleet::seeded(3, &["us-east-1"], 5);
+        let pool_id = fleet.pools("us-east-1")[0].pool_id.clone();
+        let cases = [
+            (json!({}), "Value null at 'poolId'"),
+            (json!({"PoolId": "pool-1"}), "at 'poolId'"),
+            (json!({"PoolId": pool_id, "UserId": "u"}), "at 'userId'"),
+            (
+                json!({"PoolId": pool_id, "UserId": "u".repeat(129)}),
+                "at 'userId'",
+            ),
+            (json!({"PoolId": pool_id, "Limit": 0}), "at 'limit'"),
+            (json!({"PoolId": pool_id, "Limit": 51}), "at 'limit'"),
+        ];
+        for (body, expected) in cases {
+            let err = call(&fleet, body.clone()).expect_err(&body.to_string());
+            assert_eq!(err.code, "ValidationException", "{body}");
+            assert!(err.message.contains(expected), "{body}: {}", err.message);
+        }
+        assert!(call(&fleet, json!({"PoolId": pool_id, "Limit": 50})).is_ok());
+        let err = call(&fleet, json!({"PoolId": "wspool-000000000"})).expect_err("unknown");
+        assert_eq!(err.code, "ResourceNotFoundException");
+        assert_eq!(err.resource_id.as_deref(), Some("wspool-000000000"));
+    }
+}

@@ -1,0 +1,330 @@
+//! `DescribeWorkspacesPools`: pools by id and by name filters, paged.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::api_error::ApiError;
+use super::operations::{Call, to_body};
+use super::shapes::Pool;
+use super::validate::{
+    LIMIT, LIST_1_TO_25, Members, POOL_FILTER_VALUE, POOL_ID, Violations, element, integer,
+    next_token, path, string_list,
+};
+
+const DEFAULT_LIMIT: i64 = 25;
+const FILTER_NAMES: &[&str] = &["PoolName"];
+const OPERATORS: &[&str] = &["EQUALS", "NOTEQUALS", "CONTAINS", "NOTCONTAINS"];
+
+/// `DescribeWorkspacesPoolsFilterOperator`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operator {
+    Equals,
+    NotEquals,
+    Contains,
+    NotContains,
+}
+
+impl Operator {
+    fn parse(text: &str) -> Option<Operator> {
+        match text {
+            "EQUALS" => Some(Operator::Equals),
+            "NOTEQUALS" => Some(Operator::NotEquals),
+            "CONTAINS" => Some(Operator::Contains),
+            "NOTCONTAINS" => Some(Operator::NotContains),
+            _ => None,
+        }
+    }
+}
+
+/// One `DescribeWorkspacesPoolsFilter` on `PoolName`. Its values are alternatives: a positive
+/// operator matches when any value does, a negative one when none does. Case-sensitive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PoolNameFilter {
+    pub(crate) operator: Operator,
+    pub(crate) values: Vec<String>,
+}
+
+impl PoolNameFilter {
+    pub(crate) fn matches(&self, name: &str) -> bool {
+        let mut values = self.values.iter().map(String::as_str);
+        match self.operator {
+            Operator::Equals => values.any(|v| name == v),
+            Operator::NotEquals => values.all(|v| name != v),
+            Operator::Contains => values.any(|v| name.contains(v)),
+            Operator::NotContains => values.all(|v| !name.contains(v)),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Output<'a> {
+    workspaces_pools: Vec<&'a Pool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_token: Option<String>,
+}
+
+pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
+    let request = Members::of_body(call.body)?;
+    let mut violations = Violations::default();
+    let pool_ids = string_list(&request, &mut violations, "PoolIds", &POOL_ID)?;
+    let filters = filters(&request, &mut violations)?;
+    let limit = integer(&request, &mut violations, "Limit", LIMIT)?.unwrap_or(DEFAULT_LIMIT);
+    let next_token = next_token(&request, &mut violations)?;
+    violations.into_result()?;
+
+    let pager = call.pager(next_token.as_deref())?;
+    let wanted: Option<HashSet<&str>> = pool_ids
+        .as_ref()
+        .map(|ids| ids.iter().map(String::as_str).collect());
+    let (pools, next_token) = pager.page(&call.records().pools, limit as usize, |pool| {
+        wanted
+            .as_ref()
+            .is_none_or(|ids| ids.contains(pool.pool_id.as_str()))
+            && filters.iter().all(|f| f.matches(&pool.pool_name))
+    });
+    to_body(&Output {
+        workspaces_pools: pools,
+        next_token,
+    })
+}
+
+/// Reads `Filters`; filters with violations are left out (the request fails anyway).
+fn filters(
+    request: &Members<'_>,
+    violations: &mut Violations,
+) -> Result<Vec<PoolNameFilter>, ApiError> {
+    let Some(structures) = request.structures("Filters")? else {
+        return Ok(Vec::new());
+    };
+    let list_path = path("Filters");
+    let shown: Vec<&str> = structures
+        .iter()
+        .map(|_| "DescribeWorkspacesPoolsFilter")
+        .collect();
+    violations.list_length(&list_path, &shown, LIST_1_TO_25);
+    let mut filters = Vec::new();
+    for (i, filter) in structures.iter().enumerate() {
+        let at = element(&list_path, i);
+        let name = filter.string("Name")?;
+        let operator = filter.string("Operator")?;
+        let values = filter.strings("Values")?;
+        violations.required(&format!("{at}.name"), &name);
+        violations.required(&format!("{at}.operator"), &operator);
+        violations.required(&format!("{at}.values"), &values);
+        if let Some(name) = name {
+            violations.one_of(&format!("{at}.name"), name, FILTER_NAMES);
+        }
+        if let Some(operator) = operator {
+            violations.one_of(&format!("{at}.operator"), operator, OPERATORS);
+        }
+        if let Some(values) = &values {
+            let values_path = format!("{at}.values");
+            violations.list_length(&values_path, values, LIST_1_TO_25);
+            for (j, value) in values.iter().enumerate() {
+                POOL_FILTER_VALUE.check(violations, &element(&values_path, j), value);
+            }
+        }
+        if let (Some(operator), Some(values)) = (operator.and_then(Operator::parse), values) {
+            filters.push(PoolNameFilter {
+                operator,
+                values: values.into_iter().map(str::to_string).collect(),
+            });
+        }
+    }
+    Ok(filters)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::emulator::Fleet;
+    use crate::emulator::paging::TokenFault;
+
+    fn filter(operator: Operator, values: &[&str]) -> PoolNameFilter {
+        PoolNameFilter {
+            operator,
+            values: values.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn each_operator_with_alternatives() {
+        let equals = filter(Operator::Equals, &["finance-01", "eng-02"]);
+        assert!(equals.matches("finance-01"));
+        assert!(equals.matches("eng-02"));
+        assert!(!equals.matches("finance-011"));
+        let not_equals = filter(Operator::NotEquals, &["finance-01", "eng-02"]);
+        assert!(!not_equals.matches("finance-01"));
+        assert!(!not_equals.matches("eng-02"));
+        assert!(not_equals.matches("sales-03"));
+        let contains = filter(Operator::Contains, &["fin", "build"]);
+        assert!(contains.matches("finance-01"));
+        assert!(contains.matches("eng.build_farm-3"));
+        assert!(!contains.matches("sales-03"));
+        let not_contains = filter(Operator::NotContains, &["fin", "build"]);
+        assert!(!not_contains.matches("finance-01"));
+        assert!(!not_contains.matches("eng.build_farm-3"));
+        assert!(not_contains.matches("sales-03"));
+    }
+
+    #[test]
+    fn matching_is_case_sensitive() {
+        assert!(!filter(Operator::Equals, &["Finance-01"]).matches("finance-01"));
+        assert!(!filter(Operator::Contains, &["FIN"]).matches("finance-01"));
+        assert!(filter(Operator::NotContains, &["FIN"]).matches("finance-01"));
+        assert!(filter(Operator::NotEquals, &["Finance-01"]).matches("finance-01"));
+    }
+
+    fn names(fleet: &Fleet, body: Value) -> Result<Vec<String>, String> {
+        let call = Call {
+            region: "us-east-1",
+            operation: "DescribeWorkspacesPools",
+            body: &body,
+            token_fault: TokenFault::None,
+            fleet,
+        };
+        let bytes = describe(&call).map_err(|e| format!("{}: {}", e.code, e.message))?;
+        let output: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        Ok(output["WorkspacesPools"]
+            .as_array()
+            .map(|pools| {
+                pools
+                    .iter()
+                    .filter_map(|p| p["PoolName"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    fn sample() -> Fleet {
+        Fleet::with_pool_names(
+            1,
+            "us-east-1",
+            &[
+                "finance-01",
+                "Finance-01",
+                "eng.build_farm-3",
+                "sales-finance",
+                "hr-02",
+            ],
+        )
+    }
+
+    #[test]
+    fn filters_combine_with_and() {
+        let fleet = sample();
+        let body = json!({"Filters": [
+            {"Name": "PoolName", "Operator": "CONTAINS", "Values": ["finance", "build"]},
+            {"Name": "PoolName", "Operator": "NOTEQUALS", "Values": ["sales-finance"]}
+        ]});
+        assert_eq!(
+            names(&fleet, body),
+            Ok(vec!["finance-01".into(), "eng.build_farm-3".into()])
+        );
+        let body = json!({"Filters": [
+            {"Name": "PoolName", "Operator": "EQUALS", "Values": ["Finance-01"]},
+            {"Name": "PoolName", "Operator": "NOTCONTAINS", "Values": ["inance"]}
+        ]});
+        assert_eq!(names(&fleet, body), Ok(vec![]));
+    }
+
+    #[test]
+    fn pool_ids_and_filters_both_apply() {
+        let fleet = sample();
+        let pools = fleet.pools("us-east-1");
+        let body = json!({
+            "PoolIds": [pools[0].pool_id, pools[1].pool_id, pools[4].pool_id, "wspool-000000000"],
+            "Filters": [{"Name": "PoolName", "Operator": "CONTAINS", "Values": ["01"]}]
+        });
+        assert_eq!(
+            names(&fleet, body),
+            Ok(vec!["finance-01".into(), "Finance-01".into()])
+        );
+    }
+
+    #[test]
+    fn every_bound_and_pattern_is_validated() {
+        let fleet = sample();
+        let ids: Vec<String> = (0..26).map(|i| format!("wspool-{i:09}")).collect();
+        let values: Vec<String> = (0..26).map(|i| format!("v{i}")).collect();
+        let good_filter = json!({"Name": "PoolName", "Operator": "EQUALS", "Values": ["ab"]});
+        let cases = [
+            (json!({"PoolIds": []}), "at 'poolIds'"),
+            (json!({"PoolIds": ids}), "at 'poolIds'"),
+            (json!({"PoolIds": ["wspool-ABC"]}), "at 'poolIds.1.member'"),
+            (json!({"Filters": []}), "at 'filters'"),
+            (
+                json!({"Filters": vec![good_filter.clone(); 26]}),
+                "at 'filters'",
+            ),
+            (
+                json!({"Filters": [{"Operator": "EQUALS", "Values": ["ab"]}]}),
+                "at 'filters.1.member.name'",
+            ),
+            (
+                json!({"Filters": [{"Name": "PoolName", "Values": ["ab"]}]}),
+                "at 'filters.1.member.operator'",
+            ),
+            (
+                json!({"Filters": [{"Name": "PoolName", "Operator": "EQUALS"}]}),
+                "at 'filters.1.member.values'",
+            ),
+            (
+                json!({"Filters": [{"Name": "PoolId", "Operator": "EQUALS", "Values": ["ab"]}]}),
+                "enum value set",
+            ),
+            (
+                json!({"Filters": [{"Name": "PoolName", "Operator": "LIKE", "Values": ["ab"]}]}),
+                "enum value set",
+            ),
+            (
+                json!({"Filters": [{"Name": "PoolName", "Operator": "EQUALS", "Values": []}]}),
+                "at 'filters.1.member.values'",
+            ),
+            (
+                json!({"Filters": [{"Name": "PoolName", "Operator": "EQUALS", "Values": values}]}),
+                "at 'filters.1.member.values'",
+            ),
+            (
+                json!({"Filters": [{"Name": "PoolName", "Operator": "EQUALS", "Values": ["a"]}]}),
+                "values.1.member",
+            ),
+            (
+                json!({"Filters": [{"Name": "PoolName", "Operator": "EQUALS", "Values": ["ab", "x y"]}]}),
+                "values.2.member",
+            ),
+            (
+                json!({"Filters": [{"Name": "PoolName", "Operator": "EQUALS", "Values": ["a".repeat(129)]}]}),
+                "length less than or equal to 128",
+            ),
+            (json!({"Limit": 0}), "at 'limit'"),
+            (json!({"Limit": 26}), "at 'limit'"),
+            (json!({"NextToken": ""}), "at 'nextToken'"),
+            (json!({"NextToken": "t".repeat(2049)}), "at 'nextToken'"),
+        ];
+        for (body, expected) in cases {
+            let err = names(&fleet, body.clone()).expect_err(&body.to_string());
+            assert!(err.starts_with("ValidationException: "), "{body}: {err}");
+            assert!(err.contains(expected), "{body}: {err}");
+        }
+        assert!(
+            names(
+                &fleet,
+                json!({"Limit": 25, "PoolIds": vec!["wspool-000000000"; 25]})
+            )
+            .is_ok()
+        );
+        assert!(names(&fleet, json!({"Filters": [good_filter]})).is_ok());
+    }
+
+    #[test]
+    fn a_foreign_token_is_an_invalid_parameter() {
+        let fleet = sample();
+        let err = names(&fleet, json!({"NextToken": "not-a-token-of-ours"})).expect_err("foreign");
+        assert!(err.starts_with("InvalidParameterValuesException"), "{err}");
+    }
+}

@@ -1,0 +1,185 @@
+//! The line on stderr that shows a slow scan's progress (pages and rows per region), drawn only
+//! on a terminal, only after the scan has taken [`DELAY`], and cleared before results print.
+
+use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+use wsql::progress::{RegionProgress, ScanProgress};
+
+/// How long a statement runs before its progress is shown.
+pub const DELAY: Duration = Duration::from_millis(500);
+/// How often the line is redrawn.
+const TICK: Duration = Duration::from_millis(150);
+/// Longest line drawn, so it never wraps on a usual terminal (a wrapped line can't be cleared).
+const MAX_WIDTH: usize = 78;
+
+#[derive(Debug, Default)]
+struct LineState {
+    stopped: bool,
+    drawn: bool,
+}
+
+/// A running progress line; [`ProgressLine::stop`] (or dropping it) clears it for good.
+#[derive(Debug)]
+pub struct ProgressLine {
+    state: Arc<Mutex<LineState>>,
+    ticker: JoinHandle<()>,
+}
+
+impl ProgressLine {
+    /// Starts watching `progress`; `None` when stderr is not a terminal. Must run in a runtime.
+    pub fn start(progress: Arc<ScanProgress>) -> Option<Self> {
+        if !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let state = Arc::new(Mutex::new(LineState::default()));
+        let ticker = tokio::spawn(draw_until_stopped(progress, Arc::clone(&state)));
+        Some(Self { state, ticker })
+    }
+
+    /// Clears the line and stops drawing it.
+    pub fn stop(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.drawn {
+            eprint!("\r\x1b[2K");
+            let _ = std::io::stderr().flush();
+            state.drawn = false;
+        }
+        state.stopped = true;
+        self.ticker.abort();
+    }
+}
+
+impl Drop for ProgressLine {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn draw_until_stopped(progress: Arc<ScanProgress>, state: Arc<Mutex<LineState>>) {
+    tokio::time::sleep(DELAY).await;
+    loop {
+        let line = render(&progress.snapshot());
+        {
+            // Drawing under the lock means `stop` can never be followed by a stray draw.
+            let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+            if state.stopped {
+                return;
+            }
+            if !line.is_empty() {
+                eprint!("\r\x1b[2K{line}");
+                let _ = std::io::stderr().flush();
+                state.drawn = true;
+            }
+        }
+        tokio::time::sleep(TICK).await;
+    }
+}
+
+/// One line: per table, the rows and pages fetched so far, then each region's rows (`✓` once
+/// the region is done). Totals come first so that a line cut to fit still says the most.
+pub fn render(snapshot: &[((String, String), RegionProgress)]) -> String {
+    let mut tables: Vec<(&str, Vec<(&str, &RegionProgress)>)> = Vec::new();
+    for ((table, region), progress) in snapshot {
+        match tables.last_mut() {
+            Some((name, regions)) if *name == table.as_str() => {
+                regions.push((region.as_str(), progress))
+            }
+            _ => tables.push((table.as_str(), vec![(region.as_str(), progress)])),
+        }
+    }
+    let parts: Vec<String> = tables
+        .iter()
+        .map(|(table, regions)| {
+            let rows: u64 = regions.iter().map(|(_, p)| p.rows).sum();
+            let pages: u64 = regions.iter().map(|(_, p)| p.pages).sum();
+            let mut part = format!(
+                "{table}: {rows} {}, {pages} page{}",
+                row_unit(table),
+                if pages == 1 { "" } else { "s" }
+            );
+            for (region, progress) in regions {
+                let done = if progress.done { " ✓" } else { "" };
+                part.push_str(&format!(" · {region} {}{done}", progress.rows));
+            }
+            part
+        })
+        .collect();
+    let line = parts.join(" | ");
+    if line.chars().count() <= MAX_WIDTH {
+        return line;
+    }
+    let mut cut: String = line.chars().take(MAX_WIDTH - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// What a table's rows are called on the progress line.
+fn row_unit(table: &str) -> &'static str {
+    match table {
+        "workspaces_pools" => "pools",
+        "workspaces_directories" => "directories",
+        "workspaces_bundles" => "bundles",
+        "workspaces" => "workspaces",
+        "workspaces_pool_sessions" => "sessions",
+        _ => "rows",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(
+        table: &str,
+        region: &str,
+        pages: u64,
+        rows: u64,
+        done: bool,
+    ) -> ((String, String), RegionProgress) {
+        (
+            (table.to_string(), region.to_string()),
+            RegionProgress { pages, rows, done },
+        )
+    }
+
+    #[test]
+    fn totals_then_regions() {
+        let line = render(&[
+            region("workspaces_pools", "eu-west-1", 1, 25, false),
+            region("workspaces_pools", "us-east-1", 3, 75, true),
+        ]);
+        assert_eq!(
+            line,
+            "workspaces_pools: 100 pools, 4 pages · eu-west-1 25 · us-east-1 75 ✓"
+        );
+        assert_eq!(
+            render(&[
+                region("workspaces", "us-east-1", 1, 7, true),
+                region("workspaces_pools", "us-east-1", 1, 3, false),
+            ]),
+            "workspaces: 7 workspaces, 1 page · us-east-1 7 ✓ | workspaces_pools: 3 pools, 1 page · us-east-1 3"
+                .chars()
+                .take(MAX_WIDTH - 1)
+                .chain(['…'])
+                .collect::<String>()
+        );
+    }
+
+    #[test]
+    fn nothing_to_draw_before_the_first_page() {
+        assert_eq!(render(&[]), "");
+    }
+
+    #[test]
+    fn never_wider_than_a_terminal() {
+        let many: Vec<_> = (0..20)
+            .map(|i| region("workspaces_pools", &format!("region-{i}"), 9, 999, false))
+            .collect();
+        let line = render(&many);
+        assert_eq!(line.chars().count(), MAX_WIDTH);
+        assert!(line.ends_with('…'));
+    }
+}
