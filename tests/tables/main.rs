@@ -3,6 +3,7 @@
 
 mod bundles;
 mod cache;
+mod catalog;
 mod directories;
 mod joins;
 mod reports;
