@@ -4,13 +4,15 @@
 
 use std::collections::HashSet;
 use std::future::Future;
+use std::sync::Arc;
 
 use futures::Stream;
 
+use crate::cache::{ApiCache, CacheKey};
 use crate::error::{Error, Result};
 
 /// One response: its items and the token of the next page, if any.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page<T> {
     /// What the page held.
     pub items: Vec<T>,
@@ -88,6 +90,31 @@ where
                 }) => Some((Ok(items), State::Done)),
             }
         }
+    })
+}
+
+/// [`paginate`] through `cache`: each page is looked up by (region, operation, `parameters`,
+/// NextToken) before `fetch` is called, so a chain read again within the TTL makes no call.
+/// `parameters` must render every request parameter but the token.
+pub fn cached_paginate<T, F, Fut>(
+    cache: Arc<ApiCache>,
+    operation: &'static str,
+    region: String,
+    max_pages: usize,
+    parameters: String,
+    mut fetch: F,
+) -> impl Stream<Item = Result<Vec<T>>>
+where
+    T: Clone + Send + Sync + 'static,
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    let key_region = region.clone();
+    paginate(operation, region, max_pages, move |token| {
+        let key = CacheKey::new(&key_region, operation, &parameters, token.as_deref());
+        let call = fetch(token);
+        let cache = Arc::clone(&cache);
+        async move { cache.get_or_fetch(key, || call).await }
     })
 }
 

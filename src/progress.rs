@@ -1,7 +1,7 @@
 //! Counters of pages and rows fetched per table and region, for the REPL's progress line.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Pages and rows fetched so far by one table in one region.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,5 +51,31 @@ impl ScanProgress {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+    }
+}
+
+/// Marks one table's scan of one region as ended when dropped, however the scan ended
+/// (finished, failed or cancelled).
+#[derive(Debug)]
+pub struct FinishOnDrop {
+    progress: Arc<ScanProgress>,
+    table: &'static str,
+    region: String,
+}
+
+impl FinishOnDrop {
+    /// A guard for `table` in `region`.
+    pub fn new(progress: &Arc<ScanProgress>, table: &'static str, region: &str) -> Self {
+        Self {
+            progress: Arc::clone(progress),
+            table,
+            region: region.to_string(),
+        }
+    }
+}
+
+impl Drop for FinishOnDrop {
+    fn drop(&mut self) {
+        self.progress.finish(self.table, &self.region);
     }
 }

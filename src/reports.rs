@@ -28,7 +28,11 @@ pub const REPORTS: &[Report] = &[
     report!("fleet_summary"),
     report!("idle_capacity"),
     report!("migration_inventory"),
+    report!("migration_personal_targets"),
     report!("pool_errors"),
+    report!("pools_by_owner_tag"),
+    report!("pools_with_directory_and_bundle"),
+    report!("sessions_vs_capacity"),
     report!("timeout_audit"),
 ];
 

@@ -1,11 +1,12 @@
-//! The `workspaces_pools` schema, and conversion of a page of `WorkspacesPool`s into a
-//! `RecordBatch` holding only the projected columns.
+//! The `workspaces_pools` schema, and conversion of a page of `WorkspacesPool`s (with their tags,
+//! when the query reads them) into a `RecordBatch` holding only the projected columns.
 
 use std::sync::{Arc, LazyLock};
 
-use aws_sdk_workspaces::types::WorkspacesPool;
+use aws_sdk_workspaces::types::{Tag, WorkspacesPool};
 use datafusion::arrow::array::{
-    ArrayRef, Int32Builder, ListBuilder, StringBuilder, StructBuilder, TimestampMicrosecondBuilder,
+    ArrayRef, Int32Builder, ListBuilder, MapBuilder, MapFieldNames, StringBuilder, StructBuilder,
+    TimestampMicrosecondBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
@@ -49,8 +50,21 @@ static SCHEMA: LazyLock<SchemaRef> = LazyLock::new(|| {
         Field::new("idle_disconnect_timeout_in_seconds", DataType::Int32, true),
         Field::new("max_user_duration_in_seconds", DataType::Int32, true),
         Field::new("errors", DataType::List(Arc::new(errors_item)), true),
+        Field::new("tags", tags_type(), true),
     ]))
 });
+
+/// `Map<Utf8, Utf8>`: the entries of `DescribeTags`' `TagList`, keys unique.
+fn tags_type() -> DataType {
+    let entries = Fields::from(vec![
+        Field::new("key", DataType::Utf8, false),
+        Field::new("value", DataType::Utf8, true),
+    ]);
+    DataType::Map(
+        Arc::new(Field::new("entries", DataType::Struct(entries), false)),
+        false,
+    )
+}
 
 /// The schema of `workspaces_pools`.
 pub fn pools_schema() -> SchemaRef {
@@ -81,7 +95,11 @@ mod column {
     pub const IDLE_DISCONNECT: usize = 19;
     pub const MAX_DURATION: usize = 20;
     pub const ERRORS: usize = 21;
+    pub const TAGS: usize = 22;
 }
+
+/// The index of the `tags` column, the last: only a projection holding it makes tag calls.
+pub const TAGS_COLUMN: usize = column::TAGS;
 
 /// The account field of an ARN (`arn:partition:service:region:account:resource`).
 pub fn arn_account(arn: &str) -> Option<&str> {
@@ -89,10 +107,22 @@ pub fn arn_account(arn: &str) -> Option<&str> {
 }
 
 /// Converts one page of pools read from `region` into a batch of the `projection` columns of
-/// [`pools_schema`] (all columns when `None`). `schema` must be that projection.
+/// [`pools_schema`] (all columns when `None`). `schema` must be that projection. `tags` is NULL.
 pub fn pools_to_batch(
     region: &str,
     pools: &[WorkspacesPool],
+    projection: Option<&[usize]>,
+    schema: &SchemaRef,
+) -> Result<RecordBatch> {
+    pools_and_tags_to_batch(region, pools, None, projection, schema)
+}
+
+/// As [`pools_to_batch`], with each pool's tags (`None` for a pool whose tags are unknown)
+/// when `tags` is given, one entry per pool.
+pub fn pools_and_tags_to_batch(
+    region: &str,
+    pools: &[WorkspacesPool],
+    tags: Option<&[Option<Vec<Tag>>]>,
     projection: Option<&[usize]>,
     schema: &SchemaRef,
 ) -> Result<RecordBatch> {
@@ -100,7 +130,10 @@ pub fn pools_to_batch(
     let projection = projection.unwrap_or(&all);
     let columns = projection
         .iter()
-        .map(|&index| build_column(index, region, pools))
+        .map(|&index| match index {
+            column::TAGS => Ok(tags_column(pools.len(), tags)),
+            _ => build_column(index, region, pools),
+        })
         .collect::<Result<Vec<_>>>()?;
     let options = RecordBatchOptions::new().with_row_count(Some(pools.len()));
     RecordBatch::try_new_with_options(Arc::clone(schema), columns, &options).map_err(|e| {
@@ -110,6 +143,33 @@ pub fn pools_to_batch(
             message: format!("could not convert the response to Arrow: {e}"),
         }
     })
+}
+
+/// `tags`: a map per pool, NULL where unknown. A key repeated in a response keeps its last value.
+fn tags_column(rows: usize, tags: Option<&[Option<Vec<Tag>>]>) -> ArrayRef {
+    let names = MapFieldNames {
+        entry: "entries".to_string(),
+        key: "key".to_string(),
+        value: "value".to_string(),
+    };
+    let mut builder = MapBuilder::new(Some(names), StringBuilder::new(), StringBuilder::new());
+    for row in 0..rows {
+        let Some(Some(list)) = tags.and_then(|t| t.get(row)) else {
+            // A map builder's append only fails on mismatched key/value counts.
+            let _ = builder.append(false);
+            continue;
+        };
+        let mut unique: std::collections::BTreeMap<&str, Option<&str>> = Default::default();
+        for tag in list {
+            unique.insert(tag.key(), tag.value());
+        }
+        for (key, value) in unique {
+            builder.keys().append_value(key);
+            builder.values().append_option(value);
+        }
+        let _ = builder.append(true);
+    }
+    Arc::new(builder.finish())
 }
 
 fn strings<'a>(
@@ -304,8 +364,9 @@ mod tests {
         let schema = pools_schema();
         let batch = pools_to_batch("us-east-1", &pools, None, &schema).expect("converts");
         assert_eq!(batch.num_rows(), 2);
-        assert_eq!(batch.num_columns(), 22);
+        assert_eq!(batch.num_columns(), 23);
         let col = |name: &str| batch.column(schema.index_of(name).expect("column exists"));
+        assert!(col("tags").is_null(0), "tags are NULL unless fetched");
         assert_eq!(
             col("account_id").as_string::<i32>().value(0),
             "123456789012"
@@ -385,6 +446,49 @@ mod tests {
         ];
         let batch = pools_to_batch("us-east-1", &pools, Some(&[]), &schema).expect("converts");
         assert_eq!(batch.num_rows(), 2);
+    }
+
+    #[test]
+    fn tags_become_a_map_with_unique_keys() {
+        let tag = |k: &str, v: Option<&str>| {
+            Tag::builder()
+                .key(k)
+                .set_value(v.map(String::from))
+                .build()
+                .expect("key set")
+        };
+        let pools = vec![
+            pool("wspool-000000007", None),
+            pool("wspool-000000008", None),
+            pool("wspool-000000009", None),
+        ];
+        let tags = vec![
+            Some(vec![
+                tag("owner", Some("a")),
+                tag("cost", None),
+                tag("owner", Some("b")),
+            ]),
+            Some(vec![]),
+            None,
+        ];
+        let projection = [TAGS_COLUMN];
+        let schema = Arc::new(
+            pools_schema()
+                .project(&projection)
+                .expect("valid projection"),
+        );
+        let batch =
+            pools_and_tags_to_batch("us-east-1", &pools, Some(&tags), Some(&projection), &schema)
+                .expect("converts");
+        let map = batch.column(0).as_map();
+        assert_eq!(map.value_length(0), 2);
+        let first = map.value(0);
+        assert_eq!(first.column(0).as_string::<i32>().value(0), "cost");
+        assert!(first.column(1).is_null(0));
+        assert_eq!(first.column(1).as_string::<i32>().value(1), "b");
+        assert!(!map.is_null(1));
+        assert_eq!(map.value_length(1), 0);
+        assert!(map.is_null(2));
     }
 
     #[test]

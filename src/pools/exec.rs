@@ -22,11 +22,13 @@ use datafusion::physical_plan::{
 use futures::{Stream, StreamExt};
 
 use crate::aws::{RegionClient, api_error};
+use crate::cache::ApiCache;
 use crate::error::Result;
-use crate::paging::{Page, paginate};
-use crate::pools::convert::pools_to_batch;
+use crate::paging::{Page, cached_paginate};
+use crate::pools::convert::{TAGS_COLUMN, pools_and_tags_to_batch};
 use crate::pools::pushdown::{NameFilter, PoolsQuery, PoolsRequest};
-use crate::progress::ScanProgress;
+use crate::progress::{FinishOnDrop, ScanProgress};
+use crate::tables::tags::resource_tags;
 
 const OPERATION: &str = "DescribeWorkspacesPools";
 const TABLE: &str = "workspaces_pools";
@@ -44,18 +46,20 @@ pub struct WorkspacesPoolsExec {
     schema: SchemaRef,
     properties: Arc<PlanProperties>,
     progress: Arc<ScanProgress>,
+    cache: Arc<ApiCache>,
     max_pages: usize,
 }
 
 impl WorkspacesPoolsExec {
     /// A scan of `regions` (already pruned by the query) producing the `projection` of the
-    /// table's columns; `schema` is that projection.
+    /// table's columns; `schema` is that projection. Calls go through `cache`.
     pub fn new(
         query: PoolsQuery,
         regions: Vec<RegionClient>,
         projection: Option<Vec<usize>>,
         schema: SchemaRef,
         progress: Arc<ScanProgress>,
+        cache: Arc<ApiCache>,
         max_pages: usize,
     ) -> Self {
         // Always at least one partition: an empty plan still has to answer (with no rows).
@@ -75,6 +79,7 @@ impl WorkspacesPoolsExec {
             schema,
             properties: Arc::new(properties),
             progress,
+            cache,
             max_pages,
         }
     }
@@ -87,6 +92,13 @@ impl WorkspacesPoolsExec {
     /// The regions the scan calls, one partition each.
     pub fn regions(&self) -> Vec<&str> {
         self.regions.iter().map(|r| r.region.as_str()).collect()
+    }
+
+    /// Whether the projection holds `tags`, so each pool's tags are fetched.
+    pub fn fetches_tags(&self) -> bool {
+        self.projection
+            .as_ref()
+            .is_none_or(|p| p.contains(&TAGS_COLUMN))
     }
 }
 
@@ -110,6 +122,9 @@ impl DisplayAs for WorkspacesPoolsExec {
             )?;
             if let Some(limit) = self.query.limit {
                 write!(f, ", stop after {limit} rows")?;
+            }
+            if self.fetches_tags() {
+                write!(f, ", then DescribeTags per pool")?;
             }
         }
         write!(f, ", projection=[{}]", self.column_names.join(", "))
@@ -166,7 +181,9 @@ impl ExecutionPlan for WorkspacesPoolsExec {
             self.projection.clone(),
             Arc::clone(&schema),
             Arc::clone(&self.progress),
+            Arc::clone(&self.cache),
             self.max_pages,
+            self.fetches_tags(),
         );
         Ok(Box::pin(RecordBatchStreamAdapter::new(
             schema,
@@ -175,22 +192,12 @@ impl ExecutionPlan for WorkspacesPoolsExec {
     }
 }
 
-/// Marks a region's scan as ended when its stream is dropped, however it ended.
-struct FinishOnDrop {
-    progress: Arc<ScanProgress>,
-    region: String,
-}
-
-impl Drop for FinishOnDrop {
-    fn drop(&mut self) {
-        self.progress.finish(TABLE, &self.region);
-    }
-}
-
 /// What one region's stream carries from page to page.
 struct RegionScan<S> {
     pages: S,
     region: String,
+    /// Where tags are fetched from, when the projection holds them.
+    tags_from: Option<(aws_sdk_workspaces::Client, Arc<ApiCache>)>,
     projection: Option<Vec<usize>>,
     schema: SchemaRef,
     progress: Arc<ScanProgress>,
@@ -201,20 +208,26 @@ struct RegionScan<S> {
 
 /// Every page of every request chain of one region, as batches, stopping at the query's limit.
 /// Empty pages yield nothing; the page after the one that meets the limit is never requested.
+/// With `with_tags`, each page's pools have their tags fetched before the page is converted.
+#[allow(clippy::too_many_arguments)]
 fn region_batches(
     region: RegionClient,
     query: PoolsQuery,
     projection: Option<Vec<usize>>,
     schema: SchemaRef,
     progress: Arc<ScanProgress>,
+    cache: Arc<ApiCache>,
     max_pages: usize,
+    with_tags: bool,
 ) -> impl Stream<Item = Result<RecordBatch>> {
     let RegionClient { region, client } = region;
+    let tags_from = with_tags.then(|| (client.clone(), Arc::clone(&cache)));
     let pages = futures::stream::iter(query.requests())
         .map({
             let region = region.clone();
             move |request| {
                 Box::pin(request_pages(
+                    Arc::clone(&cache),
                     client.clone(),
                     region.clone(),
                     request,
@@ -225,11 +238,9 @@ fn region_batches(
         .flatten_unordered(CHUNK_CONCURRENCY);
     let state = RegionScan {
         pages: Box::pin(pages),
-        _finish: FinishOnDrop {
-            progress: Arc::clone(&progress),
-            region: region.clone(),
-        },
+        _finish: FinishOnDrop::new(&progress, TABLE, &region),
         region,
+        tags_from,
         projection,
         schema,
         progress,
@@ -253,9 +264,24 @@ fn region_batches(
             }
             let keep = scan.remaining.map_or(pools.len(), |r| r.min(pools.len()));
             scan.remaining = scan.remaining.map(|r| r - keep);
-            let batch = pools_to_batch(
+            let pools = &pools[..keep];
+            let tags = match &scan.tags_from {
+                None => None,
+                Some((client, cache)) => {
+                    let ids = pools.iter().map(|p| p.pool_id().to_string()).collect();
+                    match resource_tags(cache, client, &scan.region, ids).await {
+                        Ok(tags) => Some(tags),
+                        Err(e) => {
+                            scan.remaining = Some(0);
+                            return Some((Err(e), scan));
+                        }
+                    }
+                }
+            };
+            let batch = pools_and_tags_to_batch(
                 &scan.region,
-                &pools[..keep],
+                pools,
+                tags.as_deref(),
                 scan.projection.as_deref(),
                 &scan.schema,
             );
@@ -267,33 +293,42 @@ fn region_batches(
     })
 }
 
-/// The pages of one request chain.
-fn request_pages(
+/// The pages of one request chain, through the library's response cache.
+pub(crate) fn request_pages(
+    cache: Arc<ApiCache>,
     client: aws_sdk_workspaces::Client,
     region: String,
     request: PoolsRequest,
     max_pages: usize,
-) -> impl Stream<Item = Result<Vec<WorkspacesPool>>> {
+) -> impl Stream<Item = Result<Vec<WorkspacesPool>>> + Send + 'static {
     let filters = sdk_filters(&request.filters);
-    paginate(OPERATION, region.clone(), max_pages, move |token| {
-        let call = client
-            .describe_workspaces_pools()
-            .set_pool_ids(request.pool_ids.clone())
-            .set_filters(filters.clone())
-            .limit(request.limit)
-            .set_next_token(token);
-        let region = region.clone();
-        async move {
-            let output = call
-                .send()
-                .await
-                .map_err(|e| api_error(OPERATION, &region, e))?;
-            Ok(Page {
-                items: output.workspaces_pools.unwrap_or_default(),
-                next_token: output.next_token.filter(|t| !t.is_empty()),
-            })
-        }
-    })
+    let parameters = request.to_string();
+    cached_paginate(
+        cache,
+        OPERATION,
+        region.clone(),
+        max_pages,
+        parameters,
+        move |token| {
+            let call = client
+                .describe_workspaces_pools()
+                .set_pool_ids(request.pool_ids.clone())
+                .set_filters(filters.clone())
+                .limit(request.limit)
+                .set_next_token(token);
+            let region = region.clone();
+            async move {
+                let output = call
+                    .send()
+                    .await
+                    .map_err(|e| api_error(OPERATION, &region, e))?;
+                Ok(Page {
+                    items: output.workspaces_pools.unwrap_or_default(),
+                    next_token: output.next_token.filter(|t| !t.is_empty()),
+                })
+            }
+        },
+    )
 }
 
 fn sdk_filters(filters: &[NameFilter]) -> Option<Vec<DescribeWorkspacesPoolsFilter>> {

@@ -12,6 +12,7 @@ use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
 
 use crate::aws::Clients;
+use crate::cache::ApiCache;
 use crate::paging::DEFAULT_MAX_PAGES;
 use crate::pools::convert::pools_schema;
 use crate::pools::exec::WorkspacesPoolsExec;
@@ -23,6 +24,7 @@ use crate::progress::ScanProgress;
 pub struct WorkspacesPoolsTable {
     clients: Arc<Clients>,
     progress: Arc<ScanProgress>,
+    cache: Arc<ApiCache>,
     pushdown: bool,
     max_pages: usize,
 }
@@ -33,9 +35,16 @@ impl WorkspacesPoolsTable {
         Self {
             clients,
             progress,
+            cache: Arc::new(ApiCache::default()),
             pushdown: true,
             max_pages: DEFAULT_MAX_PAGES,
         }
+    }
+
+    /// Answers calls from `cache` when it holds them (the library's shared cache).
+    pub fn with_cache(mut self, cache: Arc<ApiCache>) -> Self {
+        self.cache = cache;
+        self
     }
 
     /// With `false`, no predicate and no limit is pushed into the API: every scan lists every
@@ -105,6 +114,7 @@ impl TableProvider for WorkspacesPoolsTable {
             projection.cloned(),
             schema,
             Arc::clone(&self.progress),
+            Arc::clone(&self.cache),
             self.max_pages,
         )))
     }

@@ -337,7 +337,7 @@ fn sendable_filter(operator: NameOperator, values: BTreeSet<String>) -> Option<N
 
 /// The string literal values `v` of `column = v`, `v = column`, `column IN (..)` and OR-chains
 /// of them. NULL literals are left out: they are never true. `None` if `expr` is not of that form.
-fn equality_values(expr: &Expr, column: &str) -> Option<Vec<String>> {
+pub(crate) fn equality_values(expr: &Expr, column: &str) -> Option<Vec<String>> {
     match expr {
         Expr::BinaryExpr(BinaryExpr {
             left,
@@ -394,7 +394,7 @@ fn column_and_literal(left: &Expr, right: &Expr, column: &str) -> Option<Option<
 }
 
 /// Whether `expr` is `column`, possibly behind a cast between string types (which keeps values).
-fn is_column(expr: &Expr, column: &str) -> bool {
+pub(crate) fn is_column(expr: &Expr, column: &str) -> bool {
     match expr {
         Expr::Column(c) => c.name == column,
         Expr::Cast(cast) if is_string_type(cast.field.data_type()) => is_column(&cast.expr, column),
@@ -408,7 +408,7 @@ fn is_string_type(t: &datafusion::arrow::datatypes::DataType) -> bool {
 }
 
 /// `Some(Some(s))` for a string literal, `Some(None)` for a NULL string literal.
-fn string_literal(expr: &Expr) -> Option<Option<String>> {
+pub(crate) fn string_literal(expr: &Expr) -> Option<Option<String>> {
     match expr {
         Expr::Literal(
             ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v),

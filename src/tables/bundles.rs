@@ -1,0 +1,223 @@
+//! `workspaces_bundles`: `DescribeWorkspaceBundles` as a table.
+//!
+//! The operation lists either the account's bundles (no `Owner`) or Amazon's (`Owner=AMAZON`),
+//! and `BundleIds` cannot be combined with `Owner`; with no predicate both lists are read.
+//!
+//! | predicate | request | pushdown |
+//! |---|---|---|
+//! | `bundle_id = 'x'`, `IN (...)`, OR-chains | `BundleIds` (chunks of 25) | exact |
+//! | `owner = 'AMAZON'` | only `Owner=AMAZON` | exact |
+//! | `owner = '<account>'` | only the account's list | exact (re-checked) |
+//! | `region =` / `IN` | only those regions are called | exact |
+//! | join on `bundle_id` | the build side's ids, as for `bundle_id IN` | |
+
+use std::fmt;
+use std::sync::{Arc, LazyLock};
+
+use aws_sdk_workspaces::types::WorkspaceBundle;
+use futures::StreamExt;
+use futures::stream::BoxStream;
+
+use crate::aws::api_error;
+use crate::error::Result;
+use crate::paging::{Page, cached_paginate};
+use crate::tables::columns::{ColumnDef, Columns};
+use crate::tables::restrictions::{Pushable, REGION, Restrictions, is_bundle_id};
+use crate::tables::scan::{ApiTable, DescribeTable, RegionApi};
+
+const OPERATION: &str = "DescribeWorkspaceBundles";
+/// Most ids one request may carry.
+pub const MAX_BUNDLE_IDS: usize = 25;
+/// The `Owner` of the bundles Amazon provides.
+pub const AMAZON: &str = "AMAZON";
+
+const BUNDLE_ID: Pushable = Pushable {
+    column: "bundle_id",
+    possible: is_bundle_id,
+};
+const OWNER: Pushable = Pushable {
+    column: "owner",
+    possible: |s| !s.is_empty(),
+};
+
+/// The `workspaces_bundles` table.
+pub type WorkspacesBundlesTable = ApiTable<Bundles>;
+
+/// `DescribeWorkspaceBundles`, as a [`DescribeTable`].
+#[derive(Debug)]
+pub struct Bundles;
+
+static COLUMNS: LazyLock<Columns<WorkspaceBundle>> = LazyLock::new(|| {
+    type B = WorkspaceBundle;
+    Columns::new(
+        OPERATION,
+        vec![
+            ColumnDef::region(),
+            ColumnDef::text("bundle_id", true, |b: &B| b.bundle_id()),
+            ColumnDef::text("name", true, |b: &B| b.name()),
+            ColumnDef::text("owner", true, |b: &B| b.owner()),
+            ColumnDef::text("description", true, |b: &B| b.description()),
+            ColumnDef::text("bundle_type", true, |b: &B| {
+                b.bundle_type().map(|t| t.as_str())
+            }),
+            ColumnDef::text("state", true, |b: &B| b.state().map(|s| s.as_str())),
+            ColumnDef::text("compute_type", true, |b: &B| {
+                b.compute_type().and_then(|c| c.name()).map(|n| n.as_str())
+            }),
+            ColumnDef::text("root_storage_capacity", true, |b: &B| {
+                b.root_storage().map(|s| s.capacity())
+            }),
+            ColumnDef::text("user_storage_capacity", true, |b: &B| {
+                b.user_storage().map(|s| s.capacity())
+            }),
+            ColumnDef::text("image_id", true, |b: &B| b.image_id()),
+            ColumnDef::time("creation_time", |b: &B| b.creation_time()),
+            ColumnDef::time("last_updated_time", |b: &B| b.last_updated_time()),
+        ],
+    )
+});
+
+/// The parameters of one `DescribeWorkspaceBundles` chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BundlesRequest {
+    /// `BundleIds`, at most 25, of any owner.
+    Ids(Vec<String>),
+    /// The account's bundles (no parameter).
+    Account,
+    /// `Owner=AMAZON`.
+    Amazon,
+}
+
+impl fmt::Display for BundlesRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BundlesRequest::Ids(ids) => write!(f, "{{BundleIds: [{}]}}", ids.join(", ")),
+            BundlesRequest::Account => write!(f, "{{}}"),
+            BundlesRequest::Amazon => write!(f, "{{Owner: {AMAZON}}}"),
+        }
+    }
+}
+
+impl DescribeTable for Bundles {
+    type Item = WorkspaceBundle;
+    type Request = BundlesRequest;
+    const NAME: &'static str = "workspaces_bundles";
+    const EXEC: &'static str = "WorkspacesBundlesExec";
+    const PUSHABLE: &'static [Pushable] = &[BUNDLE_ID, OWNER, REGION];
+    const JOIN_KEYS: &'static [&'static str] = &["bundle_id"];
+
+    fn columns() -> &'static Columns<Self::Item> {
+        &COLUMNS
+    }
+
+    fn value<'a>(item: &'a Self::Item, column: &str) -> Option<&'a str> {
+        match column {
+            "bundle_id" => item.bundle_id(),
+            "owner" => item.owner(),
+            _ => None,
+        }
+    }
+
+    fn requests(restrictions: &Restrictions) -> Vec<BundlesRequest> {
+        if let Some(ids) = restrictions.values(BUNDLE_ID.column) {
+            let ids: Vec<String> = ids.iter().cloned().collect();
+            return ids
+                .chunks(MAX_BUNDLE_IDS)
+                .map(|chunk| BundlesRequest::Ids(chunk.to_vec()))
+                .collect();
+        }
+        let Some(owners) = restrictions.values(OWNER.column) else {
+            return vec![BundlesRequest::Account, BundlesRequest::Amazon];
+        };
+        let mut requests = Vec::new();
+        if owners.iter().any(|o| o != AMAZON) {
+            requests.push(BundlesRequest::Account);
+        }
+        if owners.contains(AMAZON) {
+            requests.push(BundlesRequest::Amazon);
+        }
+        requests
+    }
+
+    fn pages(
+        api: &RegionApi,
+        request: BundlesRequest,
+    ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
+        let client = api.client.client.clone();
+        let region = api.region().to_string();
+        cached_paginate(
+            Arc::clone(&api.cache),
+            OPERATION,
+            region.clone(),
+            api.max_pages,
+            request.to_string(),
+            move |token| {
+                let mut call = client.describe_workspace_bundles().set_next_token(token);
+                call = match &request {
+                    BundlesRequest::Ids(ids) => call.set_bundle_ids(Some(ids.clone())),
+                    BundlesRequest::Account => call,
+                    BundlesRequest::Amazon => call.owner(AMAZON),
+                };
+                let region = region.clone();
+                async move {
+                    let output = call
+                        .send()
+                        .await
+                        .map_err(|e| api_error(OPERATION, &region, e))?;
+                    Ok(Page {
+                        items: output.bundles.unwrap_or_default(),
+                        next_token: output.next_token.filter(|t| !t.is_empty()),
+                    })
+                }
+            },
+        )
+        .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::logical_expr::{col, lit};
+    use datafusion::prelude::Expr;
+
+    fn requests(filters: &[Expr]) -> Vec<BundlesRequest> {
+        let r = Restrictions::from_filters(Bundles::PUSHABLE, filters, None);
+        Bundles::requests(&r)
+    }
+
+    #[test]
+    fn no_owner_reads_both_lists() {
+        assert_eq!(
+            requests(&[]),
+            vec![BundlesRequest::Account, BundlesRequest::Amazon]
+        );
+    }
+
+    #[test]
+    fn owner_picks_the_list() {
+        assert_eq!(
+            requests(&[col("owner").eq(lit("AMAZON"))]),
+            vec![BundlesRequest::Amazon]
+        );
+        assert_eq!(
+            requests(&[col("owner").eq(lit("123456789012"))]),
+            vec![BundlesRequest::Account]
+        );
+    }
+
+    #[test]
+    fn ids_are_sent_alone_in_chunks() {
+        let ids: Vec<Expr> = (0..26).map(|i| lit(format!("wsb-{i:08}"))).collect();
+        let got = requests(&[
+            col("bundle_id").in_list(ids, false),
+            col("owner").eq(lit("AMAZON")),
+        ]);
+        assert_eq!(got.len(), 2);
+        assert!(matches!(&got[1], BundlesRequest::Ids(ids) if ids.len() == 1));
+        assert_eq!(
+            BundlesRequest::Ids(vec!["wsb-00000001".into()]).to_string(),
+            "{BundleIds: [wsb-00000001]}"
+        );
+    }
+}

@@ -1,0 +1,351 @@
+//! `workspaces_directories`: `DescribeWorkspaceDirectories` as a table.
+//!
+//! | predicate | request | pushdown |
+//! |---|---|---|
+//! | `directory_id = 'x'`, `IN (...)`, OR-chains | `DirectoryIds` (chunks of 25) | exact |
+//! | `workspace_directory_name =` / `IN` | `WorkspaceDirectoryNames` (when no ids are sent) | exact |
+//! | `user_identity_type =` / `IN` | `Filters` `USER_IDENTITY_TYPE` (when no ids or names) | exact |
+//! | `workspace_type =` / `IN` | `Filters` `WORKSPACE_TYPE` (when no ids or names) | exact |
+//! | `region =` / `IN` | only those regions are called | exact |
+//! | join on `directory_id` | the build side's ids, as for `directory_id IN` | |
+//!
+//! Only one kind of selector is sent per request, since the service documents no combination;
+//! the others are checked on the rows that come back.
+
+use std::fmt;
+use std::sync::{Arc, LazyLock};
+
+use aws_sdk_workspaces::types::{
+    DescribeWorkspaceDirectoriesFilter, DescribeWorkspaceDirectoriesFilterName, UserIdentityType,
+    WorkspaceDirectory, WorkspaceType,
+};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+
+use crate::aws::api_error;
+use crate::error::Result;
+use crate::paging::{Page, cached_paginate};
+use crate::pools::convert::arn_account;
+use crate::tables::columns::{ColumnDef, Columns};
+use crate::tables::restrictions::{Pushable, REGION, Restrictions, is_directory_id};
+use crate::tables::scan::{ApiTable, DescribeTable, RegionApi};
+
+const OPERATION: &str = "DescribeWorkspaceDirectories";
+/// Most ids, names or filter values one request may carry.
+pub const MAX_LIST: usize = 25;
+/// Most directories one page may hold (`Limit`).
+pub const MAX_PAGE_SIZE: usize = 25;
+
+const DIRECTORY_ID: Pushable = Pushable {
+    column: "directory_id",
+    possible: is_directory_id,
+};
+const NAME: Pushable = Pushable {
+    column: "workspace_directory_name",
+    possible: is_directory_name,
+};
+const USER_IDENTITY_TYPE: Pushable = Pushable {
+    column: "user_identity_type",
+    possible: |s| UserIdentityType::values().contains(&s),
+};
+const WORKSPACE_TYPE: Pushable = Pushable {
+    column: "workspace_type",
+    possible: |s| WorkspaceType::values().contains(&s),
+};
+
+/// `^[a-zA-Z0-9][a-zA-Z0-9_.\s-]{1,64}$` (`WorkspaceDirectoryName`).
+pub fn is_directory_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let rest: Vec<char> = chars.collect();
+    first_ok
+        && (1..=64).contains(&rest.len())
+        && rest
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || c.is_whitespace() || "_.-".contains(*c))
+}
+
+/// The `workspaces_directories` table.
+pub type WorkspacesDirectoriesTable = ApiTable<Directories>;
+
+/// `DescribeWorkspaceDirectories`, as a [`DescribeTable`].
+#[derive(Debug)]
+pub struct Directories;
+
+fn texts(values: &[String]) -> Option<Vec<&str>> {
+    Some(values.iter().map(String::as_str).collect())
+}
+
+static COLUMNS: LazyLock<Columns<WorkspaceDirectory>> = LazyLock::new(|| {
+    type D = WorkspaceDirectory;
+    Columns::new(
+        OPERATION,
+        vec![
+            ColumnDef::region(),
+            ColumnDef::text("account_id", true, |d: &D| {
+                d.iam_role_id().and_then(arn_account)
+            }),
+            ColumnDef::text("directory_id", true, |d: &D| d.directory_id()),
+            ColumnDef::text("directory_name", true, |d: &D| d.directory_name()),
+            ColumnDef::text("alias", true, |d: &D| d.alias()),
+            ColumnDef::text("workspace_directory_name", true, |d: &D| {
+                d.workspace_directory_name()
+            }),
+            ColumnDef::text("workspace_directory_description", true, |d: &D| {
+                d.workspace_directory_description()
+            }),
+            ColumnDef::text("directory_type", true, |d: &D| {
+                d.directory_type().map(|t| t.as_str())
+            }),
+            ColumnDef::text("workspace_type", true, |d: &D| {
+                d.workspace_type().map(|t| t.as_str())
+            }),
+            ColumnDef::text("user_identity_type", true, |d: &D| {
+                d.user_identity_type().map(|t| t.as_str())
+            }),
+            ColumnDef::text("state", true, |d: &D| d.state().map(|s| s.as_str())),
+            ColumnDef::text("tenancy", true, |d: &D| d.tenancy().map(|t| t.as_str())),
+            ColumnDef::text("registration_code", true, |d: &D| d.registration_code()),
+            ColumnDef::text("customer_user_name", true, |d: &D| d.customer_user_name()),
+            ColumnDef::text("iam_role_id", true, |d: &D| d.iam_role_id()),
+            ColumnDef::text("workspace_security_group_id", true, |d: &D| {
+                d.workspace_security_group_id()
+            }),
+            ColumnDef::text_list("subnet_ids", |d: &D| {
+                d.subnet_ids.as_deref().and_then(texts)
+            }),
+            ColumnDef::text_list("dns_ip_addresses", |d: &D| {
+                d.dns_ip_addresses.as_deref().and_then(texts)
+            }),
+            ColumnDef::text_list("ip_group_ids", |d: &D| {
+                d.ip_group_ids.as_deref().and_then(texts)
+            }),
+            ColumnDef::text("endpoint_encryption_mode", true, |d: &D| {
+                d.endpoint_encryption_mode().map(|m| m.as_str())
+            }),
+            ColumnDef::text("error_message", true, |d: &D| d.error_message()),
+        ],
+    )
+});
+
+/// The parameters of one `DescribeWorkspaceDirectories` chain.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DirectoriesRequest {
+    /// `DirectoryIds`, at most 25.
+    pub directory_ids: Option<Vec<String>>,
+    /// `WorkspaceDirectoryNames`, at most 25.
+    pub names: Option<Vec<String>>,
+    /// `Filters`: (name, values), at most 25 values each.
+    pub filters: Vec<(DescribeWorkspaceDirectoriesFilterName, Vec<String>)>,
+    /// `Limit`, 1 to 25.
+    pub limit: i32,
+}
+
+impl fmt::Display for DirectoriesRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{{")?;
+        if let Some(ids) = &self.directory_ids {
+            write!(f, "DirectoryIds: [{}], ", ids.join(", "))?;
+        }
+        if let Some(names) = &self.names {
+            write!(f, "WorkspaceDirectoryNames: [{}], ", names.join(", "))?;
+        }
+        for (name, values) in &self.filters {
+            write!(f, "Filter {} [{}], ", name.as_str(), values.join(", "))?;
+        }
+        write!(f, "Limit: {}}}", self.limit)
+    }
+}
+
+fn chunks(values: &std::collections::BTreeSet<String>) -> Vec<Vec<String>> {
+    let values: Vec<String> = values.iter().cloned().collect();
+    values.chunks(MAX_LIST).map(<[String]>::to_vec).collect()
+}
+
+impl DescribeTable for Directories {
+    type Item = WorkspaceDirectory;
+    type Request = DirectoriesRequest;
+    const NAME: &'static str = "workspaces_directories";
+    const EXEC: &'static str = "WorkspacesDirectoriesExec";
+    const PUSHABLE: &'static [Pushable] = &[
+        DIRECTORY_ID,
+        NAME,
+        USER_IDENTITY_TYPE,
+        WORKSPACE_TYPE,
+        REGION,
+    ];
+    const JOIN_KEYS: &'static [&'static str] = &["directory_id"];
+
+    fn columns() -> &'static Columns<Self::Item> {
+        &COLUMNS
+    }
+
+    fn value<'a>(item: &'a Self::Item, column: &str) -> Option<&'a str> {
+        match column {
+            "directory_id" => item.directory_id(),
+            "workspace_directory_name" => item.workspace_directory_name(),
+            "user_identity_type" => item.user_identity_type().map(|t| t.as_str()),
+            "workspace_type" => item.workspace_type().map(|t| t.as_str()),
+            _ => None,
+        }
+    }
+
+    fn requests(restrictions: &Restrictions) -> Vec<DirectoriesRequest> {
+        let base = DirectoriesRequest {
+            limit: restrictions.page_size(MAX_PAGE_SIZE),
+            ..DirectoriesRequest::default()
+        };
+        if let Some(ids) = restrictions.values(DIRECTORY_ID.column) {
+            return chunks(ids)
+                .into_iter()
+                .map(|chunk| DirectoriesRequest {
+                    directory_ids: Some(chunk),
+                    ..base.clone()
+                })
+                .collect();
+        }
+        if let Some(names) = restrictions.values(NAME.column) {
+            return chunks(names)
+                .into_iter()
+                .map(|chunk| DirectoriesRequest {
+                    names: Some(chunk),
+                    ..base.clone()
+                })
+                .collect();
+        }
+        let filters = [
+            (
+                DescribeWorkspaceDirectoriesFilterName::UserIdentityType,
+                USER_IDENTITY_TYPE.column,
+            ),
+            (
+                DescribeWorkspaceDirectoriesFilterName::WorkspaceType,
+                WORKSPACE_TYPE.column,
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, column)| {
+            let values = restrictions.values(column)?;
+            Some((name, values.iter().cloned().collect()))
+        })
+        .collect();
+        vec![DirectoriesRequest { filters, ..base }]
+    }
+
+    fn pages(
+        api: &RegionApi,
+        request: DirectoriesRequest,
+    ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
+        let client = api.client.client.clone();
+        let region = api.region().to_string();
+        let filters: Option<Vec<DescribeWorkspaceDirectoriesFilter>> =
+            (!request.filters.is_empty()).then(|| {
+                request
+                    .filters
+                    .iter()
+                    .filter_map(|(name, values)| {
+                        DescribeWorkspaceDirectoriesFilter::builder()
+                            .name(name.clone())
+                            .set_values(Some(values.clone()))
+                            .build()
+                            .ok()
+                    })
+                    .collect()
+            });
+        cached_paginate(
+            Arc::clone(&api.cache),
+            OPERATION,
+            region.clone(),
+            api.max_pages,
+            request.to_string(),
+            move |token| {
+                let call = client
+                    .describe_workspace_directories()
+                    .set_directory_ids(request.directory_ids.clone())
+                    .set_workspace_directory_names(request.names.clone())
+                    .set_filters(filters.clone())
+                    .limit(request.limit)
+                    .set_next_token(token);
+                let region = region.clone();
+                async move {
+                    let output = call
+                        .send()
+                        .await
+                        .map_err(|e| api_error(OPERATION, &region, e))?;
+                    Ok(Page {
+                        items: output.directories.unwrap_or_default(),
+                        next_token: output.next_token.filter(|t| !t.is_empty()),
+                    })
+                }
+            },
+        )
+        .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::logical_expr::{col, lit};
+    use datafusion::prelude::Expr;
+
+    fn requests(filters: &[Expr]) -> Vec<DirectoriesRequest> {
+        let r = Restrictions::from_filters(Directories::PUSHABLE, filters, None);
+        Directories::requests(&r)
+    }
+
+    #[test]
+    fn ids_win_and_are_chunked() {
+        let ids: Vec<Expr> = (0..30).map(|i| lit(format!("d-{i:08x}"))).collect();
+        let got = requests(&[
+            col("directory_id").in_list(ids, false),
+            col("workspace_type").eq(lit("PERSONAL")),
+        ]);
+        let sizes: Vec<usize> = got
+            .iter()
+            .map(|r| r.directory_ids.as_ref().map_or(0, Vec::len))
+            .collect();
+        assert_eq!(sizes, vec![25, 5]);
+        assert!(
+            got.iter()
+                .all(|r| r.filters.is_empty() && r.names.is_none())
+        );
+    }
+
+    #[test]
+    fn names_then_filters() {
+        let got = requests(&[col("workspace_directory_name").eq(lit("corp main"))]);
+        assert_eq!(
+            got[0].to_string(),
+            "{WorkspaceDirectoryNames: [corp main], Limit: 25}"
+        );
+        let got = requests(&[
+            col("workspace_type").in_list(vec![lit("POOLS"), lit("PERSONAL")], false),
+            col("user_identity_type").eq(lit("AWS_DIRECTORY_SERVICE")),
+        ]);
+        assert_eq!(
+            got[0].to_string(),
+            "{Filter USER_IDENTITY_TYPE [AWS_DIRECTORY_SERVICE], Filter WORKSPACE_TYPE [PERSONAL, POOLS], Limit: 25}"
+        );
+    }
+
+    #[test]
+    fn impossible_values_match_nothing() {
+        for filter in [
+            col("directory_id").eq(lit("d-XYZ")),
+            col("workspace_type").eq(lit("personal")),
+            col("workspace_directory_name").eq(lit("-bad")),
+        ] {
+            let r = Restrictions::from_filters(Directories::PUSHABLE, &[filter], None);
+            assert!(r.matches_nothing);
+        }
+    }
+
+    #[test]
+    fn directory_names_follow_the_pattern() {
+        assert!(is_directory_name("corp main.1"));
+        assert!(!is_directory_name("c"));
+        assert!(!is_directory_name("_corp"));
+        assert!(!is_directory_name(&"a".repeat(66)));
+    }
+}

@@ -1,0 +1,215 @@
+//! Reading a hash join's dynamic filter: which key values can a probe-side row have and still
+//! pass it?
+//!
+//! DataFusion's `HashJoinExec` pushes a `DynamicFilterPhysicalExpr` on its probe-side keys into
+//! the probe scan (the Post phase of physical filter pushdown) and fills it in once the build
+//! side is collected, before the probe side is first polled. Depending on the join's mode and the
+//! build side's size it becomes `key IN (..)` (with `key >= min AND key <= max` bounds), a
+//! `CASE hash(key) % n WHEN i THEN <partition i's filter> .. END` over the partitions, a hash
+//! table lookup, or `false` when the build side is empty.
+//!
+//! [`required_values`] reads the sets out of that expression conservatively: it answers with a
+//! set only when every row outside it is certainly rejected, and with `None` (do not narrow)
+//! for anything it cannot see through, such as a hash table lookup.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use datafusion::logical_expr::Operator;
+use datafusion::physical_expr::PhysicalExpr;
+use datafusion::physical_expr::expressions::{
+    BinaryExpr, CaseExpr, CastExpr, Column, DynamicFilterPhysicalExpr, InListExpr, Literal,
+};
+use datafusion::physical_expr::utils::collect_columns;
+use datafusion::scalar::ScalarValue;
+
+/// The values of `column` outside which `expr` is never true, if the expression says.
+pub fn required_values(expr: &Arc<dyn PhysicalExpr>, column: &str) -> Option<BTreeSet<String>> {
+    if let Some(dynamic) = expr.downcast_ref::<DynamicFilterPhysicalExpr>() {
+        return required_values(&dynamic.current().ok()?, column);
+    }
+    if let Some(literal) = expr.downcast_ref::<Literal>() {
+        // `false` and NULL reject every row.
+        return matches!(
+            literal.value(),
+            ScalarValue::Boolean(Some(false) | None) | ScalarValue::Null
+        )
+        .then(BTreeSet::new);
+    }
+    if let Some(list) = expr.downcast_ref::<InListExpr>() {
+        if list.negated() || !is_column(list.expr(), column) {
+            return None;
+        }
+        let mut values = BTreeSet::new();
+        for item in list.list() {
+            match string_literal(item)? {
+                Some(v) => values.insert(v),
+                None => continue,
+            };
+        }
+        return Some(values);
+    }
+    if let Some(binary) = expr.downcast_ref::<BinaryExpr>() {
+        let (left, right) = (binary.left(), binary.right());
+        return match binary.op() {
+            Operator::And => match (
+                required_values(left, column),
+                required_values(right, column),
+            ) {
+                (Some(l), Some(r)) => Some(l.intersection(&r).cloned().collect()),
+                (one, other) => one.or(other),
+            },
+            Operator::Or => {
+                let mut values = required_values(left, column)?;
+                values.extend(required_values(right, column)?);
+                Some(values)
+            }
+            Operator::Eq if is_column(left, column) => {
+                Some(string_literal(right)?.into_iter().collect())
+            }
+            Operator::Eq if is_column(right, column) => {
+                Some(string_literal(left)?.into_iter().collect())
+            }
+            _ => None,
+        };
+    }
+    if let Some(case) = expr.downcast_ref::<CaseExpr>() {
+        // A row passes only through one of the branches: the union of theirs. No ELSE is NULL.
+        let mut values = BTreeSet::new();
+        for (_, then) in case.when_then_expr() {
+            values.extend(required_values(then, column)?);
+        }
+        if let Some(otherwise) = case.else_expr() {
+            values.extend(required_values(otherwise, column)?);
+        }
+        return Some(values);
+    }
+    None
+}
+
+/// Whether `expr` references no column but `column` (and at least that one).
+pub fn only_references(expr: &Arc<dyn PhysicalExpr>, column: &str) -> bool {
+    let columns = collect_columns(expr);
+    !columns.is_empty() && columns.iter().all(|c| c.name() == column)
+}
+
+fn is_column(expr: &Arc<dyn PhysicalExpr>, column: &str) -> bool {
+    if let Some(c) = expr.downcast_ref::<Column>() {
+        return c.name() == column;
+    }
+    expr.downcast_ref::<CastExpr>()
+        .is_some_and(|cast| is_column(cast.expr(), column))
+}
+
+/// `Some(Some(s))` for a string literal, `Some(None)` for a NULL one, `None` otherwise.
+fn string_literal(expr: &Arc<dyn PhysicalExpr>) -> Option<Option<String>> {
+    match expr.downcast_ref::<Literal>()?.value() {
+        ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v) => {
+            Some(v.clone())
+        }
+        ScalarValue::Null => Some(None),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::physical_expr::expressions::{col, in_list, lit};
+
+    fn schema() -> Schema {
+        Schema::new(vec![
+            Field::new("pool_id", DataType::Utf8, false),
+            Field::new("user_id", DataType::Utf8, false),
+        ])
+    }
+
+    fn key() -> Arc<dyn PhysicalExpr> {
+        col("pool_id", &schema()).expect("column")
+    }
+
+    fn set(values: &[&str]) -> Option<BTreeSet<String>> {
+        Some(values.iter().map(|s| s.to_string()).collect())
+    }
+
+    fn in_set(values: &[&str]) -> Arc<dyn PhysicalExpr> {
+        let list = values.iter().map(|v| lit(*v)).collect();
+        in_list(key(), list, &false, &schema()).expect("in list")
+    }
+
+    fn binary(
+        l: Arc<dyn PhysicalExpr>,
+        op: Operator,
+        r: Arc<dyn PhysicalExpr>,
+    ) -> Arc<dyn PhysicalExpr> {
+        Arc::new(BinaryExpr::new(l, op, r))
+    }
+
+    #[test]
+    fn in_lists_and_equalities_give_their_values() {
+        assert_eq!(
+            required_values(&in_set(&["a", "b"]), "pool_id"),
+            set(&["a", "b"])
+        );
+        assert_eq!(required_values(&in_set(&["a"]), "user_id"), None);
+        let eq = binary(key(), Operator::Eq, lit("a"));
+        assert_eq!(required_values(&eq, "pool_id"), set(&["a"]));
+    }
+
+    #[test]
+    fn bounds_and_membership_intersect_bounds_alone_do_not_narrow() {
+        let bounds = binary(
+            binary(key(), Operator::GtEq, lit("a")),
+            Operator::And,
+            binary(key(), Operator::LtEq, lit("c")),
+        );
+        assert_eq!(required_values(&bounds, "pool_id"), None);
+        let both = binary(bounds, Operator::And, in_set(&["a", "c"]));
+        assert_eq!(required_values(&both, "pool_id"), set(&["a", "c"]));
+    }
+
+    #[test]
+    fn case_over_partitions_is_the_union_of_its_branches() {
+        let routing = binary(key(), Operator::Modulo, lit(2u64));
+        let case: Arc<dyn PhysicalExpr> = Arc::new(
+            CaseExpr::try_new(
+                Some(routing.clone()),
+                vec![(lit(0u64), in_set(&["a"]))],
+                Some(in_set(&["b"])),
+            )
+            .expect("case"),
+        );
+        assert_eq!(required_values(&case, "pool_id"), set(&["a", "b"]));
+        let with_empty: Arc<dyn PhysicalExpr> = Arc::new(
+            CaseExpr::try_new(
+                Some(routing),
+                vec![(lit(0u64), lit(false))],
+                Some(in_set(&["b"])),
+            )
+            .expect("case"),
+        );
+        assert_eq!(required_values(&with_empty, "pool_id"), set(&["b"]));
+    }
+
+    #[test]
+    fn dynamic_filters_are_read_at_their_current_value() {
+        let dynamic = Arc::new(DynamicFilterPhysicalExpr::new(vec![key()], lit(true)));
+        let expr: Arc<dyn PhysicalExpr> = dynamic.clone();
+        assert_eq!(required_values(&expr, "pool_id"), None, "not yet filled in");
+        dynamic.update(in_set(&["x"])).expect("updates");
+        assert_eq!(required_values(&expr, "pool_id"), set(&["x"]));
+        dynamic.update(lit(false)).expect("updates");
+        assert_eq!(required_values(&expr, "pool_id"), set(&[]));
+        assert!(only_references(&expr, "pool_id"));
+        assert!(!only_references(&expr, "user_id"));
+    }
+
+    #[test]
+    fn or_needs_both_sides_and_negations_do_not_narrow() {
+        let or = binary(in_set(&["a"]), Operator::Or, lit(true));
+        assert_eq!(required_values(&or, "pool_id"), None);
+        let negated = in_list(key(), vec![lit("a")], &true, &schema()).expect("in list");
+        assert_eq!(required_values(&negated, "pool_id"), None);
+    }
+}

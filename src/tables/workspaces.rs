@@ -1,0 +1,353 @@
+//! `workspaces`: `DescribeWorkspaces` as a table.
+//!
+//! The service takes one selector per request (`WorkspaceIds`, `DirectoryId` optionally with
+//! `UserName`, `BundleId`, or `WorkspaceName`); the scan sends the most selective one the
+//! predicates allow, one chain per value, and checks the others on the rows that come back.
+//!
+//! | predicate | request | pushdown |
+//! |---|---|---|
+//! | `workspace_id = 'x'`, `IN (...)`, OR-chains | `WorkspaceIds` (chunks of 25) | exact |
+//! | `directory_id =` / `IN` | `DirectoryId`, one chain each | exact |
+//! | `user_name = 'x'` with one `directory_id` | `UserName` | exact |
+//! | `bundle_id =` / `IN` | `BundleId`, one chain each | exact |
+//! | `workspace_name =` / `IN` | `WorkspaceName`, one chain each | exact |
+//! | `region =` / `IN` | only those regions are called | exact |
+//! | join on `workspace_id`, `directory_id` or `bundle_id` | as the `IN` form | |
+
+use std::fmt;
+use std::sync::{Arc, LazyLock};
+
+use aws_sdk_workspaces::types::Workspace;
+use futures::StreamExt;
+use futures::stream::BoxStream;
+
+use crate::aws::api_error;
+use crate::error::Result;
+use crate::paging::{Page, cached_paginate};
+use crate::tables::columns::{ColumnDef, Columns};
+use crate::tables::restrictions::{
+    Pushable, REGION, Restrictions, has_length, is_bundle_id, is_directory_id, is_workspace_id,
+};
+use crate::tables::scan::{ApiTable, DescribeTable, RegionApi};
+
+const OPERATION: &str = "DescribeWorkspaces";
+/// Most ids one request may carry.
+pub const MAX_WORKSPACE_IDS: usize = 25;
+/// Most WorkSpaces one page may hold (`Limit`).
+pub const MAX_PAGE_SIZE: usize = 25;
+
+const WORKSPACE_ID: Pushable = Pushable {
+    column: "workspace_id",
+    possible: is_workspace_id,
+};
+const DIRECTORY_ID: Pushable = Pushable {
+    column: "directory_id",
+    possible: is_directory_id,
+};
+const BUNDLE_ID: Pushable = Pushable {
+    column: "bundle_id",
+    possible: is_bundle_id,
+};
+const USER_NAME: Pushable = Pushable {
+    column: "user_name",
+    possible: |s| has_length(s, 1, 63),
+};
+const WORKSPACE_NAME: Pushable = Pushable {
+    column: "workspace_name",
+    possible: is_workspace_name,
+};
+
+/// `^[a-zA-Z0-9_()][a-zA-Z0-9_.()-]{1,63}$` (`WorkspaceName`).
+pub fn is_workspace_name(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let first = |b: u8| b.is_ascii_alphanumeric() || b"_()".contains(&b);
+    let rest = |b: u8| b.is_ascii_alphanumeric() || b"_.()-".contains(&b);
+    (2..=64).contains(&bytes.len()) && first(bytes[0]) && bytes[1..].iter().all(|&b| rest(b))
+}
+
+/// The `workspaces` table.
+pub type WorkspacesTable = ApiTable<Workspaces>;
+
+/// `DescribeWorkspaces`, as a [`DescribeTable`].
+#[derive(Debug)]
+pub struct Workspaces;
+
+static COLUMNS: LazyLock<Columns<Workspace>> = LazyLock::new(|| {
+    type W = Workspace;
+    Columns::new(
+        OPERATION,
+        vec![
+            ColumnDef::region(),
+            ColumnDef::text("workspace_id", true, |w: &W| w.workspace_id()),
+            ColumnDef::text("directory_id", true, |w: &W| w.directory_id()),
+            ColumnDef::text("user_name", true, |w: &W| w.user_name()),
+            ColumnDef::text("workspace_name", true, |w: &W| w.workspace_name()),
+            ColumnDef::text("bundle_id", true, |w: &W| w.bundle_id()),
+            ColumnDef::text("state", true, |w: &W| w.state().map(|s| s.as_str())),
+            ColumnDef::text("ip_address", true, |w: &W| w.ip_address()),
+            ColumnDef::text("computer_name", true, |w: &W| w.computer_name()),
+            ColumnDef::text("subnet_id", true, |w: &W| w.subnet_id()),
+            ColumnDef::text("error_code", true, |w: &W| w.error_code()),
+            ColumnDef::text("error_message", true, |w: &W| w.error_message()),
+            ColumnDef::text("running_mode", true, |w: &W| {
+                w.workspace_properties()
+                    .and_then(|p| p.running_mode())
+                    .map(|m| m.as_str())
+            }),
+            ColumnDef::int("running_mode_auto_stop_timeout_in_minutes", |w: &W| {
+                w.workspace_properties()
+                    .and_then(|p| p.running_mode_auto_stop_timeout_in_minutes())
+            }),
+            ColumnDef::text("compute_type_name", true, |w: &W| {
+                w.workspace_properties()
+                    .and_then(|p| p.compute_type_name())
+                    .map(|c| c.as_str())
+            }),
+            ColumnDef::int("root_volume_size_gib", |w: &W| {
+                w.workspace_properties()
+                    .and_then(|p| p.root_volume_size_gib())
+            }),
+            ColumnDef::int("user_volume_size_gib", |w: &W| {
+                w.workspace_properties()
+                    .and_then(|p| p.user_volume_size_gib())
+            }),
+            ColumnDef::text("operating_system_name", true, |w: &W| {
+                w.workspace_properties()
+                    .and_then(|p| p.operating_system_name())
+                    .map(|o| o.as_str())
+            }),
+            ColumnDef::text_list("protocols", |w: &W| {
+                let properties = w.workspace_properties()?;
+                let protocols = properties.protocols.as_ref()?;
+                Some(protocols.iter().map(|p| p.as_str()).collect())
+            }),
+            ColumnDef::flag("user_volume_encryption_enabled", |w: &W| {
+                w.user_volume_encryption_enabled()
+            }),
+            ColumnDef::flag("root_volume_encryption_enabled", |w: &W| {
+                w.root_volume_encryption_enabled()
+            }),
+            ColumnDef::text("volume_encryption_key", true, |w: &W| {
+                w.volume_encryption_key()
+            }),
+        ],
+    )
+});
+
+/// The selector of one `DescribeWorkspaces` chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector {
+    /// Every WorkSpace of the region.
+    All,
+    /// `WorkspaceIds`, at most 25.
+    Ids(Vec<String>),
+    /// `DirectoryId`, with `UserName` when one user is asked for.
+    Directory {
+        /// `DirectoryId`.
+        directory_id: String,
+        /// `UserName`.
+        user_name: Option<String>,
+    },
+    /// `BundleId`.
+    Bundle(String),
+    /// `WorkspaceName`.
+    Name(String),
+}
+
+/// The parameters of one `DescribeWorkspaces` chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspacesRequest {
+    /// What the request selects by.
+    pub selector: Selector,
+    /// `Limit`, 1 to 25.
+    pub limit: i32,
+}
+
+impl fmt::Display for WorkspacesRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{{")?;
+        match &self.selector {
+            Selector::All => {}
+            Selector::Ids(ids) => write!(f, "WorkspaceIds: [{}], ", ids.join(", "))?,
+            Selector::Directory {
+                directory_id,
+                user_name,
+            } => {
+                write!(f, "DirectoryId: {directory_id}, ")?;
+                if let Some(user) = user_name {
+                    write!(f, "UserName: {user}, ")?;
+                }
+            }
+            Selector::Bundle(id) => write!(f, "BundleId: {id}, ")?,
+            Selector::Name(name) => write!(f, "WorkspaceName: {name}, ")?,
+        }
+        write!(f, "Limit: {}}}", self.limit)
+    }
+}
+
+impl DescribeTable for Workspaces {
+    type Item = Workspace;
+    type Request = WorkspacesRequest;
+    const NAME: &'static str = "workspaces";
+    const EXEC: &'static str = "WorkspacesExec";
+    const PUSHABLE: &'static [Pushable] = &[
+        WORKSPACE_ID,
+        DIRECTORY_ID,
+        BUNDLE_ID,
+        USER_NAME,
+        WORKSPACE_NAME,
+        REGION,
+    ];
+    const JOIN_KEYS: &'static [&'static str] = &["workspace_id", "directory_id", "bundle_id"];
+
+    fn columns() -> &'static Columns<Self::Item> {
+        &COLUMNS
+    }
+
+    fn value<'a>(item: &'a Self::Item, column: &str) -> Option<&'a str> {
+        match column {
+            "workspace_id" => item.workspace_id(),
+            "directory_id" => item.directory_id(),
+            "bundle_id" => item.bundle_id(),
+            "user_name" => item.user_name(),
+            "workspace_name" => item.workspace_name(),
+            _ => None,
+        }
+    }
+
+    fn requests(restrictions: &Restrictions) -> Vec<WorkspacesRequest> {
+        let limit = restrictions.page_size(MAX_PAGE_SIZE);
+        let selectors: Vec<Selector> = if let Some(ids) = restrictions.values(WORKSPACE_ID.column) {
+            let ids: Vec<String> = ids.iter().cloned().collect();
+            ids.chunks(MAX_WORKSPACE_IDS)
+                .map(|chunk| Selector::Ids(chunk.to_vec()))
+                .collect()
+        } else if let Some(directories) = restrictions.values(DIRECTORY_ID.column) {
+            let user_name = restrictions.single(USER_NAME.column).map(String::from);
+            directories
+                .iter()
+                .map(|d| Selector::Directory {
+                    directory_id: d.clone(),
+                    user_name: user_name.clone(),
+                })
+                .collect()
+        } else if let Some(bundles) = restrictions.values(BUNDLE_ID.column) {
+            bundles.iter().cloned().map(Selector::Bundle).collect()
+        } else if let Some(names) = restrictions.values(WORKSPACE_NAME.column) {
+            names.iter().cloned().map(Selector::Name).collect()
+        } else {
+            vec![Selector::All]
+        };
+        selectors
+            .into_iter()
+            .map(|selector| WorkspacesRequest { selector, limit })
+            .collect()
+    }
+
+    fn pages(
+        api: &RegionApi,
+        request: WorkspacesRequest,
+    ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
+        let client = api.client.client.clone();
+        let region = api.region().to_string();
+        cached_paginate(
+            Arc::clone(&api.cache),
+            OPERATION,
+            region.clone(),
+            api.max_pages,
+            request.to_string(),
+            move |token| {
+                let call = client
+                    .describe_workspaces()
+                    .limit(request.limit)
+                    .set_next_token(token);
+                let call = match &request.selector {
+                    Selector::All => call,
+                    Selector::Ids(ids) => call.set_workspace_ids(Some(ids.clone())),
+                    Selector::Directory {
+                        directory_id,
+                        user_name,
+                    } => call
+                        .directory_id(directory_id)
+                        .set_user_name(user_name.clone()),
+                    Selector::Bundle(id) => call.bundle_id(id),
+                    Selector::Name(name) => call.workspace_name(name),
+                };
+                let region = region.clone();
+                async move {
+                    let output = call
+                        .send()
+                        .await
+                        .map_err(|e| api_error(OPERATION, &region, e))?;
+                    Ok(Page {
+                        items: output.workspaces.unwrap_or_default(),
+                        next_token: output.next_token.filter(|t| !t.is_empty()),
+                    })
+                }
+            },
+        )
+        .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::logical_expr::{col, lit};
+    use datafusion::prelude::Expr;
+
+    fn requests(filters: &[Expr]) -> Vec<String> {
+        let r = Restrictions::from_filters(Workspaces::PUSHABLE, filters, None);
+        Workspaces::requests(&r)
+            .iter()
+            .map(|r| r.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn ids_beat_directory_and_bundle() {
+        let got = requests(&[
+            col("workspace_id").eq(lit("ws-abcdefgh")),
+            col("directory_id").eq(lit("d-12345678")),
+            col("bundle_id").eq(lit("wsb-12345678")),
+        ]);
+        assert_eq!(got, vec!["{WorkspaceIds: [ws-abcdefgh], Limit: 25}"]);
+    }
+
+    #[test]
+    fn user_name_only_goes_with_one_directory() {
+        let got = requests(&[
+            col("directory_id").eq(lit("d-12345678")),
+            col("user_name").eq(lit("alice")),
+        ]);
+        assert_eq!(
+            got,
+            vec!["{DirectoryId: d-12345678, UserName: alice, Limit: 25}"]
+        );
+        let got = requests(&[col("user_name").eq(lit("alice"))]);
+        assert_eq!(got, vec!["{Limit: 25}"]);
+    }
+
+    #[test]
+    fn one_chain_per_bundle_or_name() {
+        let got = requests(&[
+            col("bundle_id").in_list(vec![lit("wsb-aaaaaaaa"), lit("wsb-bbbbbbbb")], false)
+        ]);
+        assert_eq!(
+            got,
+            vec![
+                "{BundleId: wsb-aaaaaaaa, Limit: 25}",
+                "{BundleId: wsb-bbbbbbbb, Limit: 25}"
+            ]
+        );
+        let got = requests(&[col("workspace_name").eq(lit("dev(1)"))]);
+        assert_eq!(got, vec!["{WorkspaceName: dev(1), Limit: 25}"]);
+    }
+
+    #[test]
+    fn names_follow_the_pattern() {
+        assert!(is_workspace_name("(a)"));
+        assert!(!is_workspace_name("a"));
+        assert!(!is_workspace_name(".ab"));
+    }
+}

@@ -1,0 +1,217 @@
+//! Shared set-up: an emulator with a seeded fleet, and a session holding every table of the
+//! library (pushdown on) beside a `<table>_reference` copy of each with pushdown off, so that
+//! every test can compare an answer with the reference answer and count the calls it made.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use datafusion::prelude::{SessionConfig, SessionContext};
+use serde_json::Value;
+use wsql::emulator::{Emulator, Fleet, LoggedRequest};
+use wsql::pools::WorkspacesPoolsTable;
+use wsql::tables::{
+    WorkspacesBundlesTable, WorkspacesDirectoriesTable, WorkspacesPoolSessionsTable,
+    WorkspacesTable,
+};
+use wsql::{AwsSettings, Library};
+
+pub const POOLS: &str = "DescribeWorkspacesPools";
+pub const SESSIONS: &str = "DescribeWorkspacesPoolSessions";
+pub const DIRECTORIES: &str = "DescribeWorkspaceDirectories";
+pub const BUNDLES: &str = "DescribeWorkspaceBundles";
+pub const WORKSPACES: &str = "DescribeWorkspaces";
+pub const TAGS: &str = "DescribeTags";
+
+pub const REGION: &str = "us-east-1";
+
+pub struct Harness {
+    pub emulator: Emulator,
+    pub library: Library,
+    pub ctx: SessionContext,
+}
+
+/// A seeded fleet of `pools` pools in `us-east-1`, without a response cache.
+pub async fn harness(pools: usize) -> Harness {
+    harness_with(Fleet::seeded(11, &[REGION], pools), &[REGION], None).await
+}
+
+/// An emulator serving `fleet` for `regions`, and a session over it with `cache_ttl`.
+pub async fn harness_with(fleet: Fleet, regions: &[&str], cache_ttl: Option<Duration>) -> Harness {
+    let emulator = Emulator::start(fleet).await.expect("emulator starts");
+    let library = Library::new(AwsSettings::emulator(emulator.endpoint_url(), regions))
+        .with_cache_ttl(cache_ttl);
+    let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true));
+    library.register(&ctx).expect("tables register");
+    let (clients, progress) = (library.clients(), library.progress());
+    let references: [(&str, Arc<dyn datafusion::catalog::TableProvider>); 5] = [
+        (
+            "workspaces_pools_reference",
+            Arc::new(
+                WorkspacesPoolsTable::new(clients.clone(), progress.clone()).with_pushdown(false),
+            ),
+        ),
+        (
+            "workspaces_pool_sessions_reference",
+            Arc::new(
+                WorkspacesPoolSessionsTable::new(clients.clone(), progress.clone())
+                    .with_pushdown(false),
+            ),
+        ),
+        (
+            "workspaces_directories_reference",
+            Arc::new(
+                WorkspacesDirectoriesTable::new(clients.clone(), progress.clone())
+                    .with_pushdown(false),
+            ),
+        ),
+        (
+            "workspaces_bundles_reference",
+            Arc::new(
+                WorkspacesBundlesTable::new(clients.clone(), progress.clone()).with_pushdown(false),
+            ),
+        ),
+        (
+            "workspaces_reference",
+            Arc::new(WorkspacesTable::new(clients, progress).with_pushdown(false)),
+        ),
+    ];
+    for (name, table) in references {
+        ctx.register_table(name, table)
+            .expect("reference registers");
+    }
+    Harness {
+        emulator,
+        library,
+        ctx,
+    }
+}
+
+impl Harness {
+    /// Runs `sql`, returning its batches; panics with the error on failure.
+    pub async fn batches(&self, sql: &str) -> Vec<RecordBatch> {
+        match self.ctx.sql(sql).await {
+            Ok(df) => match df.collect().await {
+                Ok(b) => b,
+                Err(e) => panic!("query failed: {sql}: {e}"),
+            },
+            Err(e) => panic!("query failed to plan: {sql}: {e}"),
+        }
+    }
+
+    /// Runs `sql` and renders every row as one line, sorted.
+    pub async fn rows(&self, sql: &str) -> Vec<String> {
+        sorted_rows(&self.batches(sql).await)
+    }
+
+    /// The first column of a query, in order, as text.
+    pub async fn strings(&self, sql: &str) -> Vec<String> {
+        let batches = self.batches(sql).await;
+        let mut out = Vec::new();
+        for batch in &batches {
+            let formatter =
+                ArrayFormatter::try_new(batch.column(0).as_ref(), &FormatOptions::default())
+                    .expect("formats");
+            out.extend((0..batch.num_rows()).map(|i| formatter.value(i).to_string()));
+        }
+        out
+    }
+
+    /// A single integer answer (`count(*)`).
+    pub async fn number(&self, sql: &str) -> i64 {
+        self.strings(sql).await[0].parse().expect("a number")
+    }
+
+    /// The calls of `operation` received since the last [`Harness::clear`].
+    pub fn calls(&self, operation: &str) -> Vec<LoggedRequest> {
+        self.emulator
+            .request_log()
+            .into_iter()
+            .filter(|r| r.operation == operation)
+            .collect()
+    }
+
+    /// Every call received since the last [`Harness::clear`].
+    pub fn all_calls(&self) -> usize {
+        self.emulator.request_log().len()
+    }
+
+    pub fn clear(&self) {
+        self.emulator.clear_request_log();
+    }
+
+    /// Switches DataFusion's dynamic filter pushdown from joins into scans on or off.
+    pub async fn set_join_pushdown(&self, on: bool) {
+        self.batches(&format!(
+            "SET datafusion.optimizer.enable_join_dynamic_filter_pushdown = {on}"
+        ))
+        .await;
+    }
+
+    /// Runs `SELECT * FROM <table> WHERE condition` on the table and on its reference, asserts
+    /// the answers are equal, and returns the answer and the calls of `operation` the
+    /// pushed-down query made.
+    pub async fn equivalent(
+        &self,
+        table: &str,
+        operation: &str,
+        condition: &str,
+    ) -> (Vec<String>, Vec<LoggedRequest>) {
+        self.clear();
+        let pushed = self
+            .rows(&format!("SELECT * FROM {table} WHERE {condition}"))
+            .await;
+        let calls = self.calls(operation);
+        let reference = self
+            .rows(&format!(
+                "SELECT * FROM {table}_reference WHERE {condition}"
+            ))
+            .await;
+        assert_eq!(
+            pushed, reference,
+            "pushdown changed the answer of {table} WHERE {condition}"
+        );
+        (pushed, calls)
+    }
+}
+
+/// The string values of a request body's member, a list or a single string.
+pub fn body_strings(call: &LoggedRequest, member: &str) -> Vec<String> {
+    match &call.body[member] {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
+        Value::String(s) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// `'a', 'b'` for an IN list.
+pub fn quoted(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("'{}'", v.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every row of `batches` as `col1|col2|...`, sorted, so answers compare regardless of order.
+pub fn sorted_rows(batches: &[RecordBatch]) -> Vec<String> {
+    let options = FormatOptions::default().with_null("NULL");
+    let mut rows = Vec::new();
+    for batch in batches {
+        let formatters: Vec<ArrayFormatter> = batch
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options).expect("formats"))
+            .collect();
+        for i in 0..batch.num_rows() {
+            let cells: Vec<String> = formatters.iter().map(|f| f.value(i).to_string()).collect();
+            rows.push(cells.join("|"));
+        }
+    }
+    rows.sort();
+    rows
+}
