@@ -20,6 +20,17 @@ pub enum RetryMode {
     Adaptive,
 }
 
+/// What a scan does when one region's calls fail (after retries) while others answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegionErrorPolicy {
+    /// The query fails with the region's error (the default).
+    #[default]
+    Fail,
+    /// The failed region's rows end where the failure happened, the other regions answer, and a
+    /// warning naming the region is recorded in the library's [`crate::warnings::Warnings`].
+    Warn,
+}
+
 /// Where and how to reach the WorkSpaces API.
 #[derive(Debug, Clone)]
 pub struct AwsSettings {
@@ -39,6 +50,10 @@ pub struct AwsSettings {
     pub connect_timeout: Duration,
     /// How long one attempt of one call may take, response body included.
     pub attempt_timeout: Duration,
+    /// Base delay of the exponential back-off between attempts. `None` keeps the SDK default (1 s).
+    pub retry_backoff: Option<Duration>,
+    /// What a scan does when one region fails.
+    pub on_region_error: RegionErrorPolicy,
 }
 
 impl Default for AwsSettings {
@@ -52,6 +67,8 @@ impl Default for AwsSettings {
             retry_mode: RetryMode::Standard,
             connect_timeout: Duration::from_secs(5),
             attempt_timeout: Duration::from_secs(30),
+            retry_backoff: None,
+            on_region_error: RegionErrorPolicy::Fail,
         }
     }
 }
@@ -123,6 +140,9 @@ async fn build_clients(settings: &AwsSettings) -> Result<Vec<RegionClient>> {
     if let Some(attempts) = settings.max_attempts {
         retry = retry.with_max_attempts(attempts.max(1));
     }
+    if let Some(backoff) = settings.retry_backoff {
+        retry = retry.with_initial_backoff(backoff);
+    }
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(settings.connect_timeout)
         .operation_attempt_timeout(settings.attempt_timeout)
@@ -163,7 +183,9 @@ async fn build_clients(settings: &AwsSettings) -> Result<Vec<RegionClient>> {
 }
 
 /// Turns an SDK failure into an [`Error`] naming the operation and region. Service errors keep
-/// their code and message; a credential-chain failure becomes [`Error::MissingCredentials`].
+/// their code and message (with what to do for throttling and server errors, which are only
+/// seen once the retries are spent); transport failures keep their innermost cause; a
+/// credential-chain failure becomes [`Error::MissingCredentials`]. Never more than one line.
 pub fn api_error<E, R>(
     operation: &'static str,
     region: &str,
@@ -171,32 +193,32 @@ pub fn api_error<E, R>(
 ) -> Error
 where
     E: aws_sdk_workspaces::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
-    use aws_sdk_workspaces::error::{DisplayErrorContext, SdkError};
+    use aws_sdk_workspaces::error::SdkError;
     let region = region.to_string();
     let message = match &err {
-        SdkError::ServiceError(service) => {
-            let e = service.err();
-            let code = e.code().unwrap_or("UnknownError");
-            match e.message() {
-                Some(m) if !m.is_empty() => format!("{code}: {m}"),
-                _ => code.to_string(),
-            }
-        }
+        SdkError::ServiceError(service) => service_message(service.err()),
         SdkError::TimeoutError(_) => {
             "timed out waiting for the service (raise --read-timeout to wait longer)".to_string()
         }
         SdkError::DispatchFailure(failure) if failure.is_timeout() => {
             "timed out connecting (raise --connect-timeout to wait longer)".to_string()
         }
-        other => {
-            let detail = one_line(&DisplayErrorContext(other).to_string());
-            if detail.to_ascii_lowercase().contains("credential") {
-                return Error::MissingCredentials { region, detail };
+        SdkError::DispatchFailure(_) => {
+            let cause = essential_cause(&err);
+            if cause.to_ascii_lowercase().contains("credential") {
+                return Error::MissingCredentials {
+                    region,
+                    detail: cause,
+                };
             }
-            detail
+            format!("could not reach the service: {cause}")
         }
+        SdkError::ResponseError(_) => {
+            format!("unreadable response: {}", essential_cause(&err))
+        }
+        _ => essential_cause(&err),
     };
     Error::Api {
         operation,
@@ -205,6 +227,112 @@ where
     }
 }
 
+/// `Code: message`, plus what to do when the code says the retries ran out.
+fn service_message(e: &impl aws_sdk_workspaces::error::ProvideErrorMetadata) -> String {
+    let Some(code) = e.code() else {
+        return match e.message() {
+            Some(m) if !m.is_empty() => format!("unreadable response: {}", first_sentence(m)),
+            _ => "unreadable response from the service".to_string(),
+        };
+    };
+    let mut message = match e.message() {
+        Some(m) if !m.is_empty() => format!("{code}: {}", one_line(m)),
+        _ => code.to_string(),
+    };
+    if is_throttling(code) {
+        message.push_str(
+            " (still throttled after every attempt: raise --max-attempts or use --retry-mode adaptive)",
+        );
+    } else if is_server_fault(code) {
+        message
+            .push_str(" (still failing after every attempt: raise --max-attempts to retry longer)");
+    }
+    message
+}
+
+fn is_throttling(code: &str) -> bool {
+    matches!(
+        code,
+        "ThrottlingException" | "Throttling" | "TooManyRequestsException" | "RequestLimitExceeded"
+    )
+}
+
+fn is_server_fault(code: &str) -> bool {
+    matches!(
+        code,
+        "InternalFailure"
+            | "InternalServerError"
+            | "ServiceUnavailable"
+            | "ServiceUnavailableException"
+    )
+}
+
+/// The innermost cause of `err` that says something, first sentence only, on one line: the SDK's
+/// own rendering nests every layer and a debug dump, which is no help to a user.
+fn essential_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut messages = Vec::new();
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        let text = first_sentence(&e.to_string());
+        if !text.is_empty() && text != "other" && text != "io error" {
+            messages.push(text);
+        }
+        current = e.source();
+    }
+    messages
+        .pop()
+        .unwrap_or_else(|| "unknown failure".to_string())
+}
+
+/// The first sentence of `text`, on one line, at most 200 characters.
+fn first_sentence(text: &str) -> String {
+    let line = one_line(text);
+    let sentence = line.split(". ").next().unwrap_or_default();
+    let mut cut: String = sentence.chars().take(200).collect();
+    if cut.len() < sentence.len() {
+        cut.push('…');
+    }
+    cut
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|l| l as _)
+        }
+    }
+
+    #[test]
+    fn the_essential_cause_is_the_innermost_first_sentence() {
+        let chain = Layer(
+            "dispatch failure",
+            Some(Box::new(Layer(
+                "other",
+                Some(Box::new(Layer(
+                    "no credentials found in chain. Attempted: Environment: not set\n Profile: ...",
+                    None,
+                ))),
+            ))),
+        );
+        assert_eq!(essential_cause(&chain), "no credentials found in chain");
+        assert_eq!(essential_cause(&Layer("alone", None)), "alone");
+        let long = "x".repeat(500);
+        assert!(first_sentence(&long).chars().count() <= 201);
+    }
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
 use wsql::AwsSettings;
-use wsql::aws::RetryMode;
+use wsql::aws::{RegionErrorPolicy, RetryMode};
+use wsql::cache::DEFAULT_TTL;
 
 use crate::print::{OutputFormat, PrintOptions};
 
@@ -72,6 +73,29 @@ pub struct Args {
     /// Seconds one attempt of one call may take, reading the answer included [default: 30]
     #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
     pub read_timeout: Option<Duration>,
+
+    /// When one region's calls fail: fail the query, or warn and answer from the other regions
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = RegionErrorArg::Fail)]
+    pub on_region_error: RegionErrorArg,
+
+    /// Keep API responses for SECS and answer repeated calls from them; 0 turns the cache off
+    /// [default: off with -c/-f/--report, 300 in the REPL]
+    #[arg(long, value_name = "SECS", value_parser = parse_cache_ttl)]
+    pub cache_ttl: Option<Duration>,
+
+    /// After each statement, print its physical plan (with the requests), the pages and rows of
+    /// each region and the timings to stderr
+    #[arg(long)]
+    pub debug: bool,
+}
+
+/// `--on-region-error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegionErrorArg {
+    /// The query fails with the region's error.
+    Fail,
+    /// The region's rows are left out, with a warning on stderr; the other regions answer.
+    Warn,
 }
 
 /// `--retry-mode`.
@@ -156,6 +180,14 @@ fn ordered_inputs(args: &Args, matches: &ArgMatches) -> Vec<Input> {
     indexed.into_iter().map(|(_, input)| input).collect()
 }
 
+/// `--cache-ttl`: like [`parse_seconds`], but 0 (the cache off) is allowed.
+fn parse_cache_ttl(text: &str) -> Result<Duration, String> {
+    if text.trim().parse::<f64>() == Ok(0.0) {
+        return Ok(Duration::ZERO);
+    }
+    parse_seconds(text)
+}
+
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .parse()
@@ -204,7 +236,21 @@ impl Args {
         if let Some(timeout) = self.read_timeout {
             settings.attempt_timeout = timeout;
         }
+        settings.on_region_error = match self.on_region_error {
+            RegionErrorArg::Fail => RegionErrorPolicy::Fail,
+            RegionErrorArg::Warn => RegionErrorPolicy::Warn,
+        };
         settings
+    }
+
+    /// How long API responses are kept: `--cache-ttl`, else nothing for scripts and
+    /// [`DEFAULT_TTL`] for the REPL, where the same data is often looked at twice. `None` is off.
+    pub fn cache_ttl(&self, repl: bool) -> Option<Duration> {
+        match self.cache_ttl {
+            Some(ttl) if ttl.is_zero() => None,
+            Some(ttl) => Some(ttl),
+            None => repl.then_some(DEFAULT_TTL),
+        }
     }
 
     /// How results are printed.
@@ -286,6 +332,8 @@ mod tests {
             "1.5",
             "--read-timeout",
             "20",
+            "--on-region-error",
+            "warn",
         ]);
         let settings = cli.args.aws_settings();
         assert_eq!(settings.profile.as_deref(), Some("ops"));
@@ -294,6 +342,7 @@ mod tests {
         assert_eq!(settings.retry_mode, RetryMode::Adaptive);
         assert_eq!(settings.connect_timeout, Duration::from_millis(1500));
         assert_eq!(settings.attempt_timeout, Duration::from_secs(20));
+        assert_eq!(settings.on_region_error, RegionErrorPolicy::Warn);
         assert!(settings.credentials.is_none());
     }
 
@@ -308,6 +357,21 @@ mod tests {
             AwsSettings::default().connect_timeout
         );
         assert_eq!(args.print_options(), PrintOptions::default());
+        assert_eq!(settings.on_region_error, RegionErrorPolicy::Fail);
+        assert!(!args.debug);
+    }
+
+    #[test]
+    fn the_cache_is_off_for_scripts_and_on_for_the_repl_unless_told() {
+        let default = cli(&[]).args;
+        assert_eq!(default.cache_ttl(false), None);
+        assert_eq!(default.cache_ttl(true), Some(DEFAULT_TTL));
+        let off = cli(&["--cache-ttl", "0"]).args;
+        assert_eq!(off.cache_ttl(true), None);
+        assert_eq!(off.cache_ttl(false), None);
+        let minute = cli(&["--cache-ttl", "60"]).args;
+        assert_eq!(minute.cache_ttl(false), Some(Duration::from_secs(60)));
+        assert_eq!(minute.cache_ttl(true), Some(Duration::from_secs(60)));
     }
 
     #[test]
@@ -317,6 +381,9 @@ mod tests {
             vec!["--max-attempts", "0"],
             vec!["--connect-timeout", "-1"],
             vec!["--read-timeout", "soon"],
+            vec!["--cache-ttl", "-5"],
+            vec!["--cache-ttl", "forever"],
+            vec!["--on-region-error", "ignore"],
             vec!["--bogus"],
         ] {
             let argv = std::iter::once("wsql").chain(bad.iter().copied());

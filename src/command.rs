@@ -27,6 +27,21 @@ pub enum Command {
     Format(Option<OutputFormat>),
     /// `\timing [on|off]`: show or set the elapsed-time footer.
     Timing(Option<bool>),
+    /// `\cache [on|off|clear|stats]`: the response cache.
+    Cache(CacheAction),
+}
+
+/// What `\cache` does to the library's response cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheAction {
+    /// Keep responses (for the TTL of `--cache-ttl`, 300 s unless given).
+    On,
+    /// Call the API every time, forgetting what was kept.
+    Off,
+    /// Forget what was kept; stay on.
+    Clear,
+    /// Show whether it is on, its TTL, and its hits, misses and entries (also plain `\cache`).
+    Stats,
 }
 
 /// A command's usage and what it does, for `\?` and the hints.
@@ -71,6 +86,11 @@ pub const COMMANDS: &[CommandDoc] = &[
         name: "\\timing",
         args: "[on|off]",
         description: "show or set the elapsed-time footer",
+    },
+    CommandDoc {
+        name: "\\cache",
+        args: "[on|off|clear|stats]",
+        description: "switch the API response cache, empty it, or show its counters",
     },
     CommandDoc {
         name: "\\?",
@@ -127,6 +147,14 @@ impl FromStr for Command {
                 "off" => false,
                 _ => return Err(usage("\\timing", "on|off")),
             })),
+            ("\\cache", None) => Command::Cache(CacheAction::Stats),
+            ("\\cache", Some(action)) => Command::Cache(match action {
+                "on" => CacheAction::On,
+                "off" => CacheAction::Off,
+                "clear" => CacheAction::Clear,
+                "stats" => CacheAction::Stats,
+                _ => return Err(usage("\\cache", "on|off|clear|stats")),
+            }),
             ("\\q" | "\\quit" | "\\?" | "\\h" | "\\help" | "\\reports", Some(argument)) => {
                 return Err(CommandError(format!(
                     "{name} takes no argument (got '{argument}')"
@@ -202,6 +230,17 @@ mod tests {
         );
         assert_eq!(parse("\\timing off"), Ok(Command::Timing(Some(false))));
         assert_eq!(parse("\\timing"), Ok(Command::Timing(None)));
+        assert_eq!(parse("\\cache"), Ok(Command::Cache(CacheAction::Stats)));
+        assert_eq!(parse("\\cache on"), Ok(Command::Cache(CacheAction::On)));
+        assert_eq!(parse("\\cache off;"), Ok(Command::Cache(CacheAction::Off)));
+        assert_eq!(
+            parse("\\cache clear"),
+            Ok(Command::Cache(CacheAction::Clear))
+        );
+        assert_eq!(
+            parse("\\cache stats"),
+            Ok(Command::Cache(CacheAction::Stats))
+        );
     }
 
     #[test]
@@ -217,6 +256,10 @@ mod tests {
         assert_eq!(
             parse("\\timing maybe"),
             Err("usage: \\timing on|off".into())
+        );
+        assert_eq!(
+            parse("\\cache maybe"),
+            Err("usage: \\cache on|off|clear|stats".into())
         );
         assert_eq!(
             parse("\\r"),

@@ -77,6 +77,18 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// True for a failure of one region's calls (an API error, a runaway NextToken chain), which
+    /// [`crate::aws::RegionErrorPolicy::Warn`] may turn into a warning; false for what would fail
+    /// every region alike (settings, credentials).
+    pub fn is_region_failure(&self) -> bool {
+        matches!(
+            self,
+            Error::Api { .. } | Error::RepeatedNextToken { .. } | Error::TooManyPages { .. }
+        )
+    }
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

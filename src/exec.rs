@@ -7,9 +7,12 @@ use std::time::{Duration, Instant};
 
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::error::{DataFusionError, Result};
+use datafusion::physical_plan::display::DisplayableExecutionPlan;
+use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use futures::StreamExt;
 use wsql::Library;
+use wsql::progress::RegionProgress;
 
 use crate::print::{self, OutputFormat, PrintOptions};
 use crate::progress_line::ProgressLine;
@@ -21,6 +24,8 @@ pub struct Session {
     library: Library,
     /// Output format, row cap, footer; the REPL's `\format` and `\timing` change it.
     pub options: PrintOptions,
+    /// `--debug`: after each statement, its plan, per-region pages and timings on stderr.
+    debug: bool,
 }
 
 /// How a cancellable run ended.
@@ -54,7 +59,19 @@ impl Session {
             ctx,
             library,
             options,
+            debug: false,
         })
+    }
+
+    /// With `true`, each statement is followed by its [`debug_report`] on stderr.
+    pub fn with_debug(mut self, debug: bool) -> Self {
+        self.debug = debug;
+        self
+    }
+
+    /// The library whose tables the session queries (for `\cache`).
+    pub fn library(&self) -> &Library {
+        &self.library
     }
 
     /// Runs every statement of `sql` in order, stopping at the first that fails.
@@ -77,14 +94,45 @@ impl Session {
         }
     }
 
+    /// Runs one statement, then prints the warnings it left (regions left out under
+    /// `--on-region-error warn`) and, with `--debug`, its [`debug_report`].
     async fn run_statement(&self, sql: &str) -> Result<()> {
         let started = Instant::now();
         let progress = self.library.progress();
         progress.reset();
-        let progress_line = ProgressLine::start(progress);
+        let warnings = self.library.warnings();
+        warnings.take();
+        let progress_line = ProgressLine::start(Arc::clone(&progress));
 
+        let mut plan = None;
+        let result = self
+            .execute_and_print(sql, started, progress_line.as_ref(), &mut plan)
+            .await;
+        drop(progress_line);
+        for warning in warnings.take() {
+            eprintln!("warning: {warning}");
+        }
+        if self.debug {
+            eprint!(
+                "{}",
+                debug_report(plan.as_deref(), &progress.snapshot(), started.elapsed())
+            );
+        }
+        result
+    }
+
+    async fn execute_and_print(
+        &self,
+        sql: &str,
+        started: Instant,
+        progress_line: Option<&ProgressLine>,
+        plan: &mut Option<Arc<dyn ExecutionPlan>>,
+    ) -> Result<()> {
         let frame = self.ctx.sql(sql).await?;
-        let mut stream = frame.execute_stream().await?;
+        let task_ctx = Arc::new(frame.task_ctx());
+        let physical = frame.create_physical_plan().await?;
+        *plan = Some(Arc::clone(&physical));
+        let mut stream = execute_stream(physical, task_ctx)?;
         let schema = stream.schema();
         let streams_output = self.options.format != OutputFormat::Table;
         // Statements without columns (CREATE, SET) print nothing but their footer, in any format.
@@ -101,7 +149,7 @@ impl Session {
             let batch = batch?;
             if streams_output && batch.num_rows() > 0 {
                 // Output is about to start: the progress line must be gone for good.
-                if let Some(line) = &progress_line {
+                if let Some(line) = progress_line {
                     line.stop();
                 }
             }
@@ -110,7 +158,9 @@ impl Session {
                 writer.write_batch(&batch)?;
             }
         }
-        drop(progress_line);
+        if let Some(line) = progress_line {
+            line.stop();
+        }
         if let Some(writer) = &mut writer {
             writer.finish()?;
         }
@@ -173,6 +223,45 @@ pub fn footer(schema: &SchemaRef, rows: usize, elapsed: Duration, timing: bool) 
     } else {
         what
     }
+}
+
+/// What `--debug` prints after a statement: the physical plan with its metrics (the scans show
+/// the requests they sent), the pages, rows and time of each table in each region, and the
+/// statement's time. Every line starts with `debug:`. Settings and credentials are never part of
+/// it.
+pub fn debug_report(
+    plan: Option<&dyn ExecutionPlan>,
+    scans: &[((String, String), RegionProgress)],
+    elapsed: Duration,
+) -> String {
+    let mut report = String::new();
+    match plan {
+        Some(plan) => {
+            report.push_str("debug: physical plan:\n");
+            let text = DisplayableExecutionPlan::with_metrics(plan)
+                .indent(true)
+                .to_string();
+            for line in text.lines() {
+                report.push_str(&format!("debug:   {line}\n"));
+            }
+        }
+        None => report.push_str("debug: no physical plan (the statement failed to plan)\n"),
+    }
+    for ((table, region), scan) in scans {
+        let took = scan.elapsed.map_or_else(
+            || "still running".to_string(),
+            |e| format!("{:.3} s", e.as_secs_f64()),
+        );
+        report.push_str(&format!(
+            "debug: {table} in {region}: {} page(s), {} row(s), {took}\n",
+            scan.pages, scan.rows
+        ));
+    }
+    report.push_str(&format!(
+        "debug: statement took {:.3} s\n",
+        elapsed.as_secs_f64()
+    ));
+    report
 }
 
 /// The one line a user sees for `error`: the library's own message when the library failed
@@ -275,6 +364,26 @@ mod tests {
         let error = DataFusionError::from(ArrowError::IoError("write".into(), pipe));
         assert!(is_broken_pipe(&error));
         assert!(!is_broken_pipe(&DataFusionError::Plan("x".into())));
+    }
+
+    #[test]
+    fn debug_reports_have_the_plan_the_scans_and_the_time() {
+        let scans = vec![(
+            ("workspaces_pools".to_string(), "eu-west-1".to_string()),
+            RegionProgress {
+                pages: 3,
+                rows: 60,
+                done: true,
+                elapsed: Some(Duration::from_millis(12)),
+            },
+        )];
+        let report = debug_report(None, &scans, Duration::from_millis(40));
+        assert_eq!(
+            report,
+            "debug: no physical plan (the statement failed to plan)\n\
+             debug: workspaces_pools in eu-west-1: 3 page(s), 60 row(s), 0.012 s\n\
+             debug: statement took 0.040 s\n"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod paging;
 pub mod pools;
 pub mod progress;
 pub mod tables;
+pub mod warnings;
 
 pub use aws::AwsSettings;
 pub use error::{Error, Result};

@@ -13,6 +13,7 @@ use crate::tables::{
     WorkspacesBundlesTable, WorkspacesDirectoriesTable, WorkspacesPoolSessionsTable,
     WorkspacesTable,
 };
+use crate::warnings::Warnings;
 
 /// A table of the library, with what the REPL's `\d TABLE` says of it.
 #[derive(Debug, Clone, Copy)]
@@ -90,6 +91,7 @@ pub struct Library {
     clients: Arc<Clients>,
     progress: Arc<ScanProgress>,
     cache: Arc<ApiCache>,
+    warnings: Arc<Warnings>,
 }
 
 impl Library {
@@ -99,6 +101,7 @@ impl Library {
             clients: Arc::new(Clients::new(settings)),
             progress: Arc::new(ScanProgress::default()),
             cache: Arc::new(ApiCache::default()),
+            warnings: Arc::new(Warnings::default()),
         }
     }
 
@@ -114,19 +117,26 @@ impl Library {
     /// Registers every table of the library into `ctx`.
     pub fn register(&self, ctx: &SessionContext) -> datafusion::error::Result<()> {
         let (clients, progress, cache) = (self.clients(), self.progress(), self.cache());
-        let pools =
-            WorkspacesPoolsTable::new(clients.clone(), progress.clone()).with_cache(cache.clone());
+        let warnings = self.warnings();
+        let pools = WorkspacesPoolsTable::new(clients.clone(), progress.clone())
+            .with_cache(cache.clone())
+            .with_warnings(warnings.clone());
         ctx.register_table("workspaces_pools", Arc::new(pools))?;
         let sessions = WorkspacesPoolSessionsTable::new(clients.clone(), progress.clone())
-            .with_cache(cache.clone());
+            .with_cache(cache.clone())
+            .with_warnings(warnings.clone());
         ctx.register_table("workspaces_pool_sessions", Arc::new(sessions))?;
         let directories = WorkspacesDirectoriesTable::new(clients.clone(), progress.clone())
-            .with_cache(cache.clone());
+            .with_cache(cache.clone())
+            .with_warnings(warnings.clone());
         ctx.register_table("workspaces_directories", Arc::new(directories))?;
         let bundles = WorkspacesBundlesTable::new(clients.clone(), progress.clone())
-            .with_cache(cache.clone());
+            .with_cache(cache.clone())
+            .with_warnings(warnings.clone());
         ctx.register_table("workspaces_bundles", Arc::new(bundles))?;
-        let workspaces = WorkspacesTable::new(clients, progress).with_cache(cache);
+        let workspaces = WorkspacesTable::new(clients, progress)
+            .with_cache(cache)
+            .with_warnings(warnings);
         ctx.register_table("workspaces", Arc::new(workspaces))?;
         Ok(())
     }
@@ -139,6 +149,12 @@ impl Library {
     /// The response cache shared by every table (for `\cache on|off|clear`).
     pub fn cache(&self) -> Arc<ApiCache> {
         Arc::clone(&self.cache)
+    }
+
+    /// Regions that failed under `--on-region-error warn` since the last
+    /// [`Warnings::take`]: the CLI prints and clears them after each statement.
+    pub fn warnings(&self) -> Arc<Warnings> {
+        Arc::clone(&self.warnings)
     }
 
     /// The shared clients.

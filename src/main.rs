@@ -68,9 +68,11 @@ fn run(runtime: &Runtime, cli: Cli) -> Result<(), DataFusionError> {
         Some(demo) => args.with_call_settings(demo.settings()),
         None => args.aws_settings(),
     };
-    let mut session = Session::new(Library::new(settings), args.print_options())?;
+    let repl = inputs.is_empty();
+    let library = Library::new(settings).with_cache_ttl(args.cache_ttl(repl));
+    let mut session = Session::new(library, args.print_options())?.with_debug(args.debug);
 
-    if inputs.is_empty() {
+    if repl {
         return repl::run(runtime, &mut session)
             .map_err(|e| DataFusionError::External(Box::new(e)));
     }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Pages and rows fetched so far by one table in one region.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -12,6 +13,9 @@ pub struct RegionProgress {
     pub rows: u64,
     /// True once the region's scan has ended (finished, failed or cancelled).
     pub done: bool,
+    /// How long the scan ran, once it has ended (the longest, when a statement scanned the table
+    /// in that region more than once).
+    pub elapsed: Option<Duration>,
 }
 
 /// Shared by every scan of a [`crate::Library`]; the CLI polls it while a query runs.
@@ -33,10 +37,17 @@ impl ScanProgress {
 
     /// Marks `table` in `region` as ended.
     pub fn finish(&self, table: &str, region: &str) {
+        self.finish_after(table, region, None);
+    }
+
+    /// Marks `table` in `region` as ended after running for `elapsed`.
+    pub fn finish_after(&self, table: &str, region: &str, elapsed: Option<Duration>) {
         let mut map = self.by_scan.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry((table.to_string(), region.to_string()))
-            .or_default()
-            .done = true;
+        let entry = map
+            .entry((table.to_string(), region.to_string()))
+            .or_default();
+        entry.done = true;
+        entry.elapsed = entry.elapsed.max(elapsed);
     }
 
     /// A copy of every counter: ((table, region), progress).
@@ -61,6 +72,7 @@ pub struct FinishOnDrop {
     progress: Arc<ScanProgress>,
     table: &'static str,
     region: String,
+    started: Instant,
 }
 
 impl FinishOnDrop {
@@ -70,12 +82,15 @@ impl FinishOnDrop {
             progress: Arc::clone(progress),
             table,
             region: region.to_string(),
+            started: Instant::now(),
         }
     }
 }
 
 impl Drop for FinishOnDrop {
     fn drop(&mut self) {
-        self.progress.finish(self.table, &self.region);
+        let elapsed = self.started.elapsed();
+        self.progress
+            .finish_after(self.table, &self.region, Some(elapsed));
     }
 }

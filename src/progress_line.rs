@@ -141,7 +141,12 @@ mod tests {
     ) -> ((String, String), RegionProgress) {
         (
             (table.to_string(), region.to_string()),
-            RegionProgress { pages, rows, done },
+            RegionProgress {
+                pages,
+                rows,
+                done,
+                elapsed: None,
+            },
         )
     }
 

@@ -11,7 +11,7 @@ use rustyline::history::FileHistory;
 use tokio::runtime::Runtime;
 use wsql::library::TABLES;
 
-use crate::command::{Command, help_text};
+use crate::command::{CacheAction, Command, help_text};
 use crate::exec::{Outcome, Session, error_line, is_broken_pipe};
 use crate::helper::ReplHelper;
 use crate::print::table::render_table;
@@ -148,6 +148,39 @@ fn run_command(runtime: &Runtime, session: &mut Session, command: Command) {
         Command::Timing(Some(on)) => {
             session.options.timing = on;
             println!("timing {}", if on { "on" } else { "off" });
+        }
+        Command::Cache(action) => println!("{}", cache_command(session, action)),
+    }
+}
+
+/// Does what `\cache` asks and says what the cache is now.
+fn cache_command(session: &Session, action: CacheAction) -> String {
+    let cache = session.library().cache();
+    let ttl = cache.ttl().as_secs_f64();
+    match action {
+        CacheAction::On => {
+            cache.set_enabled(true);
+            format!("cache on (responses kept {ttl} s)")
+        }
+        CacheAction::Off => {
+            cache.set_enabled(false);
+            "cache off (every query calls the API)".to_string()
+        }
+        CacheAction::Clear => {
+            cache.clear();
+            "cache cleared".to_string()
+        }
+        CacheAction::Stats => {
+            let stats = cache.stats();
+            let state = if cache.is_enabled() {
+                format!("on (responses kept {ttl} s)")
+            } else {
+                "off".to_string()
+            };
+            format!(
+                "cache {state}: {} hit(s), {} miss(es), {} response(s) held",
+                stats.hits, stats.misses, stats.entries
+            )
         }
     }
 }

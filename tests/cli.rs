@@ -679,3 +679,37 @@ fn demo_table_snapshot() {
         insta::assert_snapshot!(shown);
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// The response cache
+
+#[test]
+fn cache_ttl_answers_repeated_statements_from_the_cache_and_scripts_default_to_none() {
+    let emulator = TestEmulator::start();
+    let sql = "SELECT count(*) FROM workspaces_directories";
+    let twice = ["-q", "-c", sql, "-c", sql];
+
+    Wsql::against(&emulator).args(twice).run().success();
+    let uncached = emulator.calls("DescribeWorkspaceDirectories");
+    assert!(uncached >= 2 * REGIONS.len(), "{uncached}");
+
+    emulator.emulator.clear_request_log();
+    Wsql::against(&emulator)
+        .args(["--cache-ttl", "60"])
+        .args(twice)
+        .run()
+        .success();
+    let cached = emulator.calls("DescribeWorkspaceDirectories");
+    assert_eq!(cached * 2, uncached, "the second statement made no call");
+
+    emulator.emulator.clear_request_log();
+    Wsql::against(&emulator)
+        .args(["--cache-ttl", "0"])
+        .args(twice)
+        .run()
+        .success();
+    assert_eq!(emulator.calls("DescribeWorkspaceDirectories"), uncached);
+
+    let run = Wsql::new().args(["--cache-ttl", "soon"]).run();
+    assert!(run.one_line_failure().contains("--cache-ttl"));
+}

@@ -178,3 +178,78 @@ fn demo_starts_the_repl_too() {
     repl.exp_string("| 300 |").unwrap();
     quit(repl);
 }
+
+#[test]
+fn the_repl_caches_by_default_and_cache_switches_it() {
+    let emulator = TestEmulator::start();
+    let (mut repl, _home) = spawn(Wsql::against(&emulator));
+    let query = "SELECT count(*) AS n FROM workspaces_bundles;";
+    let operation = "DescribeWorkspaceBundles";
+    let run = |repl: &mut PtySession| {
+        repl.send_line(query).unwrap();
+        repl.exp_string("1 row in ").expect("an answer");
+        repl.exp_string(PROMPT).unwrap();
+    };
+
+    run(&mut repl);
+    let first = emulator.calls(operation);
+    assert!(first > 0);
+    run(&mut repl);
+    assert_eq!(
+        emulator.calls(operation),
+        first,
+        "the REPL caches by default"
+    );
+
+    repl.send_line("\\cache stats").unwrap();
+    repl.exp_regex(
+        r"cache on \(responses kept 300 s\): [1-9][0-9]* hit\(s\), [1-9][0-9]* miss\(es\)",
+    )
+    .expect("the counters");
+    repl.exp_string(PROMPT).unwrap();
+
+    repl.send_line("\\cache clear").unwrap();
+    repl.exp_string("cache cleared").unwrap();
+    run(&mut repl);
+    assert_eq!(
+        emulator.calls(operation),
+        2 * first,
+        "cleared: called again"
+    );
+
+    repl.send_line("\\cache off").unwrap();
+    repl.exp_string("cache off").unwrap();
+    run(&mut repl);
+    run(&mut repl);
+    assert_eq!(
+        emulator.calls(operation),
+        4 * first,
+        "off: every query calls"
+    );
+
+    repl.send_line("\\cache on").unwrap();
+    repl.exp_string("cache on").unwrap();
+    run(&mut repl);
+    run(&mut repl);
+    assert_eq!(
+        emulator.calls(operation),
+        5 * first,
+        "on again: one call for two queries"
+    );
+
+    repl.send_line("\\cache maybe").unwrap();
+    repl.exp_string("error: usage: \\cache on|off|clear|stats")
+        .unwrap();
+    repl.exp_string(PROMPT).unwrap();
+    quit(repl);
+}
+
+#[test]
+fn cache_ttl_zero_turns_the_repl_cache_off() {
+    let emulator = TestEmulator::start();
+    let (mut repl, _home) = spawn(Wsql::against(&emulator).args(["--cache-ttl", "0"]));
+    repl.send_line("\\cache").unwrap();
+    repl.exp_string("cache off: 0 hit(s)").unwrap();
+    repl.exp_string(PROMPT).unwrap();
+    quit(repl);
+}

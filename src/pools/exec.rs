@@ -29,6 +29,7 @@ use crate::pools::convert::{TAGS_COLUMN, pools_and_tags_to_batch};
 use crate::pools::pushdown::{NameFilter, PoolsQuery, PoolsRequest};
 use crate::progress::{FinishOnDrop, ScanProgress};
 use crate::tables::tags::resource_tags;
+use crate::warnings::RegionFailures;
 
 const OPERATION: &str = "DescribeWorkspacesPools";
 const TABLE: &str = "workspaces_pools";
@@ -48,6 +49,7 @@ pub struct WorkspacesPoolsExec {
     progress: Arc<ScanProgress>,
     cache: Arc<ApiCache>,
     max_pages: usize,
+    failures: RegionFailures,
 }
 
 impl WorkspacesPoolsExec {
@@ -81,7 +83,14 @@ impl WorkspacesPoolsExec {
             progress,
             cache,
             max_pages,
+            failures: RegionFailures { warn_into: None },
         }
+    }
+
+    /// How a region's failure is treated (by default it fails the query).
+    pub fn with_region_failures(mut self, failures: RegionFailures) -> Self {
+        self.failures = failures;
+        self
     }
 
     /// What the scan asks the API for.
@@ -184,6 +193,7 @@ impl ExecutionPlan for WorkspacesPoolsExec {
             Arc::clone(&self.cache),
             self.max_pages,
             self.fetches_tags(),
+            self.failures.clone(),
         );
         Ok(Box::pin(RecordBatchStreamAdapter::new(
             schema,
@@ -203,7 +213,25 @@ struct RegionScan<S> {
     progress: Arc<ScanProgress>,
     /// Rows still wanted; `Some(0)` or an error ends the stream without another call.
     remaining: Option<usize>,
+    /// Rows handed on so far, for the warning if the region fails.
+    rows_sent: u64,
+    failures: RegionFailures,
     _finish: FinishOnDrop,
+}
+
+impl<S> RegionScan<S> {
+    /// The stream's answer to `error`: nothing more (the region ends quietly, with a warning) or
+    /// the error, after which the stream ends.
+    fn fail(mut self, error: crate::Error) -> Option<(Result<RecordBatch>, Self)> {
+        if self
+            .failures
+            .absorb(TABLE, &self.region, self.rows_sent, &error)
+        {
+            return None;
+        }
+        self.remaining = Some(0);
+        Some((Err(error), self))
+    }
 }
 
 /// Every page of every request chain of one region, as batches, stopping at the query's limit.
@@ -219,6 +247,7 @@ fn region_batches(
     cache: Arc<ApiCache>,
     max_pages: usize,
     with_tags: bool,
+    failures: RegionFailures,
 ) -> impl Stream<Item = Result<RecordBatch>> {
     let RegionClient { region, client } = region;
     let tags_from = with_tags.then(|| (client.clone(), Arc::clone(&cache)));
@@ -245,6 +274,8 @@ fn region_batches(
         schema,
         progress,
         remaining: query.limit,
+        rows_sent: 0,
+        failures,
     };
     futures::stream::unfold(state, |mut scan| async move {
         loop {
@@ -253,10 +284,7 @@ fn region_batches(
             }
             let pools = match scan.pages.next().await? {
                 Ok(pools) => pools,
-                Err(e) => {
-                    scan.remaining = Some(0);
-                    return Some((Err(e), scan));
-                }
+                Err(e) => return scan.fail(e),
             };
             scan.progress.page(TABLE, &scan.region, pools.len());
             if pools.is_empty() {
@@ -271,10 +299,7 @@ fn region_batches(
                     let ids = pools.iter().map(|p| p.pool_id().to_string()).collect();
                     match resource_tags(cache, client, &scan.region, ids).await {
                         Ok(tags) => Some(tags),
-                        Err(e) => {
-                            scan.remaining = Some(0);
-                            return Some((Err(e), scan));
-                        }
+                        Err(e) => return scan.fail(e),
                     }
                 }
             };
@@ -285,8 +310,9 @@ fn region_batches(
                 scan.projection.as_deref(),
                 &scan.schema,
             );
-            if batch.is_err() {
-                scan.remaining = Some(0);
+            match &batch {
+                Ok(b) => scan.rows_sent += b.num_rows() as u64,
+                Err(_) => scan.remaining = Some(0),
             }
             return Some((batch, scan));
         }

@@ -11,13 +11,14 @@ use datafusion::error::Result as DfResult;
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
 
-use crate::aws::Clients;
+use crate::aws::{Clients, RegionErrorPolicy};
 use crate::cache::ApiCache;
 use crate::paging::DEFAULT_MAX_PAGES;
 use crate::pools::convert::pools_schema;
 use crate::pools::exec::WorkspacesPoolsExec;
 use crate::pools::pushdown::{PoolsQuery, classify};
 use crate::progress::ScanProgress;
+use crate::warnings::{RegionFailures, Warnings};
 
 /// The `workspaces_pools` table.
 #[derive(Debug)]
@@ -27,6 +28,7 @@ pub struct WorkspacesPoolsTable {
     cache: Arc<ApiCache>,
     pushdown: bool,
     max_pages: usize,
+    warnings: Arc<Warnings>,
 }
 
 impl WorkspacesPoolsTable {
@@ -38,7 +40,15 @@ impl WorkspacesPoolsTable {
             cache: Arc::new(ApiCache::default()),
             pushdown: true,
             max_pages: DEFAULT_MAX_PAGES,
+            warnings: Arc::new(Warnings::default()),
         }
+    }
+
+    /// Where a region's failure is recorded under [`RegionErrorPolicy::Warn`] (the library's
+    /// shared registry).
+    pub fn with_warnings(mut self, warnings: Arc<Warnings>) -> Self {
+        self.warnings = warnings;
+        self
     }
 
     /// Answers calls from `cache` when it holds them (the library's shared cache).
@@ -96,6 +106,10 @@ impl TableProvider for WorkspacesPoolsTable {
         } else {
             PoolsQuery::default()
         };
+        let failures = RegionFailures {
+            warn_into: (self.clients.settings().on_region_error == RegionErrorPolicy::Warn)
+                .then(|| Arc::clone(&self.warnings)),
+        };
         let regions = self
             .clients
             .get()
@@ -108,14 +122,17 @@ impl TableProvider for WorkspacesPoolsTable {
             Some(p) => Arc::new(pools_schema().project(p)?),
             None => pools_schema(),
         };
-        Ok(Arc::new(WorkspacesPoolsExec::new(
-            query,
-            regions,
-            projection.cloned(),
-            schema,
-            Arc::clone(&self.progress),
-            Arc::clone(&self.cache),
-            self.max_pages,
-        )))
+        Ok(Arc::new(
+            WorkspacesPoolsExec::new(
+                query,
+                regions,
+                projection.cloned(),
+                schema,
+                Arc::clone(&self.progress),
+                Arc::clone(&self.cache),
+                self.max_pages,
+            )
+            .with_region_failures(failures),
+        ))
     }
 }

@@ -337,6 +337,10 @@ fn sendable_filter(operator: NameOperator, values: BTreeSet<String>) -> Option<N
 
 /// The string literal values `v` of `column = v`, `v = column`, `column IN (..)` and OR-chains
 /// of them. NULL literals are left out: they are never true. `None` if `expr` is not of that form.
+///
+/// A NULL branch of an OR-chain adds nothing either: DataFusion rewrites `column IN ('a', NULL)`
+/// into `column = 'a' OR NULL` after the filter was accepted as exact, and `x OR NULL` keeps
+/// exactly the rows `x` keeps.
 pub(crate) fn equality_values(expr: &Expr, column: &str) -> Option<Vec<String>> {
     match expr {
         Expr::BinaryExpr(BinaryExpr {
@@ -344,8 +348,12 @@ pub(crate) fn equality_values(expr: &Expr, column: &str) -> Option<Vec<String>> 
             op: Operator::Or,
             right,
         }) => {
-            let mut values = equality_values(left, column)?;
-            values.extend(equality_values(right, column)?);
+            let mut values = Vec::new();
+            for branch in [left, right] {
+                if !is_null_literal(branch) {
+                    values.extend(equality_values(branch, column)?);
+                }
+            }
             Some(values)
         }
         Expr::BinaryExpr(BinaryExpr {
@@ -361,6 +369,11 @@ pub(crate) fn equality_values(expr: &Expr, column: &str) -> Option<Vec<String>> 
             .map(|values| values.into_iter().flatten().collect()),
         _ => None,
     }
+}
+
+/// Whether `expr` is a NULL literal of any type (`NULL`, `Boolean(NULL)`, `Utf8(NULL)`).
+fn is_null_literal(expr: &Expr) -> bool {
+    matches!(expr, Expr::Literal(value, _) if value.is_null())
 }
 
 /// The values `v` of `column <> v` or `column NOT IN (..)` (no NULL among them, since
@@ -571,6 +584,28 @@ mod tests {
         assert_eq!(
             classify(&col("pool_id").eq(lit(A)).or(col("pool_id").eq(lit(B)))),
             both
+        );
+    }
+
+    #[test]
+    fn a_null_branch_of_an_or_chain_adds_nothing() {
+        // What DataFusion makes of `pool_id IN (A, '', NULL)` once it was accepted as exact.
+        let null = Expr::Literal(ScalarValue::Boolean(None), None);
+        let rewritten = col("pool_id")
+            .eq(lit(A))
+            .or(col("pool_id").eq(lit("")))
+            .or(null.clone());
+        assert_eq!(
+            classify(&rewritten),
+            Some((Exact, Constraint::PoolIds(ids(&[A]))))
+        );
+        assert_eq!(
+            equality_values(&null.clone().or(null), "pool_id"),
+            Some(Vec::new())
+        );
+        assert_eq!(
+            equality_values(&col("pool_id").eq(lit(A)).or(lit(true)), "pool_id"),
+            None
         );
     }
 

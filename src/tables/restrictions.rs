@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 
 use crate::pools::pushdown::equality_values;
@@ -54,6 +55,12 @@ impl Restrictions {
             ..Self::default()
         };
         for filter in filters {
+            // DataFusion folds `column IN (NULL)`, once accepted as exact, into a constant and
+            // hands that to the scan: a constant that is not true keeps every row out.
+            if let Expr::Literal(value, _) = filter {
+                restrictions.matches_nothing |= *value != ScalarValue::Boolean(Some(true));
+                continue;
+            }
             for p in pushable {
                 if let Some(values) = equality_values(filter, p.column) {
                     restrictions.restrict(p, values);
@@ -204,6 +211,17 @@ mod tests {
         assert!(r.matches_nothing);
         assert!(!r.wants_region("us-east-1"));
         assert!(Restrictions::from_filters(&[ID], &[], Some(0)).matches_nothing);
+    }
+
+    #[test]
+    fn constants_folded_from_exact_filters_keep_their_meaning() {
+        let folded = |value: ScalarValue| {
+            Restrictions::from_filters(&[ID], &[Expr::Literal(value, None)], None).matches_nothing
+        };
+        assert!(folded(ScalarValue::Boolean(None)));
+        assert!(folded(ScalarValue::Null));
+        assert!(folded(ScalarValue::Boolean(Some(false))));
+        assert!(!folded(ScalarValue::Boolean(Some(true))));
     }
 
     #[test]

@@ -32,7 +32,7 @@ use datafusion::physical_plan::{
 use futures::stream::BoxStream;
 use futures::{Stream, StreamExt};
 
-use crate::aws::{Clients, RegionClient};
+use crate::aws::{Clients, RegionClient, RegionErrorPolicy};
 use crate::cache::ApiCache;
 use crate::error::Result;
 use crate::paging::DEFAULT_MAX_PAGES;
@@ -40,6 +40,7 @@ use crate::progress::{FinishOnDrop, ScanProgress};
 use crate::tables::columns::Columns;
 use crate::tables::join_filter::{only_references, required_values};
 use crate::tables::restrictions::{Pushable, Restrictions, classify};
+use crate::warnings::{RegionFailures, Warnings};
 
 /// How many request chains of one region are read at once.
 pub const REQUEST_CONCURRENCY: usize = 4;
@@ -97,6 +98,7 @@ pub struct ApiTable<T> {
     cache: Arc<ApiCache>,
     pushdown: bool,
     max_pages: usize,
+    warnings: Arc<Warnings>,
     table: PhantomData<fn() -> T>,
 }
 
@@ -121,8 +123,16 @@ impl<T: DescribeTable> ApiTable<T> {
             cache: Arc::new(ApiCache::default()),
             pushdown: true,
             max_pages: DEFAULT_MAX_PAGES,
+            warnings: Arc::new(Warnings::default()),
             table: PhantomData,
         }
+    }
+
+    /// Where a region's failure is recorded under [`RegionErrorPolicy::Warn`] (the library's
+    /// shared registry).
+    pub fn with_warnings(mut self, warnings: Arc<Warnings>) -> Self {
+        self.warnings = warnings;
+        self
     }
 
     /// Answers calls from `cache` when it holds them (the library's shared cache).
@@ -180,6 +190,10 @@ impl<T: DescribeTable> TableProvider for ApiTable<T> {
         } else {
             Restrictions::default()
         };
+        let failures = RegionFailures {
+            warn_into: (self.clients.settings().on_region_error == RegionErrorPolicy::Warn)
+                .then(|| Arc::clone(&self.warnings)),
+        };
         let regions = self
             .clients
             .get()
@@ -203,6 +217,7 @@ impl<T: DescribeTable> TableProvider for ApiTable<T> {
                 progress: Arc::clone(&self.progress),
                 max_pages: self.max_pages,
                 pushdown: self.pushdown,
+                failures,
                 join_filters: Vec::new(),
                 narrowed: Arc::default(),
                 table: PhantomData,
@@ -239,6 +254,7 @@ pub struct ApiScanExec<T> {
     progress: Arc<ScanProgress>,
     max_pages: usize,
     pushdown: bool,
+    failures: RegionFailures,
     join_filters: Vec<JoinFilter>,
     /// What the join filters made of the requests, once read (for EXPLAIN ANALYZE).
     narrowed: Arc<Mutex<Option<String>>>,
@@ -289,6 +305,7 @@ impl<T: DescribeTable> ApiScanExec<T> {
             progress: Arc::clone(&self.progress),
             max_pages: self.max_pages,
             pushdown: self.pushdown,
+            failures: self.failures.clone(),
             join_filters,
             narrowed: Arc::default(),
             table: PhantomData,
@@ -454,6 +471,7 @@ impl<T: DescribeTable> ExecutionPlan for ApiScanExec<T> {
             projection: self.projection.clone(),
             schema: Arc::clone(&schema),
             progress: Arc::clone(&self.progress),
+            failures: self.failures.clone(),
         };
         let batches = if self.join_filters.is_empty() {
             scan.batches::<T>(self.restrictions.clone()).boxed()
@@ -485,6 +503,7 @@ struct RegionScan {
     projection: Option<Vec<usize>>,
     schema: SchemaRef,
     progress: Arc<ScanProgress>,
+    failures: RegionFailures,
 }
 
 /// What one region's stream carries from page to page.
@@ -494,6 +513,8 @@ struct PageState<S> {
     restrictions: Restrictions,
     /// Rows still wanted; `Some(0)` or an error ends the stream without another call.
     remaining: Option<usize>,
+    /// Rows handed on so far, for the warning if the region fails.
+    rows_sent: u64,
     _finish: FinishOnDrop,
 }
 
@@ -517,6 +538,7 @@ impl RegionScan {
             pages: Box::pin(pages),
             _finish: FinishOnDrop::new(&self.progress, T::NAME, self.api.region()),
             remaining: restrictions.limit,
+            rows_sent: 0,
             restrictions,
             scan: self,
         };
@@ -528,6 +550,14 @@ impl RegionScan {
                 let mut items = match state.pages.next().await? {
                     Ok(items) => items,
                     Err(e) => {
+                        let region = state.scan.api.region();
+                        if state
+                            .scan
+                            .failures
+                            .absorb(T::NAME, region, state.rows_sent, &e)
+                        {
+                            return None;
+                        }
                         state.remaining = Some(0);
                         return Some((Err(e), state));
                     }
@@ -551,8 +581,9 @@ impl RegionScan {
                     state.scan.projection.as_deref(),
                     &state.scan.schema,
                 );
-                if batch.is_err() {
-                    state.remaining = Some(0);
+                match &batch {
+                    Ok(b) => state.rows_sent += b.num_rows() as u64,
+                    Err(_) => state.remaining = Some(0),
                 }
                 return Some((batch, state));
             }

@@ -1,6 +1,11 @@
 //! Shared set-up: an emulator with a seeded fleet, and a session holding every table of the
 //! library (pushdown on) beside a `<table>_reference` copy of each with pushdown off, so that
 //! every test can compare an answer with the reference answer and count the calls it made.
+//!
+//! The reliability tests (`tests/reliability`) include this module too, with settings of their
+//! own ([`harness_with_settings`]).
+
+#![allow(dead_code)] // each test binary uses a different part of this module
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,9 +44,20 @@ pub async fn harness(pools: usize) -> Harness {
 
 /// An emulator serving `fleet` for `regions`, and a session over it with `cache_ttl`.
 pub async fn harness_with(fleet: Fleet, regions: &[&str], cache_ttl: Option<Duration>) -> Harness {
+    harness_with_settings(fleet, regions, cache_ttl, |settings| settings).await
+}
+
+/// Like [`harness_with`], with the emulator settings changed by `adjust` (retries, timeouts,
+/// the region error policy).
+pub async fn harness_with_settings(
+    fleet: Fleet,
+    regions: &[&str],
+    cache_ttl: Option<Duration>,
+    adjust: impl FnOnce(AwsSettings) -> AwsSettings,
+) -> Harness {
     let emulator = Emulator::start(fleet).await.expect("emulator starts");
-    let library = Library::new(AwsSettings::emulator(emulator.endpoint_url(), regions))
-        .with_cache_ttl(cache_ttl);
+    let settings = adjust(AwsSettings::emulator(emulator.endpoint_url(), regions));
+    let library = Library::new(settings).with_cache_ttl(cache_ttl);
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true));
     library.register(&ctx).expect("tables register");
     let (clients, progress) = (library.clients(), library.progress());
@@ -89,6 +105,23 @@ pub async fn harness_with(fleet: Fleet, regions: &[&str], cache_ttl: Option<Dura
 }
 
 impl Harness {
+    /// Runs `sql`, returning its batches or the error.
+    pub async fn try_batches(&self, sql: &str) -> datafusion::error::Result<Vec<RecordBatch>> {
+        self.ctx.sql(sql).await?.collect().await
+    }
+
+    /// Runs `sql`, expecting it to fail, and returns the error's one line as the CLI shows it
+    /// (the library's own message when the library failed).
+    pub async fn error(&self, sql: &str) -> String {
+        match self.try_batches(sql).await {
+            Ok(batches) => panic!(
+                "{sql} should have failed; answered {:?}",
+                sorted_rows(&batches)
+            ),
+            Err(error) => library_message(&error),
+        }
+    }
+
     /// Runs `sql`, returning its batches; panics with the error on failure.
     pub async fn batches(&self, sql: &str) -> Vec<RecordBatch> {
         match self.ctx.sql(sql).await {
@@ -174,6 +207,18 @@ impl Harness {
         );
         (pushed, calls)
     }
+}
+
+/// The library's message inside a DataFusion error, or the error's own text.
+pub fn library_message(error: &datafusion::error::DataFusionError) -> String {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = source {
+        if let Some(library_error) = current.downcast_ref::<wsql::Error>() {
+            return library_error.to_string();
+        }
+        source = current.source();
+    }
+    error.to_string()
 }
 
 /// The string values of a request body's member, a list or a single string.
