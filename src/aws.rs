@@ -1,10 +1,12 @@
 //! Connection settings and the per-region WorkSpaces clients, resolved lazily and once.
 
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use aws_sdk_workspaces::config::retry::RetryPartition;
 use aws_sdk_workspaces::config::{Credentials, Region};
 use tokio::sync::OnceCell;
 
@@ -168,11 +170,19 @@ async fn build_clients(settings: &AwsSettings) -> Result<Vec<RegionClient>> {
     } else {
         settings.regions.clone()
     };
+    // The SDK keeps its retry token bucket per partition name, process-wide. One partition per
+    // set of clients keeps one library's throttling from spending another's retries.
+    static NEXT_PARTITION: AtomicU64 = AtomicU64::new(0);
+    let partition = format!(
+        "wsql-{}",
+        NEXT_PARTITION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     Ok(regions
         .into_iter()
         .map(|region| {
             let config = aws_sdk_workspaces::config::Builder::from(&base)
                 .region(Region::new(region.clone()))
+                .retry_partition(RetryPartition::new(format!("{partition}-{region}")))
                 .build();
             RegionClient {
                 region,
