@@ -1,5 +1,6 @@
 //! The `workspaces_pools` table through the real SDK, over HTTP, against the emulator.
 
+mod call_counts;
 mod columns;
 mod paging;
 mod pushdown;
