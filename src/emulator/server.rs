@@ -6,7 +6,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -213,7 +213,7 @@ async fn respond(
         &region,
     );
     if !faults.latency.is_zero() {
-        tokio::time::sleep(faults.latency).await;
+        delay(faults.latency).await;
     }
     match dice.injected {
         Injected::DropConnection => return Outcome::Drop,
@@ -239,6 +239,25 @@ async fn respond(
         }
         Err(error) => error.into(),
     }
+}
+
+/// The last part of an injected delay, slept on a blocking thread instead of tokio's timer.
+const PRECISE_TAIL: Duration = Duration::from_millis(3);
+
+/// Waits `latency`, to within a fraction of a millisecond. Tokio's timer fires on whole
+/// milliseconds and after the deadline (a 20 ms sleep takes 21–22 ms), which latency benches
+/// would read as client overhead; a thread's sleep is precise, so the last few milliseconds
+/// are slept there. The bulk stays on tokio's timer so that a long delay holds no thread.
+async fn delay(latency: Duration) {
+    let deadline = Instant::now() + latency;
+    if let Some(coarse) = latency.checked_sub(PRECISE_TAIL) {
+        tokio::time::sleep(coarse).await;
+    }
+    let tail = tokio::task::spawn_blocking(move || {
+        std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
+    });
+    // Fails only when the runtime is shutting down, and then nobody waits for the answer.
+    let _ = tail.await;
 }
 
 fn response(shared: &Shared, status: u16, body: Vec<u8>) -> Response<Full<Bytes>> {
