@@ -20,6 +20,17 @@ pub struct Page<T> {
     pub next_token: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// A page as a response hands it over: absent items are none, and an absent or empty
+    /// `NextToken` marks the last page (the service sends either).
+    pub fn from_response(items: Option<Vec<T>>, next_token: Option<String>) -> Self {
+        Self {
+            items: items.unwrap_or_default(),
+            next_token: next_token.filter(|t| !t.is_empty()),
+        }
+    }
+}
+
 /// Pages past which a scan gives up: 25 rows a page makes this 2.5 million rows per chain.
 pub const DEFAULT_MAX_PAGES: usize = 100_000;
 
@@ -199,6 +210,15 @@ mod tests {
         let first_two = run(stream.take(2));
         assert_eq!(first_two.len(), 2);
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn an_empty_token_is_the_last_page() {
+        let page = Page::from_response(Some(vec![1]), Some(String::new()));
+        assert_eq!(page.next_token, None);
+        let page = Page::<u8>::from_response(None, Some("t".into()));
+        assert!(page.items.is_empty());
+        assert_eq!(page.next_token.as_deref(), Some("t"));
     }
 
     #[test]

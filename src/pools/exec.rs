@@ -348,10 +348,10 @@ pub(crate) fn request_pages(
                     .send()
                     .await
                     .map_err(|e| api_error(OPERATION, &region, e))?;
-                Ok(Page {
-                    items: output.workspaces_pools.unwrap_or_default(),
-                    next_token: output.next_token.filter(|t| !t.is_empty()),
-                })
+                Ok(Page::from_response(
+                    output.workspaces_pools,
+                    output.next_token,
+                ))
             }
         },
     )

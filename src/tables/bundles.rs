@@ -164,10 +164,7 @@ impl DescribeTable for Bundles {
                         .send()
                         .await
                         .map_err(|e| api_error(OPERATION, &region, e))?;
-                    Ok(Page {
-                        items: output.bundles.unwrap_or_default(),
-                        next_token: output.next_token.filter(|t| !t.is_empty()),
-                    })
+                    Ok(Page::from_response(output.bundles, output.next_token))
                 }
             },
         )

@@ -272,10 +272,7 @@ impl DescribeTable for Directories {
                         .send()
                         .await
                         .map_err(|e| api_error(OPERATION, &region, e))?;
-                    Ok(Page {
-                        items: output.directories.unwrap_or_default(),
-                        next_token: output.next_token.filter(|t| !t.is_empty()),
-                    })
+                    Ok(Page::from_response(output.directories, output.next_token))
                 }
             },
         )

@@ -245,10 +245,7 @@ fn pool_sessions(
             let region = region.clone();
             async move {
                 match call.send().await {
-                    Ok(output) => Ok(Page {
-                        items: output.sessions.unwrap_or_default(),
-                        next_token: output.next_token.filter(|t| !t.is_empty()),
-                    }),
+                    Ok(output) => Ok(Page::from_response(output.sessions, output.next_token)),
                     Err(e)
                         if e.as_service_error()
                             .is_some_and(|s| s.is_resource_not_found_exception()) =>

@@ -279,10 +279,7 @@ impl DescribeTable for Workspaces {
                         .send()
                         .await
                         .map_err(|e| api_error(OPERATION, &region, e))?;
-                    Ok(Page {
-                        items: output.workspaces.unwrap_or_default(),
-                        next_token: output.next_token.filter(|t| !t.is_empty()),
-                    })
+                    Ok(Page::from_response(output.workspaces, output.next_token))
                 }
             },
         )

@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use datafusion::physical_plan::execute_stream;
 use futures::StreamExt;
 use wsql::emulator::Faults;
 
@@ -60,15 +59,7 @@ async fn the_first_batch_arrives_before_the_last_page_is_served() {
         ..Faults::default()
     });
     h.clear();
-    let plan = h
-        .ctx
-        .sql("SELECT pool_id FROM workspaces_pools")
-        .await
-        .expect("plans")
-        .create_physical_plan()
-        .await
-        .expect("physical plan");
-    let mut stream = execute_stream(plan, h.ctx.task_ctx()).expect("executes");
+    let mut stream = h.stream("SELECT pool_id FROM workspaces_pools").await;
     let first = stream.next().await.expect("a batch").expect("no error");
     assert_eq!(first.num_rows(), 25);
     let served = h.calls(OPERATION).len();
@@ -89,15 +80,7 @@ async fn dropping_the_stream_stops_the_calls() {
         ..Faults::default()
     });
     h.clear();
-    let plan = h
-        .ctx
-        .sql("SELECT pool_id FROM workspaces_pools")
-        .await
-        .expect("plans")
-        .create_physical_plan()
-        .await
-        .expect("physical plan");
-    let mut stream = execute_stream(plan, h.ctx.task_ctx()).expect("executes");
+    let mut stream = h.stream("SELECT pool_id FROM workspaces_pools").await;
     stream.next().await.expect("a batch").expect("no error");
     drop(stream);
     let after_drop = h.calls(OPERATION).len();

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use datafusion::execution::SendableRecordBatchStream;
+use datafusion::physical_plan::execute_stream;
 use datafusion::prelude::SessionContext;
 use wsql::emulator::{Emulator, Fleet, LoggedRequest};
 use wsql::pools::WorkspacesPoolsTable;
@@ -47,6 +49,19 @@ impl Harness {
     /// Runs `sql`.
     pub async fn try_batches(&self, sql: &str) -> datafusion::error::Result<Vec<RecordBatch>> {
         self.ctx.sql(sql).await?.collect().await
+    }
+
+    /// Starts `sql` and hands back its stream unpolled, for tests that watch batches arrive.
+    pub async fn stream(&self, sql: &str) -> SendableRecordBatchStream {
+        let plan = self
+            .ctx
+            .sql(sql)
+            .await
+            .expect("plans")
+            .create_physical_plan()
+            .await
+            .expect("physical plan");
+        execute_stream(plan, self.ctx.task_ctx()).expect("executes")
     }
 
     /// Runs `sql` and renders every row as one line, sorted.
