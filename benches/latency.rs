@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use wsql::emulator::{Emulator, Faults, Fleet};
+use wsql_emulator::{Emulator, Faults, Fleet};
 
 use common::{LISTING, floor_listing, pages, row_count, session};
 

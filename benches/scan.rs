@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-use wsql::emulator::{Emulator, Fleet};
+use wsql_emulator::{Emulator, Fleet};
 
 use common::{LISTING, floor_listing, pages, row_count, session};
 

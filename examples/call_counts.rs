@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use datafusion::prelude::SessionContext;
 use futures::StreamExt;
-use wsql::emulator::{Emulator, Fleet};
 use wsql::pools::WorkspacesPoolsTable;
 use wsql::{AwsSettings, Library};
+use wsql_emulator::{Emulator, Fleet};
 
 const REGION: &str = "us-east-1";
 const POOLS: usize = 10_000;

@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use datafusion::prelude::SessionContext;
-use wsql::emulator::{Emulator, Fleet};
 use wsql::pools::WorkspacesPoolsTable;
 use wsql::{AwsSettings, Library};
+use wsql_emulator::{Emulator, Fleet};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

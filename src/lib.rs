@@ -2,7 +2,6 @@
 
 pub mod aws;
 pub mod cache;
-pub mod emulator;
 pub mod error;
 pub mod library;
 pub mod paging;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use common::{REGIONS, SEED, TestEmulator, Wsql};
 use serde_json::{Map, Value};
-use wsql::emulator::Fleet;
+use wsql_emulator::Fleet;
 
 type Row = Map<String, Value>;
 
@@ -325,7 +325,7 @@ fn csv_streams_batch_by_batch() {
     // Six pages a region, every one slow: the first rows must reach stdout while the process
     // is still fetching the rest (a second and more).
     let emulator = TestEmulator::start_with(Fleet::seeded(SEED, REGIONS, 150));
-    emulator.set_faults(wsql::emulator::Faults {
+    emulator.set_faults(wsql_emulator::Faults {
         latency: std::time::Duration::from_millis(200),
         ..Default::default()
     });
@@ -582,7 +582,7 @@ fn missing_credentials_fail_on_one_line() {
 #[test]
 fn api_errors_fail_on_one_line_naming_the_region() {
     let emulator = TestEmulator::start();
-    emulator.set_faults(wsql::emulator::Faults {
+    emulator.set_faults(wsql_emulator::Faults {
         access_denied_regions: vec!["eu-west-1".into()],
         ..Default::default()
     });

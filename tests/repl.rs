@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::{REGIONS, SEED, TestEmulator, Wsql};
 use rexpect::reader::Options;
 use rexpect::session::PtySession;
-use wsql::emulator::Fleet;
+use wsql_emulator::Fleet;
 
 const PROMPT: &str = "wsql> ";
 /// Generous: a debug build on a busy 2-core machine.
@@ -127,7 +127,7 @@ fn ctrl_c_cancels_a_slow_query_and_the_repl_keeps_answering() {
     // Ten pages a region, every call taking 300 ms: the scan takes seconds, so the Ctrl-C sent
     // once the progress line shows always lands while it runs.
     let emulator = TestEmulator::start_with(Fleet::seeded(SEED, REGIONS, 250));
-    emulator.set_faults(wsql::emulator::Faults {
+    emulator.set_faults(wsql_emulator::Faults {
         latency: Duration::from_millis(300),
         ..Default::default()
     });

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use tempfile::TempDir;
-use wsql::emulator::{Emulator, Faults, Fleet};
+use wsql_emulator::{Emulator, Faults, Fleet};
 
 /// Regions of the test fleet.
 pub const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "ap-southeast-2"];

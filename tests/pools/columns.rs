@@ -4,7 +4,7 @@
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::datatypes::{Int32Type, TimestampMicrosecondType};
 use serde_json::json;
-use wsql::emulator::Fleet;
+use wsql_emulator::Fleet;
 
 use crate::support::harness_with;
 

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use wsql::emulator::Faults;
+use wsql_emulator::Faults;
 
 use crate::support::{OPERATION, harness};
 

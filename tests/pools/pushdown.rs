@@ -1,7 +1,7 @@
 //! Every pushdown form answers exactly as the table with no pushdown, with the calls it should.
 
 use serde_json::{Value, json};
-use wsql::emulator::LoggedRequest;
+use wsql_emulator::LoggedRequest;
 
 use crate::support::{Harness, OPERATION, harness};
 

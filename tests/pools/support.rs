@@ -8,9 +8,9 @@ use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::physical_plan::execute_stream;
 use datafusion::prelude::SessionContext;
-use wsql::emulator::{Emulator, Fleet, LoggedRequest};
 use wsql::pools::WorkspacesPoolsTable;
 use wsql::{AwsSettings, Library};
+use wsql_emulator::{Emulator, Fleet, LoggedRequest};
 
 pub const OPERATION: &str = "DescribeWorkspacesPools";
 

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use wsql::emulator::Faults;
+use wsql_emulator::Faults;
 
 use crate::common::{REGIONS, TestEmulator, Wsql};
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use datafusion::physical_plan::execute_stream;
 use futures::StreamExt;
-use wsql::emulator::{Faults, Fleet};
+use wsql_emulator::{Faults, Fleet};
 
 use crate::setup::fleet_with_workspaces;
 use crate::support::{Harness, POOLS, REGION, SESSIONS, WORKSPACES, harness_with};

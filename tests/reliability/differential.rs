@@ -8,7 +8,7 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use wsql::emulator::Fleet;
+use wsql_emulator::Fleet;
 
 use crate::setup::{REGIONS, RUNTIME, cases};
 use crate::support::{Harness, harness_with};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use wsql::AwsSettings;
 use wsql::aws::RetryMode;
-use wsql::emulator::{Faults, Fleet};
+use wsql_emulator::{Faults, Fleet};
 
 use crate::setup::{REGIONS, TABLES, assert_read_only, fast_retries, within};
 use crate::support::{DIRECTORIES, Harness, POOLS, REGION, WORKSPACES, harness_with_settings};

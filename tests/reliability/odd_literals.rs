@@ -3,7 +3,7 @@
 //! LIKE wildcards and escapes, unicode, quotes, long IN lists, NULL comparisons, casts, huge and
 //! near-miss literals.
 
-use wsql::emulator::Fleet;
+use wsql_emulator::Fleet;
 
 use crate::setup::REGIONS;
 use crate::support::{BUNDLES, DIRECTORIES, SESSIONS, WORKSPACES, harness_with};

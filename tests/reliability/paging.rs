@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use wsql::emulator::{Faults, Fleet};
 use wsql::tables::{WorkspacesDirectoriesTable, WorkspacesTable};
+use wsql_emulator::{Faults, Fleet};
 
 use crate::setup::{fleet_with_workspaces, within};
 use crate::support::{DIRECTORIES, REGION, WORKSPACES, harness_with};

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use wsql::AwsSettings;
 use wsql::aws::RegionErrorPolicy;
-use wsql::emulator::{Faults, Fleet};
+use wsql_emulator::{Faults, Fleet};
 
 use crate::setup::{REGIONS, TABLES};
 use crate::support::{Harness, POOLS, harness_with_settings};

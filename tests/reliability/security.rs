@@ -2,7 +2,7 @@
 //! EXPLAIN, a debug rendering or anything the binary prints (`--debug` included).
 
 use datafusion::physical_plan::displayable;
-use wsql::emulator::{Faults, Fleet};
+use wsql_emulator::{Faults, Fleet};
 
 use crate::common::{TestEmulator, Wsql};
 use crate::setup::{REGIONS, TABLES, assert_read_only};

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use wsql::AwsSettings;
-use wsql::emulator::LoggedRequest;
+use wsql_emulator::LoggedRequest;
 
 use crate::support::{BUNDLES, DIRECTORIES, POOLS, SESSIONS, WORKSPACES};
 
@@ -46,8 +46,8 @@ pub fn assert_read_only(log: &[LoggedRequest]) {
 
 /// A one-region fleet (`region`) holding `count` WorkSpaces, enough for many pages of
 /// `DescribeWorkspaces` (25 a page).
-pub fn fleet_with_workspaces(region: &str, count: usize) -> wsql::emulator::Fleet {
-    let mut fleet = wsql::emulator::Fleet::seeded(11, &[region], 20);
+pub fn fleet_with_workspaces(region: &str, count: usize) -> wsql_emulator::Fleet {
+    let mut fleet = wsql_emulator::Fleet::seeded(11, &[region], 20);
     let workspaces = &mut fleet.region_mut(region).workspaces;
     let template = workspaces.first().cloned().expect("a seeded WorkSpace");
     workspaces.extend((0..count.saturating_sub(workspaces.len())).map(|i| {

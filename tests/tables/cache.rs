@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use wsql::emulator::Fleet;
+use wsql_emulator::Fleet;
 
 use crate::support::{Harness, POOLS, REGION, SESSIONS, harness_with};
 

@@ -14,13 +14,13 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use serde_json::Value;
-use wsql::emulator::{Emulator, Fleet, LoggedRequest};
 use wsql::pools::WorkspacesPoolsTable;
 use wsql::tables::{
     WorkspacesBundlesTable, WorkspacesDirectoriesTable, WorkspacesPoolSessionsTable,
     WorkspacesTable,
 };
 use wsql::{AwsSettings, Library};
+use wsql_emulator::{Emulator, Fleet, LoggedRequest};
 
 pub const POOLS: &str = "DescribeWorkspacesPools";
 pub const SESSIONS: &str = "DescribeWorkspacesPoolSessions";

@@ -141,8 +141,8 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::emulator::Fleet;
-    use crate::emulator::paging::TokenFault;
+    use crate::Fleet;
+    use crate::paging::TokenFault;
 
     fn filter(operator: Operator, values: &[&str]) -> PoolNameFilter {
         PoolNameFilter {

@@ -68,8 +68,8 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::emulator::Fleet;
-    use crate::emulator::paging::TokenFault;
+    use crate::Fleet;
+    use crate::paging::TokenFault;
 
     fn ids(fleet: &Fleet, body: Value) -> Result<Vec<String>, ApiError> {
         let call = Call {

@@ -12,26 +12,31 @@ use aws_sdk_workspaces::types::{
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use wsql::aws::{AwsSettings, Clients};
-use wsql::emulator::shapes::PoolState;
-use wsql::emulator::{Emulator, Faults, Fleet};
+use wsql_emulator::shapes::PoolState;
+use wsql_emulator::{Emulator, Faults, Fleet};
 
 const REGION: &str = "us-east-1";
 
 /// Clients of `regions` against the emulator, one attempt per call so that faults surface.
 async fn clients(emulator: &Emulator, regions: &[&str]) -> Vec<Client> {
-    let settings = AwsSettings {
-        max_attempts: Some(1),
-        ..AwsSettings::emulator(emulator.endpoint_url(), regions)
-    };
-    let clients = Clients::new(settings);
-    clients
-        .get()
-        .await
-        .expect("emulator settings resolve")
+    regions
         .iter()
-        .map(|c| c.client.clone())
+        .map(|region| client_with_attempts(emulator, region, 1))
         .collect()
+}
+
+/// A client of `region` against the emulator making up to `attempts` attempts per call.
+fn client_with_attempts(emulator: &Emulator, region: &str, attempts: u32) -> Client {
+    use aws_sdk_workspaces::config::{Credentials, Region, retry::RetryConfig};
+    let credentials = Credentials::new("AKIDEMULATORTEST", "emulator-secret", None, None, "test");
+    let config = aws_sdk_workspaces::Config::builder()
+        .behavior_version_latest()
+        .endpoint_url(emulator.endpoint_url())
+        .region(Region::new(region.to_string()))
+        .credentials_provider(credentials)
+        .retry_config(RetryConfig::standard().with_max_attempts(attempts))
+        .build();
+    Client::from_conf(config)
 }
 
 async fn start(fleet: Fleet) -> (Emulator, Client) {
@@ -785,12 +790,7 @@ async fn retries_are_visible_in_the_log() {
     let emulator = Emulator::start(Fleet::seeded(1, &[REGION], 5))
         .await
         .expect("starts");
-    let settings = AwsSettings {
-        max_attempts: Some(2),
-        ..AwsSettings::emulator(emulator.endpoint_url(), &[REGION])
-    };
-    let clients = Clients::new(settings);
-    let client = clients.get().await.expect("clients")[0].client.clone();
+    let client = client_with_attempts(&emulator, REGION, 2);
     emulator.set_faults(Faults {
         throttle_rate: 1.0,
         ..Faults::default()

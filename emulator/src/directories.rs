@@ -138,9 +138,9 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::emulator::Fleet;
-    use crate::emulator::paging::TokenFault;
-    use crate::emulator::shapes::{UserIdentityType, WorkspaceType};
+    use crate::Fleet;
+    use crate::paging::TokenFault;
+    use crate::shapes::{UserIdentityType, WorkspaceType};
 
     fn ids(fleet: &Fleet, body: Value) -> Result<Vec<String>, ApiError> {
         let call = Call {

@@ -30,7 +30,12 @@ use super::validate::{
     BUNDLE_ID, DIRECTORY_ID, POOL_ID, POOL_NAME, POOL_USER_ID, S3_BUCKET_NAME, SESSION_INSTANCE_ID,
     SETTINGS_GROUP, StringShape, UPDATE_DESCRIPTION, UUID, WORKSPACE_ID,
 };
-use crate::error::{Error, Result};
+
+/// A fleet fixture that could not be read or does not satisfy the service model: says which
+/// file, where in it (line and column, or the record's path) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("fleet fixture {0}")]
+pub struct FixtureError(String);
 
 /// The account of fleets that do not name one.
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
@@ -193,18 +198,15 @@ impl Fleet {
     }
 
     /// A fleet read from a JSON fixture file.
-    pub fn from_json_file(path: &Path) -> Result<Fleet> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            context: format!("reading fleet fixture {}", path.display()),
-            source,
-        })?;
-        parse_fixture(&text)
-            .map_err(|e| Error::Emulator(format!("fleet fixture {}: {e}", path.display())))
+    pub fn from_json_file(path: &Path) -> Result<Fleet, FixtureError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| FixtureError(format!("cannot read {}: {e}", path.display())))?;
+        parse_fixture(&text).map_err(|e| FixtureError(format!("{}: {e}", path.display())))
     }
 
     /// A fleet read from fixture JSON. Errors say where (line and column) and what is wrong.
-    pub fn from_json(json: &str) -> Result<Fleet> {
-        parse_fixture(json).map_err(|e| Error::Emulator(format!("fleet fixture: {e}")))
+    pub fn from_json(json: &str) -> Result<Fleet, FixtureError> {
+        parse_fixture(json).map_err(FixtureError)
     }
 
     /// The fleet as fixture JSON (pretty-printed), derived sessions and tags included.

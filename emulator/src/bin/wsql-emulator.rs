@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use wsql::emulator::{Emulator, Faults, Fleet};
+use wsql_emulator::{Emulator, Faults, Fleet};
 
 /// Serve an emulated AWS WorkSpaces API on 127.0.0.1.
 #[derive(Debug, Parser)]

@@ -34,8 +34,8 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::emulator::Fleet;
-    use crate::emulator::paging::TokenFault;
+    use crate::Fleet;
+    use crate::paging::TokenFault;
 
     fn call(fleet: &Fleet, body: Value) -> Result<Value, ApiError> {
         let call = Call {

@@ -2,7 +2,7 @@
 //! that point the session at it, so wsql can be tried without an AWS account or a network.
 
 use wsql::AwsSettings;
-use wsql::emulator::{Emulator, Fleet};
+use wsql_emulator::{Emulator, Fleet};
 
 /// Regions of the demo fleet when `--region` is not given.
 pub const DEMO_REGIONS: &[&str] = &["us-east-1", "eu-west-1", "ap-southeast-2"];

@@ -16,7 +16,7 @@ macro_rules! report {
     ($name:literal) => {
         Report {
             name: $name,
-            sql: include_str!(concat!("../queries/", $name, ".sql")),
+            sql: include_str!(concat!("../../../queries/", $name, ".sql")),
         }
     };
 }

@@ -8,11 +8,11 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use wsql::emulator::{Emulator, Fleet};
-//! use wsql::aws::{AwsSettings, Clients};
+//! use wsql_emulator::{Emulator, Fleet};
 //!
 //! let emulator = Emulator::start(Fleet::seeded(7, &["us-east-1"], 300)).await?;
-//! let clients = Clients::new(AwsSettings::emulator(emulator.endpoint_url(), &["us-east-1"]));
+//! // Point any AWS client at it, with any credentials and the region in its SigV4 scope:
+//! println!("aws workspaces describe-workspaces-pools --endpoint-url {}", emulator.endpoint_url());
 //! # Ok(()) }
 //! ```
 //!
@@ -45,7 +45,7 @@ mod tags;
 mod validate;
 mod workspaces;
 
-pub use fleet::{Fleet, RegionFleet};
+pub use fleet::{FixtureError, Fleet, RegionFleet};
 pub use shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};
 
 /// Faults the emulator injects into its answers.

@@ -1019,8 +1019,8 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::emulator::Fleet;
-    use crate::emulator::validate::{
+    use crate::Fleet;
+    use crate::validate::{
         BUNDLE_ID, DIRECTORY_ID, POOL_ID, POOL_NAME, S3_BUCKET_NAME, SESSION_INSTANCE_ID,
         SETTINGS_GROUP, UPDATE_DESCRIPTION, UUID, WORKSPACE_ID,
     };
