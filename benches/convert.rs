@@ -1,8 +1,6 @@
 //! Page → Arrow conversion throughput: a 25-row page (what one response holds) and 100k pools in
 //! 25-row pages, all columns and a two-column projection. Reported as rows/s.
 
-use std::sync::Arc;
-
 use aws_sdk_workspaces::types::{
     ApplicationSettingsResponse, ApplicationSettingsStatusEnum, CapacityStatus, PoolsRunningMode,
     TimeoutSettings, WorkspacesPool, WorkspacesPoolError, WorkspacesPoolErrorCode,
@@ -10,7 +8,7 @@ use aws_sdk_workspaces::types::{
 };
 use aws_smithy_types::DateTime;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use wsql::pools::{pools_schema, pools_to_batch};
+use wsql::bench_internals::{PoolPages, Projection};
 
 fn pool(i: usize) -> WorkspacesPool {
     let id = format!("wspool-{i:09}");
@@ -64,35 +62,21 @@ fn pool(i: usize) -> WorkspacesPool {
 }
 
 fn conversion(c: &mut Criterion) {
-    let schema = pools_schema();
-    let projection = [2usize, 4];
-    let projected = Arc::new(schema.project(&projection).expect("valid projection"));
+    let all = Projection::new(None);
+    let id_and_name = Projection::new(Some(&[2, 4]));
     let mut group = c.benchmark_group("pools_to_batch");
     for total in [25usize, 100_000] {
-        let pools: Vec<WorkspacesPool> = (0..total).map(pool).collect();
+        let pools = PoolPages::new((0..total).map(pool).collect());
         group.throughput(Throughput::Elements(total as u64));
         group.bench_with_input(
             BenchmarkId::new("all_columns", total),
             &pools,
-            |b, pools| {
-                b.iter(|| {
-                    for page in pools.chunks(25) {
-                        pools_to_batch("us-east-1", page, None, &schema).expect("converts");
-                    }
-                })
-            },
+            |b, pools| b.iter(|| pools.convert(25, &all)),
         );
         group.bench_with_input(
             BenchmarkId::new("id_and_name", total),
             &pools,
-            |b, pools| {
-                b.iter(|| {
-                    for page in pools.chunks(25) {
-                        pools_to_batch("us-east-1", page, Some(&projection), &projected)
-                            .expect("converts");
-                    }
-                })
-            },
+            |b, pools| b.iter(|| pools.convert(25, &id_and_name)),
         );
     }
     group.finish();

@@ -9,8 +9,7 @@ use std::sync::Arc;
 
 use datafusion::prelude::SessionContext;
 use futures::StreamExt;
-use wsql::pools::WorkspacesPoolsTable;
-use wsql::{AwsSettings, Library};
+use wsql::{AwsSettings, Library, Table};
 use wsql_emulator::{Emulator, Fleet};
 
 const REGION: &str = "us-east-1";
@@ -23,8 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let library = Library::new(AwsSettings::emulator(emulator.endpoint_url(), &[REGION]));
     let ctx = SessionContext::new();
     library.register(&ctx)?;
-    let reference =
-        WorkspacesPoolsTable::new(library.clients(), library.progress()).with_pushdown(false);
+    let reference = library.table(Table::Pools).with_pushdown(false);
     ctx.register_table("pools_reference", Arc::new(reference))?;
 
     // Sixty ids spread over the fleet.

@@ -7,8 +7,7 @@
 use std::sync::Arc;
 
 use datafusion::prelude::SessionContext;
-use wsql::pools::WorkspacesPoolsTable;
-use wsql::{AwsSettings, Library};
+use wsql::{AwsSettings, Library, Table};
 use wsql_emulator::{Emulator, Fleet};
 
 #[tokio::main]
@@ -18,8 +17,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let library = Library::new(AwsSettings::emulator(emulator.endpoint_url(), &[region]));
     let ctx = SessionContext::new();
     library.register(&ctx)?;
-    let reference =
-        WorkspacesPoolsTable::new(library.clients(), library.progress()).with_pushdown(false);
+    let reference = library.table(Table::Pools).with_pushdown(false);
     ctx.register_table("pools_reference", Arc::new(reference))?;
 
     let pools = emulator.fleet().pools(region);

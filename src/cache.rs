@@ -1,12 +1,12 @@
 //! An opt-in cache of API responses, shared by every table of a [`crate::Library`].
 //!
-//! A response is kept per (region, operation, parameters including `NextToken`) for a
+//! A response is kept per (target, operation, parameters including `NextToken`) for a
 //! time-to-live, so looking at the same data twice (a second query, both sides of a self-join,
 //! the pool listing a sessions scan makes) calls the API once. Failures are never kept.
 //!
 //! ```
 //! use std::time::Duration;
-//! use wsql::cache::ApiCache;
+//! use wsql::ApiCache;
 //!
 //! let cache = ApiCache::new(Some(Duration::from_secs(60)));
 //! assert!(cache.is_enabled());
@@ -32,25 +32,25 @@ const SWEEP_AT: usize = 4096;
 
 /// What identifies one response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CacheKey {
-    /// The region the call goes to.
-    pub region: String,
+pub(crate) struct CacheKey {
+    /// The target the call goes to ([`crate::targets::Target::key`]).
+    target: String,
     /// The API operation, e.g. `DescribeWorkspaces`.
-    pub operation: &'static str,
+    operation: &'static str,
     /// Every request parameter, `NextToken` included, in a canonical rendering.
-    pub parameters: String,
+    parameters: String,
 }
 
 impl CacheKey {
-    /// The key of one call of `operation` in `region` with `parameters` and `next_token`.
+    /// The key of one call of `operation` to `target` with `parameters` and `next_token`.
     pub fn new(
-        region: &str,
+        target: &str,
         operation: &'static str,
         parameters: impl std::fmt::Display,
         next_token: Option<&str>,
     ) -> Self {
         Self {
-            region: region.to_string(),
+            target: target.to_string(),
             operation,
             parameters: format!("{parameters} NextToken={}", next_token.unwrap_or("-")),
         }
@@ -195,7 +195,7 @@ impl ApiCache {
 
     /// The response for `key`: from the cache when it holds a fresh one, else from `fetch`,
     /// which is then stored if it succeeded and the cache is on.
-    pub async fn get_or_fetch<T, F, Fut>(&self, key: CacheKey, fetch: F) -> Result<T>
+    pub(crate) async fn get_or_fetch<T, F, Fut>(&self, key: CacheKey, fetch: F) -> Result<T>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut,
@@ -288,7 +288,7 @@ mod tests {
         let cache = ApiCache::new(Some(Duration::from_secs(60)));
         let failed: Result<u32> =
             futures::executor::block_on(cache.get_or_fetch(key(None), || async {
-                Err(crate::Error::Config("x".into()))
+                Err(crate::Error::BadInput("x".into()))
             }));
         assert!(failed.is_err());
         assert_eq!(cache.stats().entries, 0);

@@ -1,92 +1,329 @@
-//! The one error type of the library, and its conversion to DataFusion's at the boundary.
+//! The library's one error type: what failed, where (operation and region) and why, as kinds a
+//! caller can match. Messages say what happened and never name a front end's flags: the `wsql`
+//! command line words the advice for its own flags from the kind.
 
+use std::fmt;
+
+use aws_sdk_workspaces::error::{ProvideErrorMetadata, SdkError};
 use datafusion::error::DataFusionError;
+
+/// Where a failed call went: the operation and the region it was sent to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSite {
+    /// The API operation, e.g. `DescribeWorkspacesPools`.
+    pub operation: &'static str,
+    /// The region the call went to.
+    pub region: String,
+}
+
+impl fmt::Display for CallSite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} in {}", self.operation, self.region)
+    }
+}
+
+/// What a call that timed out was waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    /// A TCP/TLS connection to the service.
+    Connection,
+    /// The service's answer to one attempt.
+    Response,
+}
 
 /// Everything that can go wrong between a SQL scan and the WorkSpaces API.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// No region was given and none could be found in the environment or profile.
-    #[error(
-        "no AWS region configured: pass --region REGION, set AWS_REGION, or set `region` in the profile"
-    )]
-    MissingRegion,
+    #[error("no AWS region configured")]
+    NoRegion,
 
-    /// The credential chain found no credentials for a region.
-    #[error(
-        "no AWS credentials found for {region}: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass --profile NAME, or run `aws sso login` ({detail})"
-    )]
-    MissingCredentials {
+    /// The credential chain found no credentials.
+    #[error("no AWS credentials found for {region} ({detail})")]
+    NoCredentials {
         /// The region whose call needed credentials.
         region: String,
         /// What the credential chain said, credentials redacted.
         detail: String,
     },
 
-    /// The service answered a call with an error, or the call could not be made.
-    #[error("{operation} in {region} failed: {message}")]
-    Api {
-        /// The API operation, e.g. `DescribeWorkspacesPools`.
-        operation: &'static str,
-        /// The region the call went to.
-        region: String,
-        /// The service's error code and message, or the transport failure.
+    /// The service throttled the call on every attempt.
+    #[error("{call} failed: {}", code_and_message(code, message))]
+    Throttled {
+        /// Where the call went.
+        call: CallSite,
+        /// The service's error code (`ThrottlingException`, ...).
+        code: String,
+        /// The service's message.
         message: String,
+    },
+
+    /// An attempt took longer than allowed, on every attempt.
+    #[error("{call} failed: {}", match waiting {
+        Waiting::Connection => "timed out connecting",
+        Waiting::Response => "timed out waiting for the service",
+    })]
+    TimedOut {
+        /// Where the call went.
+        call: CallSite,
+        /// What it was waiting for.
+        waiting: Waiting,
+    },
+
+    /// The caller's credentials may not make the call (`AccessDeniedException`, ...).
+    #[error("{call} failed: {}", code_and_message(code, message))]
+    AccessDenied {
+        /// Where the call went.
+        call: CallSite,
+        /// The service's error code.
+        code: String,
+        /// The service's message.
+        message: String,
+    },
+
+    /// The service says a resource the call named does not exist (`ResourceNotFoundException`).
+    #[error("{call} failed: {}", code_and_message(code, message))]
+    NotFound {
+        /// Where the call went.
+        call: CallSite,
+        /// The service's error code.
+        code: String,
+        /// The service's message.
+        message: String,
+    },
+
+    /// Any other error the service answered with; `server_fault` when it is the service's own
+    /// (HTTP 5xx, `InternalFailure`, ...) and persisted through every attempt.
+    #[error("{call} failed: {}", code_and_message(code, message))]
+    Service {
+        /// Where the call went.
+        call: CallSite,
+        /// The service's error code.
+        code: String,
+        /// The service's message.
+        message: String,
+        /// The service failed, not the request.
+        server_fault: bool,
+    },
+
+    /// The service could not be reached (connection refused or dropped, DNS, TLS).
+    #[error("{call} failed: could not reach the service: {cause}")]
+    Unreachable {
+        /// Where the call went.
+        call: CallSite,
+        /// The innermost cause, on one line.
+        cause: String,
+    },
+
+    /// The service's answer could not be read (truncated, malformed, missing a required member).
+    #[error("{call} failed: unreadable response: {cause}")]
+    UnreadableResponse {
+        /// Where the call went.
+        call: CallSite,
+        /// What was wrong with it.
+        cause: String,
     },
 
     /// The service handed back a NextToken it had already given: following it would loop forever.
     #[error(
-        "{operation} in {region} returned the same NextToken twice (page {page}); stopped paging to avoid an endless loop"
+        "{call} returned the same NextToken twice (page {page}); stopped paging to avoid an endless loop"
     )]
     RepeatedNextToken {
-        /// The API operation.
-        operation: &'static str,
-        /// The region.
-        region: String,
+        /// Where the calls went.
+        call: CallSite,
         /// The page at which the token repeated (1-based).
         page: usize,
     },
 
-    /// Paging went on longer than the configured maximum number of pages.
+    /// Paging went on longer than the page limit of one request chain.
     #[error(
-        "{operation} in {region} was still paging after {pages} pages; stopped (raise the page limit if the fleet really is that large)"
+        "{call} was still paging after {pages} pages; stopped (raise the page limit if the fleet really is that large)"
     )]
     TooManyPages {
-        /// The API operation.
-        operation: &'static str,
-        /// The region.
-        region: String,
+        /// Where the calls went.
+        call: CallSite,
         /// The page limit that was reached.
         pages: usize,
     },
 
-    /// A setting was invalid (a bad flag value, an unreadable file).
+    /// Input from the caller that cannot work (a setting, a name).
     #[error("{0}")]
-    Config(String),
-
-    /// The emulator could not start or load its fleet.
-    #[error("emulator: {0}")]
-    Emulator(String),
-
-    /// An I/O failure, with what was being done.
-    #[error("{context}: {source}")]
-    Io {
-        /// What was being done.
-        context: String,
-        /// The underlying error.
-        source: std::io::Error,
-    },
+    BadInput(String),
 }
 
 impl Error {
-    /// True for a failure of one region's calls (an API error, a runaway NextToken chain), which
-    /// [`crate::aws::RegionErrorPolicy::Warn`] may turn into a warning; false for what would fail
-    /// every region alike (settings, credentials).
-    pub fn is_region_failure(&self) -> bool {
-        matches!(
-            self,
-            Error::Api { .. } | Error::RepeatedNextToken { .. } | Error::TooManyPages { .. }
-        )
+    /// Where the failed call went, for the errors of one call.
+    pub fn call_site(&self) -> Option<&CallSite> {
+        match self {
+            Error::Throttled { call, .. }
+            | Error::TimedOut { call, .. }
+            | Error::AccessDenied { call, .. }
+            | Error::NotFound { call, .. }
+            | Error::Service { call, .. }
+            | Error::Unreachable { call, .. }
+            | Error::UnreadableResponse { call, .. }
+            | Error::RepeatedNextToken { call, .. }
+            | Error::TooManyPages { call, .. } => Some(call),
+            Error::NoRegion | Error::NoCredentials { .. } | Error::BadInput(_) => None,
+        }
     }
+
+    /// True for a failure of one region's calls, which
+    /// [`RegionErrorPolicy::Warn`](crate::RegionErrorPolicy::Warn) may turn into a warning; false
+    /// for what would fail every region alike (settings, credentials).
+    pub(crate) fn is_region_failure(&self) -> bool {
+        self.call_site().is_some()
+    }
+
+    /// The error of a call that failed with `err`. Service errors keep their code and message;
+    /// transport failures their innermost cause; a credential-chain failure becomes
+    /// [`Error::NoCredentials`]. Never more than one line.
+    pub(crate) fn from_sdk<E, R>(call: CallSite, err: SdkError<E, R>) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: fmt::Debug + 'static,
+    {
+        match &err {
+            SdkError::ServiceError(service) => from_service(call, service.err()),
+            SdkError::TimeoutError(_) => Error::TimedOut {
+                call,
+                waiting: Waiting::Response,
+            },
+            SdkError::DispatchFailure(failure) if failure.is_timeout() => Error::TimedOut {
+                call,
+                waiting: Waiting::Connection,
+            },
+            _ if has_source::<aws_credential_types::provider::error::CredentialsError>(&err) => {
+                Error::NoCredentials {
+                    region: call.region,
+                    detail: essential_cause(&err),
+                }
+            }
+            SdkError::DispatchFailure(_) => Error::Unreachable {
+                call,
+                cause: essential_cause(&err),
+            },
+            _ => Error::UnreadableResponse {
+                call,
+                cause: essential_cause(&err),
+            },
+        }
+    }
+}
+
+/// Whether `err` is the service saying a named resource does not exist.
+pub(crate) fn is_not_found<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "ResourceNotFoundException")
+}
+
+/// Whether `code` is one of the service's throttling error codes.
+pub(crate) fn is_throttling(code: &str) -> bool {
+    matches!(
+        code,
+        "ThrottlingException" | "Throttling" | "TooManyRequestsException" | "RequestLimitExceeded"
+    )
+}
+
+fn from_service(call: CallSite, e: &impl ProvideErrorMetadata) -> Error {
+    let message = e.message().map(one_line).unwrap_or_default();
+    let Some(code) = e.code().map(String::from) else {
+        let cause = match message.is_empty() {
+            true => "the service answered an error without a code".to_string(),
+            false => first_sentence(&message),
+        };
+        return Error::UnreadableResponse { call, cause };
+    };
+    if is_throttling(&code) {
+        return Error::Throttled {
+            call,
+            code,
+            message,
+        };
+    }
+    match code.as_str() {
+        "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" => Error::AccessDenied {
+            call,
+            code,
+            message,
+        },
+        "ResourceNotFoundException" => Error::NotFound {
+            call,
+            code,
+            message,
+        },
+        _ => Error::Service {
+            server_fault: is_server_fault(&code),
+            call,
+            code,
+            message,
+        },
+    }
+}
+
+fn is_server_fault(code: &str) -> bool {
+    matches!(
+        code,
+        "InternalFailure"
+            | "InternalServerError"
+            | "InternalServerException"
+            | "ServiceUnavailable"
+            | "ServiceUnavailableException"
+    )
+}
+
+/// `Code: message`, or the code alone when the message is empty.
+fn code_and_message(code: &str, message: &str) -> String {
+    match message.is_empty() {
+        true => code.to_string(),
+        false => format!("{code}: {message}"),
+    }
+}
+
+/// Whether any error in `err`'s source chain is a `T`.
+fn has_source<T: std::error::Error + 'static>(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.is::<T>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// The innermost cause of `err` that says something, first sentence only, on one line: the SDK's
+/// own rendering nests every layer and a debug dump, which is no help to a user.
+fn essential_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut messages = Vec::new();
+    let mut current = Some(err);
+    while let Some(e) = current {
+        let text = first_sentence(&e.to_string());
+        if !text.is_empty() && text != "other" && text != "io error" {
+            messages.push(text);
+        }
+        current = e.source();
+    }
+    messages
+        .pop()
+        .unwrap_or_else(|| "unknown failure".to_string())
+}
+
+/// The first sentence of `text`, on one line, at most 200 characters.
+fn first_sentence(text: &str) -> String {
+    let line = one_line(text);
+    let sentence = line.split(". ").next().unwrap_or_default();
+    let mut cut: String = sentence.chars().take(200).collect();
+    if cut.len() < sentence.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The library's result type.
@@ -95,5 +332,126 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl From<Error> for DataFusionError {
     fn from(e: Error) -> Self {
         DataFusionError::External(Box::new(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|l| l as _)
+        }
+    }
+
+    struct Coded(Option<&'static str>, Option<&'static str>);
+
+    impl ProvideErrorMetadata for Coded {
+        fn meta(&self) -> &aws_sdk_workspaces::error::ErrorMetadata {
+            unreachable!("only code and message are read")
+        }
+        fn code(&self) -> Option<&str> {
+            self.0
+        }
+        fn message(&self) -> Option<&str> {
+            self.1
+        }
+    }
+
+    fn site() -> CallSite {
+        CallSite {
+            operation: "DescribeWorkspacesPools",
+            region: "eu-west-1".into(),
+        }
+    }
+
+    #[test]
+    fn the_essential_cause_is_the_innermost_first_sentence() {
+        let chain = Layer(
+            "dispatch failure",
+            Some(Box::new(Layer(
+                "other",
+                Some(Box::new(Layer(
+                    "no credentials found in chain. Attempted: Environment: not set\n Profile: ...",
+                    None,
+                ))),
+            ))),
+        );
+        assert_eq!(essential_cause(&chain), "no credentials found in chain");
+        assert_eq!(essential_cause(&Layer("alone", None)), "alone");
+        let long = "x".repeat(500);
+        assert!(first_sentence(&long).chars().count() <= 201);
+    }
+
+    #[test]
+    fn service_codes_become_kinds() {
+        let kind = |code| from_service(site(), &Coded(Some(code), Some("why\nnot")));
+        assert!(matches!(
+            kind("ThrottlingException"),
+            Error::Throttled { .. }
+        ));
+        assert!(matches!(
+            kind("AccessDeniedException"),
+            Error::AccessDenied { .. }
+        ));
+        assert!(matches!(
+            kind("ResourceNotFoundException"),
+            Error::NotFound { .. }
+        ));
+        assert!(matches!(
+            kind("InternalFailure"),
+            Error::Service {
+                server_fault: true,
+                ..
+            }
+        ));
+        let invalid = kind("InvalidParameterValuesException");
+        assert!(matches!(
+            invalid,
+            Error::Service {
+                server_fault: false,
+                ..
+            }
+        ));
+        assert_eq!(
+            invalid.to_string(),
+            "DescribeWorkspacesPools in eu-west-1 failed: InvalidParameterValuesException: why not"
+        );
+        assert!(invalid.is_region_failure());
+        let codeless = from_service(site(), &Coded(None, Some("Rate exceeded. Try later")));
+        assert_eq!(
+            codeless.to_string(),
+            "DescribeWorkspacesPools in eu-west-1 failed: unreadable response: Rate exceeded"
+        );
+    }
+
+    #[test]
+    fn messages_name_no_flag() {
+        let errors = [
+            Error::NoRegion,
+            Error::TimedOut {
+                call: site(),
+                waiting: Waiting::Response,
+            },
+            Error::Throttled {
+                call: site(),
+                code: "ThrottlingException".into(),
+                message: String::new(),
+            },
+        ];
+        for error in errors {
+            assert!(!error.to_string().contains("--"), "{error}");
+        }
+        assert!(!Error::NoRegion.is_region_failure());
     }
 }

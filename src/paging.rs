@@ -4,16 +4,14 @@
 
 use std::collections::HashSet;
 use std::future::Future;
-use std::sync::Arc;
 
 use futures::Stream;
 
-use crate::cache::{ApiCache, CacheKey};
-use crate::error::{Error, Result};
+use crate::error::{CallSite, Error, Result};
 
 /// One response: its items and the token of the next page, if any.
 #[derive(Debug, Clone)]
-pub struct Page<T> {
+pub(crate) struct Page<T> {
     /// What the page held.
     pub items: Vec<T>,
     /// `NextToken`; `None` on the last page.
@@ -32,7 +30,7 @@ impl<T> Page<T> {
 }
 
 /// Pages past which a scan gives up: 25 rows a page makes this 2.5 million rows per chain.
-pub const DEFAULT_MAX_PAGES: usize = 100_000;
+pub(crate) const DEFAULT_MAX_PAGES: usize = 100_000;
 
 enum State<F> {
     Next { token: Option<String>, fetch: F },
@@ -41,9 +39,8 @@ enum State<F> {
 
 /// Streams the pages of one request chain. `fetch(token)` makes one call; the first call gets
 /// `None`. Ends after the page without a token, or with an error (after which it ends).
-pub fn paginate<T, F, Fut>(
-    operation: &'static str,
-    region: String,
+pub(crate) fn paginate<T, F, Fut>(
+    call: CallSite,
     max_pages: usize,
     fetch: F,
 ) -> impl Stream<Item = Result<Vec<T>>>
@@ -54,7 +51,7 @@ where
     let mut seen: HashSet<String> = HashSet::new();
     let mut pages = 0usize;
     futures::stream::unfold(State::Next { token: None, fetch }, move |state| {
-        let region = region.clone();
+        let call = call.clone();
         let step = match state {
             State::Done => None,
             State::Next { token, fetch } => Some((token, fetch)),
@@ -69,16 +66,14 @@ where
             let (token, mut fetch) = step?;
             if repeated {
                 let error = Error::RepeatedNextToken {
-                    operation,
-                    region,
+                    call,
                     page: page_number,
                 };
                 return Some((Err(error), State::Done));
             }
             if page_number > max_pages {
                 let error = Error::TooManyPages {
-                    operation,
-                    region,
+                    call,
                     pages: max_pages,
                 };
                 return Some((Err(error), State::Done));
@@ -104,31 +99,6 @@ where
     })
 }
 
-/// [`paginate`] through `cache`: each page is looked up by (region, operation, `parameters`,
-/// NextToken) before `fetch` is called, so a chain read again within the TTL makes no call.
-/// `parameters` must render every request parameter but the token.
-pub fn cached_paginate<T, F, Fut>(
-    cache: Arc<ApiCache>,
-    operation: &'static str,
-    region: String,
-    max_pages: usize,
-    parameters: String,
-    mut fetch: F,
-) -> impl Stream<Item = Result<Vec<T>>>
-where
-    T: Clone + Send + Sync + 'static,
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<Page<T>>>,
-{
-    let key_region = region.clone();
-    paginate(operation, region, max_pages, move |token| {
-        let key = CacheKey::new(&key_region, operation, &parameters, token.as_deref());
-        let call = fetch(token);
-        let cache = Arc::clone(&cache);
-        async move { cache.get_or_fetch(key, || call).await }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,31 +106,33 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    fn site() -> CallSite {
+        CallSite {
+            operation: "Op",
+            region: "r".into(),
+        }
+    }
+
     fn run<T: Send + 'static>(stream: impl Stream<Item = Result<Vec<T>>>) -> Vec<Result<Vec<T>>> {
         futures::executor::block_on(stream.collect())
     }
 
     #[test]
     fn follows_tokens_until_the_last_page() {
-        let results = run(paginate(
-            "Op",
-            "r".into(),
-            10,
-            |token: Option<String>| async move {
-                let n: usize = token.as_deref().map_or(0, |t| t.parse().unwrap_or(99));
-                Ok(Page {
-                    items: vec![n],
-                    next_token: (n < 2).then(|| (n + 1).to_string()),
-                })
-            },
-        ));
+        let results = run(paginate(site(), 10, |token: Option<String>| async move {
+            let n: usize = token.as_deref().map_or(0, |t| t.parse().unwrap_or(99));
+            Ok(Page {
+                items: vec![n],
+                next_token: (n < 2).then(|| (n + 1).to_string()),
+            })
+        }));
         let items: Vec<usize> = results.into_iter().flat_map(|r| r.expect("ok")).collect();
         assert_eq!(items, vec![0, 1, 2]);
     }
 
     #[test]
     fn a_repeated_token_is_an_error() {
-        let results = run(paginate("Op", "r".into(), 10, |_token| async {
+        let results = run(paginate(site(), 10, |_token| async {
             Ok(Page {
                 items: vec![1],
                 next_token: Some("same".to_string()),
@@ -177,7 +149,7 @@ mod tests {
     fn too_many_pages_is_an_error() {
         let calls = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&calls);
-        let results = run(paginate("Op", "r".into(), 4, move |_token| {
+        let results = run(paginate(site(), 4, move |_token| {
             let n = counter.fetch_add(1, Ordering::SeqCst);
             async move {
                 Ok(Page {
@@ -197,7 +169,7 @@ mod tests {
     fn nothing_is_fetched_until_polled_and_dropping_stops() {
         let calls = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&calls);
-        let stream = paginate("Op", "r".into(), 100, move |_token| {
+        let stream = paginate(site(), 100, move |_token| {
             let n = counter.fetch_add(1, Ordering::SeqCst);
             async move {
                 Ok(Page {
@@ -223,8 +195,8 @@ mod tests {
 
     #[test]
     fn an_error_ends_the_stream() {
-        let results = run(paginate("Op", "r".into(), 10, |_token| async {
-            Err::<Page<u8>, _>(Error::Config("boom".into()))
+        let results = run(paginate(site(), 10, |_token| async {
+            Err::<Page<u8>, _>(Error::BadInput("boom".into()))
         }));
         assert_eq!(results.len(), 1);
     }

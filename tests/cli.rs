@@ -89,7 +89,7 @@ fn f_runs_a_file_with_comments_and_several_statements() {
         .arg(&file)
         .run()
         .success();
-    assert_eq!(run.stdout, "x\r\na;b\r\ny\r\n2\r\n");
+    assert_eq!(run.stdout, "x\na;b\ny\n2\n");
     assert_eq!(run.stderr, "");
 }
 
@@ -144,7 +144,11 @@ fn csv_is_rfc4180_with_one_header_rfc3339_times_and_json_lists() {
         ])
         .run()
         .success();
-    assert!(run.stdout.contains("\r\n"), "CRLF line ends");
+    assert!(
+        !run.stdout.contains('\r'),
+        "LF line ends, as Unix tools expect"
+    );
+    assert!(run.stdout.ends_with('\n'));
     let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
     assert_eq!(
         reader.headers().unwrap(),
@@ -239,7 +243,7 @@ fn empty_results_in_every_format() {
             .success()
             .stdout
     };
-    assert_eq!(out("csv"), "a\r\n");
+    assert_eq!(out("csv"), "a\n");
     assert_eq!(out("json"), "[]\n");
     assert_eq!(out("ndjson"), "");
     assert_eq!(out("table"), "+---+\n| a |\n+---+\n");
@@ -343,7 +347,7 @@ fn csv_streams_batch_by_batch() {
     use std::io::BufRead;
     stdout.read_line(&mut header).unwrap();
     stdout.read_line(&mut first_row).unwrap();
-    assert_eq!(header, "pool_id\r\n");
+    assert_eq!(header, "pool_id\n");
     assert!(first_row.starts_with("wsp"), "{first_row:?}");
     let still_running = child.try_wait().unwrap().is_none();
     let rest: Vec<String> = stdout.lines().map(|l| l.unwrap()).collect();
@@ -504,7 +508,7 @@ fn report_takes_a_path_too() {
         .arg(&file)
         .run()
         .success();
-    assert_eq!(run.stdout, "origin\r\nfrom a file\r\n");
+    assert_eq!(run.stdout, "origin\nfrom a file\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -613,7 +617,7 @@ fn a_failing_statement_stops_the_script() {
             "SELECT 1 AS a; SELEC 2; SELECT 3 AS c",
         ])
         .run();
-    assert_eq!(run.stdout, "a\r\n1\r\n");
+    assert_eq!(run.stdout, "a\n1\n");
     run.one_line_failure();
 }
 

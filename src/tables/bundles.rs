@@ -12,24 +12,22 @@
 //! | join on `bundle_id` | the build side's ids, as for `bundle_id IN` | |
 
 use std::fmt;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::WorkspaceBundle;
-use futures::StreamExt;
+use futures::TryFutureExt;
 use futures::stream::BoxStream;
 
-use crate::aws::api_error;
 use crate::error::Result;
-use crate::paging::{Page, cached_paginate};
-use crate::tables::columns::{ColumnDef, Columns};
-use crate::tables::restrictions::{Pushable, REGION, Restrictions, is_bundle_id};
-use crate::tables::scan::{ApiTable, DescribeTable, RegionApi};
+use crate::paging::Page;
+use crate::scan::{ColumnDef, Columns, DescribeTable, Pushable, REGION, Restrictions, TargetApi};
+use crate::tables::patterns::is_bundle_id;
 
 const OPERATION: &str = "DescribeWorkspaceBundles";
 /// Most ids one request may carry.
-pub const MAX_BUNDLE_IDS: usize = 25;
+pub(crate) const MAX_BUNDLE_IDS: usize = 25;
 /// The `Owner` of the bundles Amazon provides.
-pub const AMAZON: &str = "AMAZON";
+pub(crate) const AMAZON: &str = "AMAZON";
 
 const BUNDLE_ID: Pushable = Pushable {
     column: "bundle_id",
@@ -40,37 +38,33 @@ const OWNER: Pushable = Pushable {
     possible: |s| !s.is_empty(),
 };
 
-/// The `workspaces_bundles` table.
-pub type WorkspacesBundlesTable = ApiTable<Bundles>;
-
 /// `DescribeWorkspaceBundles`, as a [`DescribeTable`].
 #[derive(Debug)]
-pub struct Bundles;
+pub(crate) struct Bundles;
 
 static COLUMNS: LazyLock<Columns<WorkspaceBundle>> = LazyLock::new(|| {
     type B = WorkspaceBundle;
     Columns::new(
         OPERATION,
+        |b: &WorkspaceBundle| b.bundle_id(),
         vec![
             ColumnDef::region(),
-            ColumnDef::text("bundle_id", true, |b: &B| b.bundle_id()),
-            ColumnDef::text("name", true, |b: &B| b.name()),
-            ColumnDef::text("owner", true, |b: &B| b.owner()),
-            ColumnDef::text("description", true, |b: &B| b.description()),
-            ColumnDef::text("bundle_type", true, |b: &B| {
-                b.bundle_type().map(|t| t.as_str())
-            }),
-            ColumnDef::text("state", true, |b: &B| b.state().map(|s| s.as_str())),
-            ColumnDef::text("compute_type", true, |b: &B| {
+            ColumnDef::text("bundle_id", |b: &B| b.bundle_id()),
+            ColumnDef::text("name", |b: &B| b.name()),
+            ColumnDef::text("owner", |b: &B| b.owner()),
+            ColumnDef::text("description", |b: &B| b.description()),
+            ColumnDef::text("bundle_type", |b: &B| b.bundle_type().map(|t| t.as_str())),
+            ColumnDef::text("state", |b: &B| b.state().map(|s| s.as_str())),
+            ColumnDef::text("compute_type", |b: &B| {
                 b.compute_type().and_then(|c| c.name()).map(|n| n.as_str())
             }),
-            ColumnDef::text("root_storage_capacity", true, |b: &B| {
+            ColumnDef::text("root_storage_capacity", |b: &B| {
                 b.root_storage().map(|s| s.capacity())
             }),
-            ColumnDef::text("user_storage_capacity", true, |b: &B| {
+            ColumnDef::text("user_storage_capacity", |b: &B| {
                 b.user_storage().map(|s| s.capacity())
             }),
-            ColumnDef::text("image_id", true, |b: &B| b.image_id()),
+            ColumnDef::text("image_id", |b: &B| b.image_id()),
             ColumnDef::time("creation_time", |b: &B| b.creation_time()),
             ColumnDef::time("last_updated_time", |b: &B| b.last_updated_time()),
         ],
@@ -79,7 +73,7 @@ static COLUMNS: LazyLock<Columns<WorkspaceBundle>> = LazyLock::new(|| {
 
 /// The parameters of one `DescribeWorkspaceBundles` chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BundlesRequest {
+pub(crate) enum BundlesRequest {
     /// `BundleIds`, at most 25, of any owner.
     Ids(Vec<String>),
     /// The account's bundles (no parameter).
@@ -140,35 +134,25 @@ impl DescribeTable for Bundles {
     }
 
     fn pages(
-        api: &RegionApi,
+        api: &TargetApi,
         request: BundlesRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        let client = api.client.client.clone();
-        let region = api.region().to_string();
-        cached_paginate(
-            Arc::clone(&api.cache),
+        api.paginate(
             OPERATION,
-            region.clone(),
-            api.max_pages,
             request.to_string(),
-            move |token| {
-                let mut call = client.describe_workspace_bundles().set_next_token(token);
-                call = match &request {
+            move |client, counter, token| {
+                let call = client.describe_workspace_bundles().set_next_token(token);
+                let call = match &request {
                     BundlesRequest::Ids(ids) => call.set_bundle_ids(Some(ids.clone())),
                     BundlesRequest::Account => call,
                     BundlesRequest::Amazon => call.owner(AMAZON),
                 };
-                let region = region.clone();
-                async move {
-                    let output = call
-                        .send()
-                        .await
-                        .map_err(|e| api_error(OPERATION, &region, e))?;
-                    Ok(Page::from_response(output.bundles, output.next_token))
-                }
+                call.customize()
+                    .interceptor(counter)
+                    .send()
+                    .map_ok(|output| Page::from_response(output.bundles, output.next_token))
             },
         )
-        .boxed()
     }
 }
 
@@ -179,7 +163,7 @@ mod tests {
     use datafusion::prelude::Expr;
 
     fn requests(filters: &[Expr]) -> Vec<BundlesRequest> {
-        let r = Restrictions::from_filters(Bundles::PUSHABLE, filters, None);
+        let r = Bundles::rules().fold(filters, None);
         Bundles::requests(&r)
     }
 

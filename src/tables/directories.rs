@@ -13,28 +13,26 @@
 //! the others are checked on the rows that come back.
 
 use std::fmt;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::{
     DescribeWorkspaceDirectoriesFilter, DescribeWorkspaceDirectoriesFilterName, UserIdentityType,
     WorkspaceDirectory, WorkspaceType,
 };
-use futures::StreamExt;
+use futures::TryFutureExt;
 use futures::stream::BoxStream;
 
-use crate::aws::api_error;
 use crate::error::Result;
-use crate::paging::{Page, cached_paginate};
-use crate::pools::convert::arn_account;
-use crate::tables::columns::{ColumnDef, Columns};
-use crate::tables::restrictions::{Pushable, REGION, Restrictions, is_directory_id};
-use crate::tables::scan::{ApiTable, DescribeTable, RegionApi};
+use crate::paging::Page;
+use crate::scan::{ColumnDef, Columns, DescribeTable, Pushable, REGION, Restrictions, TargetApi};
+use crate::tables::patterns::is_directory_id;
+use crate::tables::pools::arn_account;
 
 const OPERATION: &str = "DescribeWorkspaceDirectories";
 /// Most ids, names or filter values one request may carry.
-pub const MAX_LIST: usize = 25;
+pub(crate) const MAX_LIST: usize = 25;
 /// Most directories one page may hold (`Limit`).
-pub const MAX_PAGE_SIZE: usize = 25;
+pub(crate) const MAX_PAGE_SIZE: usize = 25;
 
 const DIRECTORY_ID: Pushable = Pushable {
     column: "directory_id",
@@ -54,7 +52,7 @@ const WORKSPACE_TYPE: Pushable = Pushable {
 };
 
 /// `^[a-zA-Z0-9][a-zA-Z0-9_.\s-]{1,64}$` (`WorkspaceDirectoryName`).
-pub fn is_directory_name(s: &str) -> bool {
+pub(crate) fn is_directory_name(s: &str) -> bool {
     let mut chars = s.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
     let rest: Vec<char> = chars.collect();
@@ -65,12 +63,9 @@ pub fn is_directory_name(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c.is_whitespace() || "_.-".contains(*c))
 }
 
-/// The `workspaces_directories` table.
-pub type WorkspacesDirectoriesTable = ApiTable<Directories>;
-
 /// `DescribeWorkspaceDirectories`, as a [`DescribeTable`].
 #[derive(Debug)]
-pub struct Directories;
+pub(crate) struct Directories;
 
 fn texts(values: &[String]) -> Option<Vec<&str>> {
     Some(values.iter().map(String::as_str).collect())
@@ -80,35 +75,34 @@ static COLUMNS: LazyLock<Columns<WorkspaceDirectory>> = LazyLock::new(|| {
     type D = WorkspaceDirectory;
     Columns::new(
         OPERATION,
+        |d: &WorkspaceDirectory| d.directory_id(),
         vec![
             ColumnDef::region(),
-            ColumnDef::text("account_id", true, |d: &D| {
-                d.iam_role_id().and_then(arn_account)
-            }),
-            ColumnDef::text("directory_id", true, |d: &D| d.directory_id()),
-            ColumnDef::text("directory_name", true, |d: &D| d.directory_name()),
-            ColumnDef::text("alias", true, |d: &D| d.alias()),
-            ColumnDef::text("workspace_directory_name", true, |d: &D| {
+            ColumnDef::text("account_id", |d: &D| d.iam_role_id().and_then(arn_account)),
+            ColumnDef::text("directory_id", |d: &D| d.directory_id()),
+            ColumnDef::text("directory_name", |d: &D| d.directory_name()),
+            ColumnDef::text("alias", |d: &D| d.alias()),
+            ColumnDef::text("workspace_directory_name", |d: &D| {
                 d.workspace_directory_name()
             }),
-            ColumnDef::text("workspace_directory_description", true, |d: &D| {
+            ColumnDef::text("workspace_directory_description", |d: &D| {
                 d.workspace_directory_description()
             }),
-            ColumnDef::text("directory_type", true, |d: &D| {
+            ColumnDef::text("directory_type", |d: &D| {
                 d.directory_type().map(|t| t.as_str())
             }),
-            ColumnDef::text("workspace_type", true, |d: &D| {
+            ColumnDef::text("workspace_type", |d: &D| {
                 d.workspace_type().map(|t| t.as_str())
             }),
-            ColumnDef::text("user_identity_type", true, |d: &D| {
+            ColumnDef::text("user_identity_type", |d: &D| {
                 d.user_identity_type().map(|t| t.as_str())
             }),
-            ColumnDef::text("state", true, |d: &D| d.state().map(|s| s.as_str())),
-            ColumnDef::text("tenancy", true, |d: &D| d.tenancy().map(|t| t.as_str())),
-            ColumnDef::text("registration_code", true, |d: &D| d.registration_code()),
-            ColumnDef::text("customer_user_name", true, |d: &D| d.customer_user_name()),
-            ColumnDef::text("iam_role_id", true, |d: &D| d.iam_role_id()),
-            ColumnDef::text("workspace_security_group_id", true, |d: &D| {
+            ColumnDef::text("state", |d: &D| d.state().map(|s| s.as_str())),
+            ColumnDef::text("tenancy", |d: &D| d.tenancy().map(|t| t.as_str())),
+            ColumnDef::text("registration_code", |d: &D| d.registration_code()),
+            ColumnDef::text("customer_user_name", |d: &D| d.customer_user_name()),
+            ColumnDef::text("iam_role_id", |d: &D| d.iam_role_id()),
+            ColumnDef::text("workspace_security_group_id", |d: &D| {
                 d.workspace_security_group_id()
             }),
             ColumnDef::text_list("subnet_ids", |d: &D| {
@@ -120,17 +114,17 @@ static COLUMNS: LazyLock<Columns<WorkspaceDirectory>> = LazyLock::new(|| {
             ColumnDef::text_list("ip_group_ids", |d: &D| {
                 d.ip_group_ids.as_deref().and_then(texts)
             }),
-            ColumnDef::text("endpoint_encryption_mode", true, |d: &D| {
+            ColumnDef::text("endpoint_encryption_mode", |d: &D| {
                 d.endpoint_encryption_mode().map(|m| m.as_str())
             }),
-            ColumnDef::text("error_message", true, |d: &D| d.error_message()),
+            ColumnDef::text("error_message", |d: &D| d.error_message()),
         ],
     )
 });
 
 /// The parameters of one `DescribeWorkspaceDirectories` chain.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct DirectoriesRequest {
+pub(crate) struct DirectoriesRequest {
     /// `DirectoryIds`, at most 25.
     pub directory_ids: Option<Vec<String>>,
     /// `WorkspaceDirectoryNames`, at most 25.
@@ -233,11 +227,9 @@ impl DescribeTable for Directories {
     }
 
     fn pages(
-        api: &RegionApi,
+        api: &TargetApi,
         request: DirectoriesRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        let client = api.client.client.clone();
-        let region = api.region().to_string();
         let filters: Option<Vec<DescribeWorkspaceDirectoriesFilter>> =
             (!request.filters.is_empty()).then(|| {
                 request
@@ -252,31 +244,23 @@ impl DescribeTable for Directories {
                     })
                     .collect()
             });
-        cached_paginate(
-            Arc::clone(&api.cache),
+        api.paginate(
             OPERATION,
-            region.clone(),
-            api.max_pages,
             request.to_string(),
-            move |token| {
-                let call = client
+            move |client, counter, token| {
+                client
                     .describe_workspace_directories()
                     .set_directory_ids(request.directory_ids.clone())
                     .set_workspace_directory_names(request.names.clone())
                     .set_filters(filters.clone())
                     .limit(request.limit)
-                    .set_next_token(token);
-                let region = region.clone();
-                async move {
-                    let output = call
-                        .send()
-                        .await
-                        .map_err(|e| api_error(OPERATION, &region, e))?;
-                    Ok(Page::from_response(output.directories, output.next_token))
-                }
+                    .set_next_token(token)
+                    .customize()
+                    .interceptor(counter)
+                    .send()
+                    .map_ok(|output| Page::from_response(output.directories, output.next_token))
             },
         )
-        .boxed()
     }
 }
 
@@ -287,7 +271,7 @@ mod tests {
     use datafusion::prelude::Expr;
 
     fn requests(filters: &[Expr]) -> Vec<DirectoriesRequest> {
-        let r = Restrictions::from_filters(Directories::PUSHABLE, filters, None);
+        let r = Directories::rules().fold(filters, None);
         Directories::requests(&r)
     }
 
@@ -333,7 +317,7 @@ mod tests {
             col("workspace_type").eq(lit("personal")),
             col("workspace_directory_name").eq(lit("-bad")),
         ] {
-            let r = Restrictions::from_filters(Directories::PUSHABLE, &[filter], None);
+            let r = Directories::rules().fold(&[filter], None);
             assert!(r.matches_nothing);
         }
     }

@@ -13,24 +13,24 @@
 //! | join on `pool_id` | the build side's pool ids, as for `pool_id IN` | |
 
 use std::fmt;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::WorkspacesPoolSession;
-use futures::StreamExt;
 use futures::stream::BoxStream;
+use futures::{StreamExt, TryFutureExt};
 
-use crate::aws::api_error;
-use crate::error::Result;
-use crate::paging::{Page, cached_paginate};
-use crate::pools::exec::request_pages as pool_pages;
-use crate::pools::pushdown::{MAX_PAGE_SIZE as POOLS_PAGE_SIZE, PoolsRequest, is_pool_id};
-use crate::tables::columns::{ColumnDef, Columns};
-use crate::tables::restrictions::{Pushable, REGION, Restrictions, has_length};
-use crate::tables::scan::{ApiTable, DescribeTable, REQUEST_CONCURRENCY, RegionApi};
+use crate::error::{Result, is_not_found};
+use crate::paging::Page;
+use crate::scan::{
+    ColumnDef, Columns, DescribeTable, Pushable, REGION, REQUEST_CONCURRENCY, Restrictions,
+    TargetApi,
+};
+use crate::tables::patterns::{has_length, is_pool_id};
+use crate::tables::pools::{PoolsRequest, pool_pages};
 
 const OPERATION: &str = "DescribeWorkspacesPoolSessions";
 /// Most sessions one page may hold (`Limit50`).
-pub const MAX_PAGE_SIZE: usize = 50;
+pub(crate) const MAX_PAGE_SIZE: usize = 50;
 
 const POOL_ID: Pushable = Pushable {
     column: "pool_id",
@@ -41,35 +41,33 @@ const USER_ID: Pushable = Pushable {
     possible: |s| has_length(s, 2, 128),
 };
 
-/// The `workspaces_pool_sessions` table.
-pub type WorkspacesPoolSessionsTable = ApiTable<PoolSessions>;
-
 /// `DescribeWorkspacesPoolSessions`, as a [`DescribeTable`].
 #[derive(Debug)]
-pub struct PoolSessions;
+pub(crate) struct PoolSessions;
 
 static COLUMNS: LazyLock<Columns<WorkspacesPoolSession>> = LazyLock::new(|| {
     type S = WorkspacesPoolSession;
     Columns::new(
         OPERATION,
+        |s: &WorkspacesPoolSession| Some(s.session_id()),
         vec![
             ColumnDef::region(),
-            ColumnDef::text("pool_id", false, |s: &S| Some(s.pool_id())),
-            ColumnDef::text("session_id", false, |s: &S| Some(s.session_id())),
-            ColumnDef::text("user_id", false, |s: &S| Some(s.user_id())),
-            ColumnDef::text("authentication_type", true, |s: &S| {
+            ColumnDef::text("pool_id", |s: &S| Some(s.pool_id())).not_null(),
+            ColumnDef::text("session_id", |s: &S| Some(s.session_id())).not_null(),
+            ColumnDef::text("user_id", |s: &S| Some(s.user_id())).not_null(),
+            ColumnDef::text("authentication_type", |s: &S| {
                 s.authentication_type().map(|a| a.as_str())
             }),
-            ColumnDef::text("connection_state", true, |s: &S| {
+            ColumnDef::text("connection_state", |s: &S| {
                 s.connection_state().map(|c| c.as_str())
             }),
-            ColumnDef::text("instance_id", true, |s: &S| s.instance_id()),
+            ColumnDef::text("instance_id", |s: &S| s.instance_id()),
             ColumnDef::time("start_time", |s: &S| s.start_time()),
             ColumnDef::time("expiration_time", |s: &S| s.expiration_time()),
-            ColumnDef::text("eni_id", true, |s: &S| {
+            ColumnDef::text("eni_id", |s: &S| {
                 s.network_access_configuration().and_then(|n| n.eni_id())
             }),
-            ColumnDef::text("eni_private_ip_address", true, |s: &S| {
+            ColumnDef::text("eni_private_ip_address", |s: &S| {
                 s.network_access_configuration()
                     .and_then(|n| n.eni_private_ip_address())
             }),
@@ -79,7 +77,7 @@ static COLUMNS: LazyLock<Columns<WorkspacesPoolSession>> = LazyLock::new(|| {
 
 /// One request chain of a sessions scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SessionsRequest {
+pub(crate) enum SessionsRequest {
     /// The sessions of one pool.
     Pool {
         /// `PoolId`.
@@ -116,19 +114,10 @@ impl fmt::Display for SessionsRequest {
             SessionsRequest::EveryPool { user_id, limit } => write!(
                 f,
                 "DescribeWorkspacesPools {}, then per pool {}",
-                every_pool_listing(),
+                PoolsRequest::every_pool(),
                 parameters("<each>", user_id.as_deref(), *limit)
             ),
         }
-    }
-}
-
-/// The pool listing of a fan-out.
-fn every_pool_listing() -> PoolsRequest {
-    PoolsRequest {
-        pool_ids: None,
-        filters: Vec::new(),
-        limit: POOLS_PAGE_SIZE as i32,
     }
 }
 
@@ -169,7 +158,7 @@ impl DescribeTable for PoolSessions {
     }
 
     fn pages(
-        api: &RegionApi,
+        api: &TargetApi,
         request: SessionsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         match request {
@@ -187,18 +176,11 @@ impl DescribeTable for PoolSessions {
 
 /// Lists the region's pools and reads the sessions of each, a few pools at a time.
 fn every_pool_sessions(
-    api: RegionApi,
+    api: TargetApi,
     user_id: Option<String>,
     limit: i32,
 ) -> BoxStream<'static, Result<Vec<WorkspacesPoolSession>>> {
-    let pools = pool_pages(
-        Arc::clone(&api.cache),
-        api.client.client.clone(),
-        api.region().to_string(),
-        every_pool_listing(),
-        api.max_pages,
-    );
-    pools
+    pool_pages(&api, PoolsRequest::every_pool())
         .map(move |page| match page {
             Ok(pools) => {
                 let api = api.clone();
@@ -221,46 +203,30 @@ fn every_pool_sessions(
 /// The pages of one pool's sessions. A pool that does not exist in the region (named by a
 /// predicate, or gone since it was listed) has none.
 fn pool_sessions(
-    api: &RegionApi,
+    api: &TargetApi,
     pool_id: String,
     user_id: Option<String>,
     limit: i32,
 ) -> BoxStream<'static, Result<Vec<WorkspacesPoolSession>>> {
-    let client = api.client.client.clone();
-    let region = api.region().to_string();
-    let key = parameters(&pool_id, user_id.as_deref(), limit);
-    cached_paginate(
-        Arc::clone(&api.cache),
-        OPERATION,
-        region.clone(),
-        api.max_pages,
-        key,
-        move |token| {
-            let call = client
-                .describe_workspaces_pool_sessions()
-                .pool_id(pool_id.clone())
-                .set_user_id(user_id.clone())
-                .limit(limit)
-                .set_next_token(token);
-            let region = region.clone();
-            async move {
-                match call.send().await {
-                    Ok(output) => Ok(Page::from_response(output.sessions, output.next_token)),
-                    Err(e)
-                        if e.as_service_error()
-                            .is_some_and(|s| s.is_resource_not_found_exception()) =>
-                    {
-                        Ok(Page {
-                            items: Vec::new(),
-                            next_token: None,
-                        })
-                    }
-                    Err(e) => Err(api_error(OPERATION, &region, e)),
+    let parameters = parameters(&pool_id, user_id.as_deref(), limit);
+    api.paginate(OPERATION, parameters, move |client, counter, token| {
+        client
+            .describe_workspaces_pool_sessions()
+            .pool_id(pool_id.clone())
+            .set_user_id(user_id.clone())
+            .limit(limit)
+            .set_next_token(token)
+            .customize()
+            .interceptor(counter)
+            .send()
+            .map_ok(|output| Page::from_response(output.sessions, output.next_token))
+            .or_else(|e| async move {
+                match is_not_found(&e) {
+                    true => Ok(Page::from_response(None, None)),
+                    false => Err(e),
                 }
-            }
-        },
-    )
-    .boxed()
+            })
+    })
 }
 
 #[cfg(test)]
@@ -275,7 +241,7 @@ mod tests {
         filters: &[datafusion::prelude::Expr],
         limit: Option<usize>,
     ) -> Vec<SessionsRequest> {
-        let r = Restrictions::from_filters(PoolSessions::PUSHABLE, filters, limit);
+        let r = PoolSessions::rules().fold(filters, limit);
         PoolSessions::requests(&r)
     }
 
@@ -326,7 +292,7 @@ mod tests {
             col("pool_id").eq(lit("pool-1")),
             col("user_id").eq(lit("a")),
         ] {
-            let r = Restrictions::from_filters(PoolSessions::PUSHABLE, &[filter], None);
+            let r = PoolSessions::rules().fold(&[filter], None);
             assert!(r.matches_nothing);
         }
     }

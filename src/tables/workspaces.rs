@@ -15,26 +15,22 @@
 //! | join on `workspace_id`, `directory_id` or `bundle_id` | as the `IN` form | |
 
 use std::fmt;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::Workspace;
-use futures::StreamExt;
+use futures::TryFutureExt;
 use futures::stream::BoxStream;
 
-use crate::aws::api_error;
 use crate::error::Result;
-use crate::paging::{Page, cached_paginate};
-use crate::tables::columns::{ColumnDef, Columns};
-use crate::tables::restrictions::{
-    Pushable, REGION, Restrictions, has_length, is_bundle_id, is_directory_id, is_workspace_id,
-};
-use crate::tables::scan::{ApiTable, DescribeTable, RegionApi};
+use crate::paging::Page;
+use crate::scan::{ColumnDef, Columns, DescribeTable, Pushable, REGION, Restrictions, TargetApi};
+use crate::tables::patterns::{has_length, is_bundle_id, is_directory_id, is_workspace_id};
 
 const OPERATION: &str = "DescribeWorkspaces";
 /// Most ids one request may carry.
-pub const MAX_WORKSPACE_IDS: usize = 25;
+pub(crate) const MAX_WORKSPACE_IDS: usize = 25;
 /// Most WorkSpaces one page may hold (`Limit`).
-pub const MAX_PAGE_SIZE: usize = 25;
+pub(crate) const MAX_PAGE_SIZE: usize = 25;
 
 const WORKSPACE_ID: Pushable = Pushable {
     column: "workspace_id",
@@ -58,38 +54,36 @@ const WORKSPACE_NAME: Pushable = Pushable {
 };
 
 /// `^[a-zA-Z0-9_()][a-zA-Z0-9_.()-]{1,63}$` (`WorkspaceName`).
-pub fn is_workspace_name(s: &str) -> bool {
+pub(crate) fn is_workspace_name(s: &str) -> bool {
     let bytes = s.as_bytes();
     let first = |b: u8| b.is_ascii_alphanumeric() || b"_()".contains(&b);
     let rest = |b: u8| b.is_ascii_alphanumeric() || b"_.()-".contains(&b);
     (2..=64).contains(&bytes.len()) && first(bytes[0]) && bytes[1..].iter().all(|&b| rest(b))
 }
 
-/// The `workspaces` table.
-pub type WorkspacesTable = ApiTable<Workspaces>;
-
 /// `DescribeWorkspaces`, as a [`DescribeTable`].
 #[derive(Debug)]
-pub struct Workspaces;
+pub(crate) struct Workspaces;
 
 static COLUMNS: LazyLock<Columns<Workspace>> = LazyLock::new(|| {
     type W = Workspace;
     Columns::new(
         OPERATION,
+        |w: &Workspace| w.workspace_id(),
         vec![
             ColumnDef::region(),
-            ColumnDef::text("workspace_id", true, |w: &W| w.workspace_id()),
-            ColumnDef::text("directory_id", true, |w: &W| w.directory_id()),
-            ColumnDef::text("user_name", true, |w: &W| w.user_name()),
-            ColumnDef::text("workspace_name", true, |w: &W| w.workspace_name()),
-            ColumnDef::text("bundle_id", true, |w: &W| w.bundle_id()),
-            ColumnDef::text("state", true, |w: &W| w.state().map(|s| s.as_str())),
-            ColumnDef::text("ip_address", true, |w: &W| w.ip_address()),
-            ColumnDef::text("computer_name", true, |w: &W| w.computer_name()),
-            ColumnDef::text("subnet_id", true, |w: &W| w.subnet_id()),
-            ColumnDef::text("error_code", true, |w: &W| w.error_code()),
-            ColumnDef::text("error_message", true, |w: &W| w.error_message()),
-            ColumnDef::text("running_mode", true, |w: &W| {
+            ColumnDef::text("workspace_id", |w: &W| w.workspace_id()),
+            ColumnDef::text("directory_id", |w: &W| w.directory_id()),
+            ColumnDef::text("user_name", |w: &W| w.user_name()),
+            ColumnDef::text("workspace_name", |w: &W| w.workspace_name()),
+            ColumnDef::text("bundle_id", |w: &W| w.bundle_id()),
+            ColumnDef::text("state", |w: &W| w.state().map(|s| s.as_str())),
+            ColumnDef::text("ip_address", |w: &W| w.ip_address()),
+            ColumnDef::text("computer_name", |w: &W| w.computer_name()),
+            ColumnDef::text("subnet_id", |w: &W| w.subnet_id()),
+            ColumnDef::text("error_code", |w: &W| w.error_code()),
+            ColumnDef::text("error_message", |w: &W| w.error_message()),
+            ColumnDef::text("running_mode", |w: &W| {
                 w.workspace_properties()
                     .and_then(|p| p.running_mode())
                     .map(|m| m.as_str())
@@ -98,7 +92,7 @@ static COLUMNS: LazyLock<Columns<Workspace>> = LazyLock::new(|| {
                 w.workspace_properties()
                     .and_then(|p| p.running_mode_auto_stop_timeout_in_minutes())
             }),
-            ColumnDef::text("compute_type_name", true, |w: &W| {
+            ColumnDef::text("compute_type_name", |w: &W| {
                 w.workspace_properties()
                     .and_then(|p| p.compute_type_name())
                     .map(|c| c.as_str())
@@ -111,7 +105,7 @@ static COLUMNS: LazyLock<Columns<Workspace>> = LazyLock::new(|| {
                 w.workspace_properties()
                     .and_then(|p| p.user_volume_size_gib())
             }),
-            ColumnDef::text("operating_system_name", true, |w: &W| {
+            ColumnDef::text("operating_system_name", |w: &W| {
                 w.workspace_properties()
                     .and_then(|p| p.operating_system_name())
                     .map(|o| o.as_str())
@@ -127,16 +121,14 @@ static COLUMNS: LazyLock<Columns<Workspace>> = LazyLock::new(|| {
             ColumnDef::flag("root_volume_encryption_enabled", |w: &W| {
                 w.root_volume_encryption_enabled()
             }),
-            ColumnDef::text("volume_encryption_key", true, |w: &W| {
-                w.volume_encryption_key()
-            }),
+            ColumnDef::text("volume_encryption_key", |w: &W| w.volume_encryption_key()),
         ],
     )
 });
 
 /// The selector of one `DescribeWorkspaces` chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selector {
+pub(crate) enum Selector {
     /// Every WorkSpace of the region.
     All,
     /// `WorkspaceIds`, at most 25.
@@ -156,7 +148,7 @@ pub enum Selector {
 
 /// The parameters of one `DescribeWorkspaces` chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WorkspacesRequest {
+pub(crate) struct WorkspacesRequest {
     /// What the request selects by.
     pub selector: Selector,
     /// `Limit`, 1 to 25.
@@ -245,18 +237,13 @@ impl DescribeTable for Workspaces {
     }
 
     fn pages(
-        api: &RegionApi,
+        api: &TargetApi,
         request: WorkspacesRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        let client = api.client.client.clone();
-        let region = api.region().to_string();
-        cached_paginate(
-            Arc::clone(&api.cache),
+        api.paginate(
             OPERATION,
-            region.clone(),
-            api.max_pages,
             request.to_string(),
-            move |token| {
+            move |client, counter, token| {
                 let call = client
                     .describe_workspaces()
                     .limit(request.limit)
@@ -273,17 +260,12 @@ impl DescribeTable for Workspaces {
                     Selector::Bundle(id) => call.bundle_id(id),
                     Selector::Name(name) => call.workspace_name(name),
                 };
-                let region = region.clone();
-                async move {
-                    let output = call
-                        .send()
-                        .await
-                        .map_err(|e| api_error(OPERATION, &region, e))?;
-                    Ok(Page::from_response(output.workspaces, output.next_token))
-                }
+                call.customize()
+                    .interceptor(counter)
+                    .send()
+                    .map_ok(|output| Page::from_response(output.workspaces, output.next_token))
             },
         )
-        .boxed()
     }
 }
 
@@ -294,7 +276,7 @@ mod tests {
     use datafusion::prelude::Expr;
 
     fn requests(filters: &[Expr]) -> Vec<String> {
-        let r = Restrictions::from_filters(Workspaces::PUSHABLE, filters, None);
+        let r = Workspaces::rules().fold(filters, None);
         Workspaces::requests(&r)
             .iter()
             .map(|r| r.to_string())

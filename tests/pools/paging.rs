@@ -113,8 +113,7 @@ async fn a_repeating_next_token_stops_with_an_error() {
 #[tokio::test]
 async fn an_endless_chain_stops_at_the_page_limit() {
     use std::sync::Arc;
-    use wsql::pools::WorkspacesPoolsTable;
-    use wsql::{AwsSettings, Library};
+    use wsql::{AwsSettings, Library, Table};
 
     let h = harness(&["us-east-1"], 30).await;
     h.emulator.set_faults(Faults {
@@ -125,7 +124,7 @@ async fn an_endless_chain_stops_at_the_page_limit() {
         h.emulator.endpoint_url(),
         &["us-east-1"],
     ));
-    let table = WorkspacesPoolsTable::new(library.clients(), library.progress()).with_max_pages(50);
+    let table = library.table(Table::Pools).with_max_pages(50);
     h.ctx
         .register_table("bounded_pools", Arc::new(table))
         .expect("registers");
@@ -141,7 +140,7 @@ async fn an_endless_chain_stops_at_the_page_limit() {
 
 #[tokio::test]
 async fn progress_counts_pages_and_rows() {
-    use wsql::{AwsSettings, Library};
+    use wsql::{AwsSettings, Library, ScanReport};
     let h = harness(&["us-east-1", "eu-west-1"], 60).await;
     let library = Library::new(AwsSettings::emulator(
         h.emulator.endpoint_url(),
@@ -149,18 +148,23 @@ async fn progress_counts_pages_and_rows() {
     ));
     let ctx = datafusion::prelude::SessionContext::new();
     library.register(&ctx).expect("registers");
-    ctx.sql("SELECT count(*) FROM workspaces_pools")
+    let plan = ctx
+        .sql("SELECT count(*) FROM workspaces_pools")
         .await
         .expect("plans")
-        .collect()
+        .create_physical_plan()
+        .await
+        .expect("physical plan");
+    datafusion::physical_plan::collect(plan.clone(), ctx.task_ctx())
         .await
         .expect("runs");
-    let snapshot = library.progress().snapshot();
+    let snapshot = ScanReport::of(&plan).scans;
     assert_eq!(snapshot.len(), 2);
-    for ((table, _region), progress) in snapshot {
-        assert_eq!(table, "workspaces_pools");
+    for progress in snapshot {
+        assert_eq!(progress.table, "workspaces_pools");
         assert_eq!(progress.pages, 3);
         assert_eq!(progress.rows, 60);
-        assert!(progress.done);
+        assert_eq!(progress.api_calls, 3);
+        assert!(progress.is_done());
     }
 }

@@ -8,8 +8,7 @@ use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::physical_plan::execute_stream;
 use datafusion::prelude::SessionContext;
-use wsql::pools::WorkspacesPoolsTable;
-use wsql::{AwsSettings, Library};
+use wsql::{AwsSettings, Library, Table};
 use wsql_emulator::{Emulator, Fleet, LoggedRequest};
 
 pub const OPERATION: &str = "DescribeWorkspacesPools";
@@ -25,8 +24,7 @@ pub async fn harness_with(fleet: Fleet, regions: &[&str]) -> Harness {
     let library = Library::new(AwsSettings::emulator(emulator.endpoint_url(), regions));
     let ctx = SessionContext::new();
     library.register(&ctx).expect("tables register");
-    let reference =
-        WorkspacesPoolsTable::new(library.clients(), library.progress()).with_pushdown(false);
+    let reference = library.table(Table::Pools).with_pushdown(false);
     ctx.register_table("pools_reference", Arc::new(reference))
         .expect("reference registers");
     Harness { emulator, ctx }

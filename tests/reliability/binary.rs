@@ -51,7 +51,7 @@ fn on_region_error_warn_answers_from_the_other_regions_and_says_which_is_missing
         .args(["-c", "SELECT count(*) AS n FROM workspaces_pools"])
         .run()
         .success();
-    assert_eq!(run.stdout, format!("n\r\n{healthy}\r\n"));
+    assert_eq!(run.stdout, format!("n\n{healthy}\n"));
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{}", run.stderr);
     assert!(
@@ -87,7 +87,7 @@ fn max_attempts_and_adaptive_retry_answer_completely_under_throttling() {
         ])
         .run()
         .success();
-    assert_eq!(run.stdout, format!("n\r\n{}\r\n", emulator.pool_count()));
+    assert_eq!(run.stdout, format!("n\n{}\n", emulator.pool_count()));
     let log = emulator.emulator.request_log();
     assert!(
         log.iter().any(|call| call.status == 400),
@@ -175,7 +175,7 @@ fn debug_prints_the_plan_the_requests_and_the_pages_per_region() {
     let per_region = emulator.fleet.pools("eu-west-1").len();
     assert_eq!(
         run.stdout,
-        format!("n\r\n{per_region}\r\n"),
+        format!("n\n{per_region}\n"),
         "stdout holds only the answer"
     );
     let stderr = &run.stderr;

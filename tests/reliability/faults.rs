@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use wsql::AwsSettings;
-use wsql::aws::RetryMode;
+use wsql::RetryMode;
 use wsql_emulator::{Faults, Fleet};
 
 use crate::setup::{REGIONS, TABLES, assert_read_only, fast_retries, within};

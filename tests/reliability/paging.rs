@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use wsql::tables::{WorkspacesDirectoriesTable, WorkspacesTable};
+use wsql::Table;
 use wsql_emulator::{Faults, Fleet};
 
 use crate::setup::{fleet_with_workspaces, within};
@@ -34,9 +34,8 @@ async fn a_repeating_next_token_on_workspaces_stops_with_an_error() {
 #[tokio::test]
 async fn an_endless_chain_of_a_sibling_table_stops_at_the_page_limit() {
     let h = harness_with(Fleet::seeded(3, &[REGION], 10), &[REGION], None).await;
-    let (clients, progress) = (h.library.clients(), h.library.progress());
-    let workspaces = WorkspacesTable::new(clients.clone(), progress.clone()).with_max_pages(40);
-    let directories = WorkspacesDirectoriesTable::new(clients, progress).with_max_pages(30);
+    let workspaces = h.library.table(Table::Workspaces).with_max_pages(40);
+    let directories = h.library.table(Table::Directories).with_max_pages(30);
     h.ctx
         .register_table("bounded_workspaces", Arc::new(workspaces))
         .expect("registers");

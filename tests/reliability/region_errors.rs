@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use wsql::AwsSettings;
-use wsql::aws::RegionErrorPolicy;
+use wsql::{AwsSettings, RegionErrorPolicy};
 use wsql_emulator::{Faults, Fleet};
 
 use crate::setup::{REGIONS, TABLES};
@@ -70,7 +69,7 @@ async fn by_default_a_failing_region_fails_the_query_naming_it_and_the_operation
         );
         assert!(!error.contains('\n'), "{error}");
     }
-    assert!(h.library.warnings().snapshot().is_empty());
+    assert!(h.warnings().is_empty());
 }
 
 #[tokio::test]
@@ -80,10 +79,7 @@ async fn with_warn_the_other_regions_answer_and_each_failure_is_warned() {
     for (table, _) in TABLES {
         expected.insert(*table, rows_per_region(&h, table).await);
     }
-    assert!(
-        h.library.warnings().take().is_empty(),
-        "no warning without a fault"
-    );
+    assert!(h.warnings().is_empty(), "no warning without a fault");
     deny(&h);
     for (table, operation) in TABLES {
         let healthy: i64 = expected[table]
@@ -98,7 +94,7 @@ async fn with_warn_the_other_regions_answer_and_each_failure_is_warned() {
             "{table}: the healthy regions' rows, all of them"
         );
 
-        let warnings = h.library.warnings().take();
+        let warnings = h.warnings();
         assert_eq!(warnings.len(), 1, "{table}: {warnings:?}");
         let warning = &warnings[0];
         assert_eq!((warning.table, warning.region.as_str()), (*table, DENIED));
@@ -131,7 +127,7 @@ async fn with_warn_rows_read_before_a_failure_stay_and_the_warning_says_so() {
     });
     let count = h.number("SELECT count(*) FROM workspaces_pools").await;
     assert_eq!(count, 2 * 50);
-    let mut warnings = h.library.warnings().take();
+    let mut warnings = h.warnings();
     warnings.sort_by(|a, b| a.region.cmp(&b.region));
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     for (warning, region) in warnings.iter().zip(["eu-west-1", "us-east-1"]) {
@@ -159,13 +155,7 @@ async fn with_warn_every_region_failing_answers_empty_with_a_warning_each() {
         .number("SELECT count(*) FROM workspaces_directories")
         .await;
     assert_eq!(count, 0);
-    let mut regions: Vec<String> = h
-        .library
-        .warnings()
-        .take()
-        .into_iter()
-        .map(|w| w.region)
-        .collect();
+    let mut regions: Vec<String> = h.warnings().into_iter().map(|w| w.region).collect();
     regions.sort();
     assert_eq!(regions, ["ap-southeast-2", "eu-west-1", "us-east-1"]);
 }

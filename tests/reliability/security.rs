@@ -68,7 +68,7 @@ async fn no_credential_in_errors_explain_or_debug_renderings() {
     let h = harness_with(Fleet::seeded(4, regions, 10), regions, None).await;
     let mut texts = vec![
         format!("{:?}", h.library),
-        format!("{:?}", h.library.clients()),
+        format!("{:?}", h.library.settings()),
     ];
     for sql in SAMPLE {
         texts.extend(h.rows(sql).await);

@@ -7,19 +7,19 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
-use std::sync::Arc;
+/// How the `wsql` command words errors (the CLI's own module, which uses only the public API).
+#[path = "../../src/bin/wsql/errors.rs"]
+mod errors;
+
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
+use datafusion::physical_plan::{ExecutionPlan, collect};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use serde_json::Value;
-use wsql::pools::WorkspacesPoolsTable;
-use wsql::tables::{
-    WorkspacesBundlesTable, WorkspacesDirectoriesTable, WorkspacesPoolSessionsTable,
-    WorkspacesTable,
-};
-use wsql::{AwsSettings, Library};
+use wsql::{AwsSettings, Library, ScanReport, Table, TargetWarning};
 use wsql_emulator::{Emulator, Fleet, LoggedRequest};
 
 pub const POOLS: &str = "DescribeWorkspacesPools";
@@ -35,6 +35,8 @@ pub struct Harness {
     pub emulator: Emulator,
     pub library: Library,
     pub ctx: SessionContext,
+    /// The physical plan of the last statement run, for its [`ScanReport`].
+    last_plan: Mutex<Option<Arc<dyn ExecutionPlan>>>,
 }
 
 /// A seeded fleet of `pools` pools in `us-east-1`, without a response cache.
@@ -60,54 +62,38 @@ pub async fn harness_with_settings(
     let library = Library::new(settings).with_cache_ttl(cache_ttl);
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true));
     library.register(&ctx).expect("tables register");
-    let (clients, progress) = (library.clients(), library.progress());
-    let references: [(&str, Arc<dyn datafusion::catalog::TableProvider>); 5] = [
-        (
-            "workspaces_pools_reference",
-            Arc::new(
-                WorkspacesPoolsTable::new(clients.clone(), progress.clone()).with_pushdown(false),
-            ),
-        ),
-        (
-            "workspaces_pool_sessions_reference",
-            Arc::new(
-                WorkspacesPoolSessionsTable::new(clients.clone(), progress.clone())
-                    .with_pushdown(false),
-            ),
-        ),
-        (
-            "workspaces_directories_reference",
-            Arc::new(
-                WorkspacesDirectoriesTable::new(clients.clone(), progress.clone())
-                    .with_pushdown(false),
-            ),
-        ),
-        (
-            "workspaces_bundles_reference",
-            Arc::new(
-                WorkspacesBundlesTable::new(clients.clone(), progress.clone()).with_pushdown(false),
-            ),
-        ),
-        (
-            "workspaces_reference",
-            Arc::new(WorkspacesTable::new(clients, progress).with_pushdown(false)),
-        ),
-    ];
-    for (name, table) in references {
-        ctx.register_table(name, table)
+    // The same tables with nothing pushed down: the reference answers.
+    for table in Table::ALL {
+        let reference = library.table(table).with_pushdown(false);
+        ctx.register_table(format!("{}_reference", table.name()), Arc::new(reference))
             .expect("reference registers");
     }
     Harness {
         emulator,
         library,
         ctx,
+        last_plan: Mutex::new(None),
     }
 }
 
 impl Harness {
     /// Runs `sql`, returning its batches or the error.
     pub async fn try_batches(&self, sql: &str) -> datafusion::error::Result<Vec<RecordBatch>> {
-        self.ctx.sql(sql).await?.collect().await
+        *self.last_plan.lock().expect("not poisoned") = None;
+        let plan = self.ctx.sql(sql).await?.create_physical_plan().await?;
+        *self.last_plan.lock().expect("not poisoned") = Some(Arc::clone(&plan));
+        collect(plan, self.ctx.task_ctx()).await
+    }
+
+    /// What the scans of the last statement did: calls, pages, rows, and its warnings.
+    pub fn report(&self) -> ScanReport {
+        let plan = self.last_plan.lock().expect("not poisoned");
+        plan.as_ref().map(ScanReport::of).unwrap_or_default()
+    }
+
+    /// The warnings of the last statement (regions left out under the warn policy).
+    pub fn warnings(&self) -> Vec<TargetWarning> {
+        self.report().warnings
     }
 
     /// Runs `sql`, expecting it to fail, and returns the error's one line as the CLI shows it
@@ -124,12 +110,9 @@ impl Harness {
 
     /// Runs `sql`, returning its batches; panics with the error on failure.
     pub async fn batches(&self, sql: &str) -> Vec<RecordBatch> {
-        match self.ctx.sql(sql).await {
-            Ok(df) => match df.collect().await {
-                Ok(b) => b,
-                Err(e) => panic!("query failed: {sql}: {e}"),
-            },
-            Err(e) => panic!("query failed to plan: {sql}: {e}"),
+        match self.try_batches(sql).await {
+            Ok(b) => b,
+            Err(e) => panic!("query failed: {sql}: {e}"),
         }
     }
 
@@ -209,16 +192,10 @@ impl Harness {
     }
 }
 
-/// The library's message inside a DataFusion error, or the error's own text.
+/// The error's one line as the `wsql` command words it: the library's message with the flag
+/// to change, or DataFusion's own text.
 pub fn library_message(error: &datafusion::error::DataFusionError) -> String {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = source {
-        if let Some(library_error) = current.downcast_ref::<wsql::Error>() {
-            return library_error.to_string();
-        }
-        source = current.source();
-    }
-    error.to_string()
+    errors::error_line(error)
 }
 
 /// The string values of a request body's member, a list or a single string.

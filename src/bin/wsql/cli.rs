@@ -6,9 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
-use wsql::AwsSettings;
-use wsql::aws::{RegionErrorPolicy, RetryMode};
-use wsql::cache::DEFAULT_TTL;
+use wsql::{AwsSettings, DEFAULT_TTL, RegionErrorPolicy, RetryMode};
 
 use crate::print::{OutputFormat, PrintOptions};
 

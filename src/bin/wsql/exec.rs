@@ -1,7 +1,8 @@
 //! Running statements: split the text, plan each statement, stream its batches to the printer,
-//! then the footer. Errors come back whole; [`error_line`] makes the one line a user sees.
+//! then the footer. Errors come back whole; [`crate::errors::error_line`] makes the one line a
+//! user sees. What a statement's scans did (progress, warnings, `--debug`) is read from its own
+//! plan ([`ScanReport`]), never from state shared with other statements.
 
-use std::error::Error as StdError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,8 +12,7 @@ use datafusion::physical_plan::display::DisplayableExecutionPlan;
 use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use futures::StreamExt;
-use wsql::Library;
-use wsql::progress::RegionProgress;
+use wsql::{Library, ScanReport, TargetProgress};
 
 use crate::print::{self, OutputFormat, PrintOptions};
 use crate::progress_line::ProgressLine;
@@ -98,24 +98,16 @@ impl Session {
     /// `--on-region-error warn`) and, with `--debug`, its [`debug_report`].
     async fn run_statement(&self, sql: &str) -> Result<()> {
         let started = Instant::now();
-        let progress = self.library.progress();
-        progress.reset();
-        let warnings = self.library.warnings();
-        warnings.take();
-        let progress_line = ProgressLine::start(Arc::clone(&progress));
-
         let mut plan = None;
-        let result = self
-            .execute_and_print(sql, started, progress_line.as_ref(), &mut plan)
-            .await;
-        drop(progress_line);
-        for warning in warnings.take() {
+        let result = self.execute_and_print(sql, started, &mut plan).await;
+        let report = plan.as_ref().map(ScanReport::of).unwrap_or_default();
+        for warning in &report.warnings {
             eprintln!("warning: {warning}");
         }
         if self.debug {
             eprint!(
                 "{}",
-                debug_report(plan.as_deref(), &progress.snapshot(), started.elapsed())
+                debug_report(plan.as_deref(), &report.scans, started.elapsed())
             );
         }
         result
@@ -125,13 +117,13 @@ impl Session {
         &self,
         sql: &str,
         started: Instant,
-        progress_line: Option<&ProgressLine>,
         plan: &mut Option<Arc<dyn ExecutionPlan>>,
     ) -> Result<()> {
         let frame = self.ctx.sql(sql).await?;
         let task_ctx = Arc::new(frame.task_ctx());
         let physical = frame.create_physical_plan().await?;
         *plan = Some(Arc::clone(&physical));
+        let progress_line = ProgressLine::start(Arc::clone(&physical));
         let mut stream = execute_stream(physical, task_ctx)?;
         let schema = stream.schema();
         let streams_output = self.options.format != OutputFormat::Table;
@@ -149,7 +141,7 @@ impl Session {
             let batch = batch?;
             if streams_output && batch.num_rows() > 0 {
                 // Output is about to start: the progress line must be gone for good.
-                if let Some(line) = progress_line {
+                if let Some(line) = &progress_line {
                     line.stop();
                 }
             }
@@ -158,7 +150,7 @@ impl Session {
                 writer.write_batch(&batch)?;
             }
         }
-        if let Some(line) = progress_line {
+        if let Some(line) = &progress_line {
             line.stop();
         }
         if let Some(writer) = &mut writer {
@@ -231,7 +223,7 @@ pub fn footer(schema: &SchemaRef, rows: usize, elapsed: Duration, timing: bool) 
 /// it.
 pub fn debug_report(
     plan: Option<&dyn ExecutionPlan>,
-    scans: &[((String, String), RegionProgress)],
+    scans: &[TargetProgress],
     elapsed: Duration,
 ) -> String {
     let mut report = String::new();
@@ -247,14 +239,20 @@ pub fn debug_report(
         }
         None => report.push_str("debug: no physical plan (the statement failed to plan)\n"),
     }
-    for ((table, region), scan) in scans {
+    for scan in scans {
         let took = scan.elapsed.map_or_else(
             || "still running".to_string(),
             |e| format!("{:.3} s", e.as_secs_f64()),
         );
         report.push_str(&format!(
-            "debug: {table} in {region}: {} page(s), {} row(s), {took}\n",
-            scan.pages, scan.rows
+            "debug: {} in {}: {} page(s), {} row(s), {} call(s), {} retr{}, {took}\n",
+            scan.table,
+            scan.region,
+            scan.pages,
+            scan.rows,
+            scan.api_calls,
+            scan.retries,
+            if scan.retries == 1 { "y" } else { "ies" }
         ));
     }
     report.push_str(&format!(
@@ -264,124 +262,29 @@ pub fn debug_report(
     report
 }
 
-/// The one line a user sees for `error`: the library's own message when the library failed
-/// (it names the region and what to do), else DataFusion's innermost error, without
-/// `External error:` prefixes or backtraces.
-pub fn error_line(error: &DataFusionError) -> String {
-    let mut source: Option<&(dyn StdError + 'static)> = Some(error);
-    while let Some(current) = source {
-        if let Some(library_error) = current.downcast_ref::<wsql::Error>() {
-            return one_line(&library_error.to_string());
-        }
-        source = current.source();
-    }
-    let message = match error.find_root() {
-        DataFusionError::SQL(parser_error, _) => parser_error.to_string(),
-        root => root.strip_backtrace(),
-    };
-    let mut message = one_line(&message);
-    for prefix in ["External error: ", "Arrow error: ", "External error: "] {
-        if let Some(rest) = message.strip_prefix(prefix) {
-            message = rest.to_string();
-        }
-    }
-    message
-}
-
-/// True when `error` is stdout having been closed (`wsql ... | head`): not worth a message.
-pub fn is_broken_pipe(error: &DataFusionError) -> bool {
-    let mut source: Option<&(dyn StdError + 'static)> = Some(error);
-    while let Some(current) = source {
-        let io = match current.downcast_ref::<arrow::error::ArrowError>() {
-            Some(arrow::error::ArrowError::IoError(_, io)) => Some(io),
-            _ => current.downcast_ref::<std::io::Error>(),
-        };
-        if io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
-            return true;
-        }
-        source = current.source();
-    }
-    false
-}
-
-/// `text` with its line breaks folded into spaces.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use arrow::datatypes::{DataType, Field, Schema};
-    use arrow::error::ArrowError;
 
     use super::*;
 
     #[test]
-    fn library_errors_are_shown_as_the_library_says_them() {
-        let error = DataFusionError::ArrowError(
-            Box::new(ArrowError::ExternalError(Box::new(DataFusionError::from(
-                wsql::Error::MissingRegion,
-            )))),
-            None,
-        );
-        assert_eq!(error_line(&error), wsql::Error::MissingRegion.to_string());
-        let wrapped = DataFusionError::Context("scan".into(), Box::new(error));
-        assert_eq!(error_line(&wrapped), wsql::Error::MissingRegion.to_string());
-    }
-
-    #[test]
-    fn datafusion_errors_lose_their_wrappers() {
-        let error = DataFusionError::External(Box::new(DataFusionError::Plan(
-            "table 'nope' not found\nsecond line".into(),
-        )));
-        assert_eq!(
-            error_line(&error),
-            "Error during planning: table 'nope' not found second line"
-        );
-    }
-
-    #[tokio::test]
-    async fn parser_and_planner_errors_are_one_line() {
-        let ctx = SessionContext::new();
-        let parse = ctx.sql("SELEC 1").await.unwrap_err();
-        let line = error_line(&parse);
-        assert!(
-            line.starts_with("sql parser error: Expected: an SQL statement"),
-            "{line}"
-        );
-        let plan = ctx
-            .sql("SELECT nope FROM (VALUES (1)) AS t(a)")
-            .await
-            .unwrap_err();
-        let line = error_line(&plan);
-        assert!(line.contains("nope"), "{line}");
-        assert!(!line.contains('\n'));
-    }
-
-    #[test]
-    fn broken_pipes_are_recognised() {
-        let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
-        let error = DataFusionError::from(ArrowError::IoError("write".into(), pipe));
-        assert!(is_broken_pipe(&error));
-        assert!(!is_broken_pipe(&DataFusionError::Plan("x".into())));
-    }
-
-    #[test]
     fn debug_reports_have_the_plan_the_scans_and_the_time() {
-        let scans = vec![(
-            ("workspaces_pools".to_string(), "eu-west-1".to_string()),
-            RegionProgress {
-                pages: 3,
-                rows: 60,
-                done: true,
-                elapsed: Some(Duration::from_millis(12)),
-            },
-        )];
+        let scans = vec![TargetProgress {
+            table: "workspaces_pools",
+            region: "eu-west-1".to_string(),
+            api_calls: 4,
+            pages: 3,
+            rows: 60,
+            retries: 1,
+            throttled: 1,
+            elapsed: Some(Duration::from_millis(12)),
+        }];
         let report = debug_report(None, &scans, Duration::from_millis(40));
         assert_eq!(
             report,
             "debug: no physical plan (the statement failed to plan)\n\
-             debug: workspaces_pools in eu-west-1: 3 page(s), 60 row(s), 0.012 s\n\
+             debug: workspaces_pools in eu-west-1: 3 page(s), 60 row(s), 4 call(s), 1 retry, 0.012 s\n\
              debug: statement took 0.040 s\n"
         );
     }

@@ -6,6 +6,7 @@
 mod cli;
 mod command;
 mod demo;
+mod errors;
 mod exec;
 mod helper;
 mod print;
@@ -22,7 +23,8 @@ use wsql::Library;
 
 use crate::cli::{Cli, Input};
 use crate::demo::Demo;
-use crate::exec::{Session, error_line, is_broken_pipe};
+use crate::errors::{CliError, error_line, is_broken_pipe};
+use crate::exec::Session;
 
 fn main() -> ExitCode {
     install_panic_hook();
@@ -56,7 +58,7 @@ fn run(runtime: &Runtime, cli: Cli) -> Result<(), DataFusionError> {
     let demo = if args.demo {
         let demo = runtime
             .block_on(Demo::start(&args.region_list()))
-            .map_err(|e| wsql::Error::Emulator(format!("cannot start the demo emulator: {e}")))?;
+            .map_err(|e| CliError(format!("cannot start the demo emulator: {e}")))?;
         if !args.quiet {
             eprintln!("{}", demo.banner());
         }
@@ -79,13 +81,9 @@ fn run(runtime: &Runtime, cli: Cli) -> Result<(), DataFusionError> {
     for input in inputs {
         let sql = match input {
             Input::Sql(sql) => sql,
-            Input::File(path) => {
-                std::fs::read_to_string(&path).map_err(|source| wsql::Error::Io {
-                    context: format!("cannot read {}", path.display()),
-                    source,
-                })?
-            }
-            Input::Report(name) => reports::load(&name).map_err(wsql::Error::Config)?,
+            Input::File(path) => std::fs::read_to_string(&path)
+                .map_err(|e| CliError(format!("cannot read {}: {e}", path.display())))?,
+            Input::Report(name) => reports::load(&name).map_err(CliError)?,
         };
         runtime.block_on(session.run_script(&sql))?;
     }

@@ -5,8 +5,9 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use datafusion::physical_plan::ExecutionPlan;
 use tokio::task::JoinHandle;
-use wsql::progress::{RegionProgress, ScanProgress};
+use wsql::{ScanReport, TargetProgress};
 
 /// How long a statement runs before its progress is shown.
 pub const DELAY: Duration = Duration::from_millis(500);
@@ -29,13 +30,14 @@ pub struct ProgressLine {
 }
 
 impl ProgressLine {
-    /// Starts watching `progress`; `None` when stderr is not a terminal. Must run in a runtime.
-    pub fn start(progress: Arc<ScanProgress>) -> Option<Self> {
+    /// Starts watching the scans of `plan`; `None` when stderr is not a terminal. Must run in a
+    /// runtime.
+    pub fn start(plan: Arc<dyn ExecutionPlan>) -> Option<Self> {
         if !std::io::stderr().is_terminal() {
             return None;
         }
         let state = Arc::new(Mutex::new(LineState::default()));
-        let ticker = tokio::spawn(draw_until_stopped(progress, Arc::clone(&state)));
+        let ticker = tokio::spawn(draw_until_stopped(plan, Arc::clone(&state)));
         Some(Self { state, ticker })
     }
 
@@ -58,10 +60,10 @@ impl Drop for ProgressLine {
     }
 }
 
-async fn draw_until_stopped(progress: Arc<ScanProgress>, state: Arc<Mutex<LineState>>) {
+async fn draw_until_stopped(plan: Arc<dyn ExecutionPlan>, state: Arc<Mutex<LineState>>) {
     tokio::time::sleep(DELAY).await;
     loop {
-        let line = render(&progress.snapshot());
+        let line = render(&ScanReport::of(&plan).scans);
         {
             // Drawing under the lock means `stop` can never be followed by a stray draw.
             let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
@@ -80,14 +82,12 @@ async fn draw_until_stopped(progress: Arc<ScanProgress>, state: Arc<Mutex<LineSt
 
 /// One line: per table, the rows and pages fetched so far, then each region's rows (`✓` once
 /// the region is done). Totals come first so that a line cut to fit still says the most.
-pub fn render(snapshot: &[((String, String), RegionProgress)]) -> String {
-    let mut tables: Vec<(&str, Vec<(&str, &RegionProgress)>)> = Vec::new();
-    for ((table, region), progress) in snapshot {
-        match tables.last_mut() {
-            Some((name, regions)) if *name == table.as_str() => {
-                regions.push((region.as_str(), progress))
-            }
-            _ => tables.push((table.as_str(), vec![(region.as_str(), progress)])),
+pub fn render(scans: &[TargetProgress]) -> String {
+    let mut tables: Vec<(&str, Vec<(&str, &TargetProgress)>)> = Vec::new();
+    for scan in scans {
+        match tables.iter_mut().find(|(name, _)| *name == scan.table) {
+            Some((_, regions)) => regions.push((scan.region.as_str(), scan)),
+            None => tables.push((scan.table, vec![(scan.region.as_str(), scan)])),
         }
     }
     let parts: Vec<String> = tables
@@ -101,7 +101,7 @@ pub fn render(snapshot: &[((String, String), RegionProgress)]) -> String {
                 if pages == 1 { "" } else { "s" }
             );
             for (region, progress) in regions {
-                let done = if progress.done { " ✓" } else { "" };
+                let done = if progress.is_done() { " ✓" } else { "" };
                 part.push_str(&format!(" · {region} {}{done}", progress.rows));
             }
             part
@@ -133,21 +133,22 @@ mod tests {
     use super::*;
 
     fn region(
-        table: &str,
+        table: &'static str,
         region: &str,
         pages: u64,
         rows: u64,
         done: bool,
-    ) -> ((String, String), RegionProgress) {
-        (
-            (table.to_string(), region.to_string()),
-            RegionProgress {
-                pages,
-                rows,
-                done,
-                elapsed: None,
-            },
-        )
+    ) -> TargetProgress {
+        TargetProgress {
+            table,
+            region: region.to_string(),
+            api_calls: pages,
+            pages,
+            rows,
+            retries: 0,
+            throttled: 0,
+            elapsed: done.then_some(std::time::Duration::from_millis(5)),
+        }
     }
 
     #[test]

@@ -9,10 +9,11 @@ use rustyline::config::{CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use tokio::runtime::Runtime;
-use wsql::library::TABLES;
+use wsql::Table;
 
 use crate::command::{CacheAction, Command, help_text};
-use crate::exec::{Outcome, Session, error_line, is_broken_pipe};
+use crate::errors::{error_line, is_broken_pipe};
+use crate::exec::{Outcome, Session};
 use crate::helper::ReplHelper;
 use crate::print::table::render_table;
 use crate::reports::{self, REPORTS};
@@ -104,10 +105,10 @@ fn run_command(runtime: &Runtime, session: &mut Session, command: Command) {
                 .tables
                 .iter()
                 .map(|table| {
-                    let source = TABLES
-                        .iter()
-                        .find(|doc| doc.name == table)
-                        .map_or("local", |doc| doc.operation);
+                    let source = Table::ALL
+                        .into_iter()
+                        .find(|t| t.name() == table)
+                        .map_or("local", Table::operation);
                     vec![table.clone(), source.to_string()]
                 })
                 .collect();
@@ -209,10 +210,13 @@ fn describe_table(runtime: &Runtime, session: &Session, name: &str) {
             &[false, false, false]
         )
     );
-    match TABLES.iter().find(|doc| doc.name == name) {
-        Some(doc) => {
-            println!("Rows come from {}. Pushed into the call:", doc.operation);
-            for line in doc.pushdown {
+    match Table::ALL.into_iter().find(|t| t.name() == name) {
+        Some(table) => {
+            println!(
+                "Rows come from {}. Pushed into the call:",
+                table.operation()
+            );
+            for line in table.pushdown() {
                 println!("  {line}");
             }
             println!("Every other predicate is evaluated locally, after the rows are fetched.");

@@ -1,10 +1,11 @@
-//! The `csv` format: RFC 4180 (CRLF, quotes doubled) with one header row, written and flushed
+//! The `csv` format: RFC 4180 quoting (quotes doubled) with LF line ends, as datafusion-cli,
+//! `psql --csv` and Steampipe write and Unix tools expect, and one header row, written and flushed
 //! batch by batch; timestamps as RFC 3339, lists and structs as JSON text, nulls empty.
 
 use std::io::Write;
 
 use arrow::array::RecordBatch;
-use arrow::csv::writer::{Terminator, WriterBuilder};
+use arrow::csv::writer::WriterBuilder;
 use arrow::datatypes::SchemaRef;
 use arrow::error::ArrowError;
 
@@ -39,7 +40,6 @@ impl<W: Write> ResultWriter for CsvWriter<W> {
         {
             let mut writer = WriterBuilder::new()
                 .with_header(!self.header_written)
-                .with_line_terminator(Terminator::CRLF)
                 .build(&mut buffer);
             writer.write(&nested_as_json(batch)?)?;
         }
@@ -71,10 +71,10 @@ mod tests {
         writer.write_batch(&batch.slice(2, 1)).unwrap();
         writer.finish().unwrap();
         let text = String::from_utf8(out).unwrap();
-        let expected = "pool_name,created_at,desired_user_sessions,errors\r\n\
-            alpha,2023-11-14T22:13:20Z,10,\"[{\"\"error_code\"\":\"\"IAM_SERVICE_ROLE_MISSING\"\",\"\"error_message\"\":\"\"role \\\"\"x\\\"\", missing\"\"}]\"\r\n\
-            \"beta, with comma\",2023-11-14T22:13:20.500Z,,[]\r\n\
-            gamma,1970-01-01T00:00:00Z,0,\r\n";
+        let expected = "pool_name,created_at,desired_user_sessions,errors\n\
+            alpha,2023-11-14T22:13:20Z,10,\"[{\"\"error_code\"\":\"\"IAM_SERVICE_ROLE_MISSING\"\",\"\"error_message\"\":\"\"role \\\"\"x\\\"\", missing\"\"}]\"\n\
+            \"beta, with comma\",2023-11-14T22:13:20.500Z,,[]\n\
+            gamma,1970-01-01T00:00:00Z,0,\n";
         assert_eq!(text, expected);
     }
 
@@ -86,7 +86,7 @@ mod tests {
         writer.finish().unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "pool_name,created_at,desired_user_sessions,errors\r\n"
+            "pool_name,created_at,desired_user_sessions,errors\n"
         );
     }
 }

@@ -1,0 +1,117 @@
+//! One target's way to the API during one scan: its client, the library's response cache, the
+//! page limit, and the scan's call counters. Every call of every table goes through
+//! [`TargetApi::call`] (one call) or [`TargetApi::paginate`] (a NextToken chain), which look in
+//! the cache first, count the call, and turn SDK failures into [`crate::Error`]s naming the
+//! operation and the target.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use aws_sdk_workspaces::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use futures::{FutureExt, StreamExt};
+
+use crate::cache::{ApiCache, CacheKey};
+use crate::error::{CallSite, Error, Result};
+use crate::paging::{Page, paginate};
+use crate::scan::metrics::{CallCounter, CallMetrics};
+use crate::targets::Target;
+
+/// What one SDK call of an operation whose errors are `E` can fail with.
+pub(crate) type SdkResult<T, E> = std::result::Result<T, SdkError<E, HttpResponse>>;
+
+/// One target's way to the API.
+#[derive(Debug, Clone)]
+pub(crate) struct TargetApi {
+    target: Target,
+    cache: Arc<ApiCache>,
+    max_pages: usize,
+    calls: CallMetrics,
+}
+
+impl TargetApi {
+    /// `target` through `cache`, paging at most `max_pages` a chain, counting into `calls`.
+    pub fn new(target: Target, cache: Arc<ApiCache>, max_pages: usize, calls: CallMetrics) -> Self {
+        Self {
+            target,
+            cache,
+            max_pages,
+            calls,
+        }
+    }
+
+    /// The target's region.
+    pub fn region(&self) -> &str {
+        &self.target.region
+    }
+
+    /// Where a call of `operation` goes.
+    pub fn call_site(&self, operation: &'static str) -> CallSite {
+        self.target.call_site(operation)
+    }
+
+    /// One call of `operation` with `parameters` (every request parameter but the NextToken,
+    /// rendered canonically) and `token`: answered from the cache when it holds it, else made
+    /// by `send` with the target's client and a [`CallCounter`] to attach to it.
+    pub fn call<T, E, S, Fut>(
+        &self,
+        operation: &'static str,
+        parameters: &str,
+        token: Option<&str>,
+        send: S,
+    ) -> BoxFuture<'static, Result<T>>
+    where
+        T: Clone + Send + Sync + 'static,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        S: FnOnce(&aws_sdk_workspaces::Client, CallCounter<E>) -> Fut,
+        Fut: Future<Output = SdkResult<T, E>> + Send + 'static,
+    {
+        let key = CacheKey::new(self.target.key(), operation, parameters, token);
+        let request = send(&self.target.client, CallCounter::new(self.calls.clone()));
+        let cache = Arc::clone(&self.cache);
+        let site = self.call_site(operation);
+        async move {
+            cache
+                .get_or_fetch(key, || async move {
+                    request.await.map_err(|e| Error::from_sdk(site, e))
+                })
+                .await
+        }
+        .boxed()
+    }
+
+    /// The pages of one request chain of `operation`: `send` makes the call for one NextToken
+    /// (`None` first), each through [`TargetApi::call`]. Lazy, bounded, and stopped by a repeated
+    /// token (see [`crate::paging`]).
+    pub fn paginate<T, E, F, Fut>(
+        &self,
+        operation: &'static str,
+        parameters: String,
+        mut send: F,
+    ) -> BoxStream<'static, Result<Vec<T>>>
+    where
+        T: Clone + Send + Sync + 'static,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        F: FnMut(&aws_sdk_workspaces::Client, CallCounter<E>, Option<String>) -> Fut
+            + Send
+            + 'static,
+        Fut: Future<Output = SdkResult<Page<T>, E>> + Send + 'static,
+    {
+        let api = self.clone();
+        paginate(
+            self.call_site(operation),
+            self.max_pages,
+            move |token: Option<String>| {
+                api.call(
+                    operation,
+                    &parameters,
+                    token.as_deref(),
+                    |client, counter| send(client, counter, token.clone()),
+                )
+            },
+        )
+        .boxed()
+    }
+}

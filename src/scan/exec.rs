@@ -1,0 +1,350 @@
+//! [`ApiScanExec`]: the plan node of every table's scan. One partition per target, each
+//! streaming one batch per page; a hash join's dynamic filter on a join key narrows the requests
+//! at the first poll. The node holds the statement's own state: its metrics (API calls, pages,
+//! retries, throttling, rows, per target) and the warnings of targets that failed under the warn
+//! policy, read back through [`crate::ScanReport`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::tree_node::TreeNodeRecursion;
+use datafusion::error::{DataFusionError, Result as DfResult};
+use datafusion::execution::{SendableRecordBatchStream, TaskContext};
+use datafusion::physical_expr::expressions::DynamicFilterPhysicalExpr;
+use datafusion::physical_expr::{EquivalenceProperties, PhysicalExpr};
+use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::filter_pushdown::{
+    ChildPushdownResult, FilterPushdownPhase, FilterPushdownPropagation, PushedDown,
+};
+use datafusion::physical_plan::metrics::{ExecutionPlanMetricsSet, MetricsSet};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::{
+    DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties,
+};
+use futures::StreamExt;
+
+use crate::report::{TargetProgress, TargetWarning};
+use crate::scan::ScanTable;
+use crate::scan::api::TargetApi;
+use crate::scan::join_filter::{only_references, required_values};
+use crate::scan::metrics::TargetMetrics;
+use crate::scan::provider::ScanOptions;
+use crate::scan::restrictions::Restrictions;
+use crate::scan::stream::{TargetScan, Warnings};
+use crate::targets::Target;
+
+/// A join's dynamic filter held by a scan, on one of its join keys.
+#[derive(Debug, Clone)]
+struct JoinFilter {
+    column: &'static str,
+    filter: Arc<dyn PhysicalExpr>,
+}
+
+/// What one statement's scan has seen so far, shared by the node's copies.
+#[derive(Debug, Default)]
+struct ScanState {
+    /// Each started partition's metrics.
+    targets: Mutex<BTreeMap<usize, TargetMetrics>>,
+    /// Targets that failed under the warn policy.
+    warnings: Warnings,
+    /// What the join filters made of the requests, once read (for EXPLAIN ANALYZE).
+    narrowed: Mutex<Option<String>>,
+}
+
+/// The scan of one table.
+pub(crate) struct ApiScanExec {
+    definition: &'static dyn ScanTable,
+    restrictions: Restrictions,
+    targets: Vec<Target>,
+    projection: Option<Vec<usize>>,
+    schema: SchemaRef,
+    properties: Arc<PlanProperties>,
+    options: ScanOptions,
+    join_filters: Vec<JoinFilter>,
+    metrics: ExecutionPlanMetricsSet,
+    state: Arc<ScanState>,
+}
+
+impl fmt::Debug for ApiScanExec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(self.definition.exec_name())
+            .field("restrictions", &self.restrictions)
+            .field("regions", &self.regions())
+            .finish()
+    }
+}
+
+impl ApiScanExec {
+    /// A scan of `targets` (already pruned by `restrictions`) producing the `projection` of the
+    /// table's columns.
+    pub fn new(
+        definition: &'static dyn ScanTable,
+        restrictions: Restrictions,
+        targets: Vec<Target>,
+        projection: Option<Vec<usize>>,
+        options: ScanOptions,
+    ) -> DfResult<Self> {
+        let schema = match &projection {
+            Some(p) => Arc::new(definition.schema().project(p)?),
+            None => definition.schema(),
+        };
+        // Always at least one partition: an empty plan still has to answer (with no rows).
+        let properties = PlanProperties::new(
+            EquivalenceProperties::new(Arc::clone(&schema)),
+            Partitioning::UnknownPartitioning(targets.len().max(1)),
+            EmissionType::Incremental,
+            Boundedness::Bounded,
+        );
+        Ok(Self {
+            definition,
+            restrictions,
+            targets,
+            projection,
+            schema,
+            properties: Arc::new(properties),
+            options,
+            join_filters: Vec::new(),
+            metrics: ExecutionPlanMetricsSet::new(),
+            state: Arc::default(),
+        })
+    }
+
+    /// The regions the scan calls, one partition each.
+    fn regions(&self) -> Vec<&str> {
+        self.targets.iter().map(|t| t.region.as_str()).collect()
+    }
+
+    /// The table scanned.
+    pub fn table(&self) -> &'static str {
+        self.definition.name()
+    }
+
+    /// Each started target's progress so far.
+    pub fn progress(&self) -> Vec<TargetProgress> {
+        let targets = self.state.targets.lock().unwrap_or_else(|e| e.into_inner());
+        targets
+            .iter()
+            .filter_map(|(partition, metrics)| {
+                let target = self.targets.get(*partition)?;
+                Some(TargetProgress::read(self.table(), target, metrics))
+            })
+            .collect()
+    }
+
+    /// The targets that failed under the warn policy so far.
+    pub fn warnings(&self) -> Vec<TargetWarning> {
+        self.state.warnings.snapshot()
+    }
+
+    fn with_join_filters(&self, join_filters: Vec<JoinFilter>) -> Self {
+        Self {
+            definition: self.definition,
+            restrictions: self.restrictions.clone(),
+            targets: self.targets.clone(),
+            projection: self.projection.clone(),
+            schema: Arc::clone(&self.schema),
+            properties: Arc::clone(&self.properties),
+            options: self.options.clone(),
+            join_filters,
+            metrics: self.metrics.clone(),
+            state: Arc::clone(&self.state),
+        }
+    }
+
+    /// `restrictions` with every join filter's current key set added.
+    fn restrictions_after_join(&self) -> Restrictions {
+        let mut restrictions = self.restrictions.clone();
+        let pushable = self.definition.pushdown().pushable;
+        for join in &self.join_filters {
+            let Some(values) = required_values(&join.filter, join.column) else {
+                continue;
+            };
+            if let Some(p) = pushable.iter().find(|p| p.column == join.column) {
+                restrictions.restrict(p, values);
+            }
+        }
+        restrictions
+    }
+}
+
+impl DisplayAs for ApiScanExec {
+    fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}: ", self.definition.exec_name())?;
+        if self.targets.is_empty() || self.restrictions.matches_nothing {
+            write!(f, "no requests (the predicates match no row)")?;
+        } else {
+            write!(
+                f,
+                "regions=[{}], requests per region={}",
+                self.regions().join(", "),
+                self.definition.describe_requests(&self.restrictions)
+            )?;
+            if let Some(limit) = self.restrictions.limit {
+                write!(f, ", stop after {limit} rows")?;
+            }
+            if let Some(enrichment) = self.definition.enrichment_for(self.projection.as_deref()) {
+                write!(f, ", then {enrichment}")?;
+            }
+        }
+        for join in &self.join_filters {
+            write!(f, ", join filter on {}={}", join.column, join.filter)?;
+        }
+        let narrowed = self
+            .state
+            .narrowed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(narrowed) = narrowed.as_ref() {
+            write!(f, ", requests after join filter={narrowed}")?;
+        }
+        let names: Vec<&str> = self
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
+        write!(f, ", projection=[{}]", names.join(", "))
+    }
+}
+
+impl ExecutionPlan for ApiScanExec {
+    fn name(&self) -> &str {
+        self.definition.exec_name()
+    }
+
+    fn properties(&self) -> &Arc<PlanProperties> {
+        &self.properties
+    }
+
+    fn children(&self) -> Vec<&Arc<dyn ExecutionPlan>> {
+        Vec::new()
+    }
+
+    fn metrics(&self) -> Option<MetricsSet> {
+        Some(self.metrics.clone_inner())
+    }
+
+    fn apply_expressions(
+        &self,
+        f: &mut dyn FnMut(&Arc<dyn PhysicalExpr>) -> DfResult<TreeNodeRecursion>,
+    ) -> DfResult<TreeNodeRecursion> {
+        // The join finds its consumers through here: no visit, no dynamic filter computed.
+        for join in &self.join_filters {
+            if f(&join.filter)? == TreeNodeRecursion::Stop {
+                return Ok(TreeNodeRecursion::Stop);
+            }
+        }
+        Ok(TreeNodeRecursion::Continue)
+    }
+
+    fn with_new_children(
+        self: Arc<Self>,
+        children: Vec<Arc<dyn ExecutionPlan>>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        if children.is_empty() {
+            return Ok(self);
+        }
+        Err(DataFusionError::Internal(format!(
+            "{} has no children",
+            self.definition.exec_name()
+        )))
+    }
+
+    /// Keeps a hash join's dynamic filter on a join key (Post phase). Every filter is still
+    /// reported unsupported: the join and any filter above keep checking rows, and the scan only
+    /// uses the filter to leave out requests whose rows it would reject.
+    fn handle_child_pushdown_result(
+        &self,
+        phase: FilterPushdownPhase,
+        child_pushdown_result: ChildPushdownResult,
+        _config: &ConfigOptions,
+    ) -> DfResult<FilterPushdownPropagation<Arc<dyn ExecutionPlan>>> {
+        let unsupported = vec![PushedDown::No; child_pushdown_result.parent_filters.len()];
+        let propagation = FilterPushdownPropagation::with_parent_pushdown_result(unsupported);
+        if phase != FilterPushdownPhase::Post || !self.options.pushdown {
+            return Ok(propagation);
+        }
+        let mut join_filters = self.join_filters.clone();
+        for pushed in &child_pushdown_result.parent_filters {
+            let filter = &pushed.filter;
+            if filter.downcast_ref::<DynamicFilterPhysicalExpr>().is_none()
+                || join_filters.iter().any(|j| Arc::ptr_eq(&j.filter, filter))
+            {
+                continue;
+            }
+            let keys = self.definition.join_keys();
+            if let Some(column) = keys.iter().find(|c| only_references(filter, c)) {
+                join_filters.push(JoinFilter {
+                    column,
+                    filter: Arc::clone(filter),
+                });
+            }
+        }
+        if join_filters.len() == self.join_filters.len() {
+            return Ok(propagation);
+        }
+        let node: Arc<dyn ExecutionPlan> = Arc::new(self.with_join_filters(join_filters));
+        Ok(propagation.with_updated_node(node))
+    }
+
+    fn execute(
+        &self,
+        partition: usize,
+        _context: Arc<TaskContext>,
+    ) -> DfResult<SendableRecordBatchStream> {
+        let schema = Arc::clone(&self.schema);
+        let Some(target) = self.targets.get(partition) else {
+            return Ok(Box::pin(RecordBatchStreamAdapter::new(
+                schema,
+                futures::stream::empty(),
+            )));
+        };
+        let metrics = TargetMetrics::register(&self.metrics, partition, target);
+        self.state
+            .targets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(partition, metrics.clone());
+        let api = TargetApi::new(
+            target.clone(),
+            Arc::clone(&self.options.cache),
+            self.options.max_pages,
+            metrics.calls.clone(),
+        );
+        let scan = TargetScan {
+            table: self.definition.name(),
+            api,
+            projection: self.projection.clone(),
+            schema: Arc::clone(&schema),
+            metrics,
+            warnings: self.options.warn.then(|| self.state.warnings.clone()),
+        };
+        let definition = self.definition;
+        let batches = if self.join_filters.is_empty() {
+            definition.batches(scan, self.restrictions.clone())
+        } else {
+            // The join fills its filter in after its build side is read, and polls this side
+            // only then: read it at the first poll, not here.
+            let node = self.with_join_filters(self.join_filters.clone());
+            futures::stream::once(async move {
+                let restrictions = node.restrictions_after_join();
+                *node
+                    .state
+                    .narrowed
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) =
+                    Some(definition.describe_requests(&restrictions));
+                definition.batches(scan, restrictions)
+            })
+            .flatten()
+            .boxed()
+        };
+        Ok(Box::pin(RecordBatchStreamAdapter::new(
+            schema,
+            batches.map(|r| r.map_err(DataFusionError::from)),
+        )))
+    }
+}

@@ -1,0 +1,145 @@
+//! [`ApiTable`]: the `TableProvider` of every table. It tells DataFusion which predicates push
+//! down and plans an [`ApiScanExec`] over the targets the query needs.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::catalog::Session;
+use datafusion::datasource::{TableProvider, TableType};
+use datafusion::error::Result as DfResult;
+use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
+use datafusion::physical_plan::ExecutionPlan;
+
+use crate::cache::ApiCache;
+use crate::paging::DEFAULT_MAX_PAGES;
+use crate::scan::ScanTable;
+use crate::scan::exec::ApiScanExec;
+use crate::scan::restrictions::Restrictions;
+use crate::settings::RegionErrorPolicy;
+use crate::targets::Targets;
+
+/// One WorkSpaces table as a DataFusion table. Made by [`crate::Library::table`]; the library's
+/// [`crate::Library::register`] registers all of them.
+#[derive(Clone)]
+pub struct ApiTable {
+    definition: &'static dyn ScanTable,
+    targets: Arc<Targets>,
+    options: ScanOptions,
+}
+
+/// How a table's scans call the API, the same for all its scans.
+#[derive(Debug, Clone)]
+pub(crate) struct ScanOptions {
+    /// The library's response cache.
+    pub cache: Arc<ApiCache>,
+    /// Pages one request chain may take.
+    pub max_pages: usize,
+    /// Whether predicates, limits and join filters are pushed into the requests.
+    pub pushdown: bool,
+    /// Whether a target's failure ends its part of the answer with a warning
+    /// ([`RegionErrorPolicy::Warn`]) rather than failing the query.
+    pub warn: bool,
+}
+
+impl fmt::Debug for ApiTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiTable")
+            .field("name", &self.definition.name())
+            .field("pushdown", &self.options.pushdown)
+            .finish()
+    }
+}
+
+impl ApiTable {
+    pub(crate) fn new(
+        definition: &'static dyn ScanTable,
+        targets: Arc<Targets>,
+        cache: Arc<ApiCache>,
+    ) -> Self {
+        let warn = targets.settings().on_region_error == RegionErrorPolicy::Warn;
+        Self {
+            definition,
+            targets,
+            options: ScanOptions {
+                cache,
+                max_pages: DEFAULT_MAX_PAGES,
+                pushdown: true,
+                warn,
+            },
+        }
+    }
+
+    /// The table's SQL name.
+    pub fn name(&self) -> &'static str {
+        self.definition.name()
+    }
+
+    /// With `false`, nothing is pushed into the API, neither predicates, nor a limit, nor a
+    /// join's dynamic filter: every scan lists everything. The reference answer that pushdown is
+    /// tested against.
+    pub fn with_pushdown(mut self, pushdown: bool) -> Self {
+        self.options.pushdown = pushdown;
+        self
+    }
+
+    /// Pages one request chain may take before the scan fails (default 100,000).
+    pub fn with_max_pages(mut self, max_pages: usize) -> Self {
+        self.options.max_pages = max_pages;
+        self
+    }
+}
+
+#[async_trait]
+impl TableProvider for ApiTable {
+    fn schema(&self) -> SchemaRef {
+        self.definition.schema()
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::Base
+    }
+
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> DfResult<Vec<TableProviderFilterPushDown>> {
+        let rules = self.definition.pushdown();
+        Ok(filters
+            .iter()
+            .map(|f| match self.options.pushdown {
+                true => rules.classify(f),
+                false => TableProviderFilterPushDown::Unsupported,
+            })
+            .collect())
+    }
+
+    async fn scan(
+        &self,
+        _state: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        limit: Option<usize>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        let restrictions = match self.options.pushdown {
+            true => self.definition.pushdown().fold(filters, limit),
+            false => Restrictions::default(),
+        };
+        let targets = self
+            .targets
+            .get()
+            .await?
+            .iter()
+            .filter(|t| restrictions.wants_region(&t.region))
+            .cloned()
+            .collect();
+        Ok(Arc::new(ApiScanExec::new(
+            self.definition,
+            restrictions,
+            targets,
+            projection.cloned(),
+            self.options.clone(),
+        )?))
+    }
+}

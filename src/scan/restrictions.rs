@@ -1,0 +1,287 @@
+//! What the pushed predicates of one scan allow: per column, the values it may take
+//! (`column = 'x'`, `IN (...)`, OR-chains of them), plus the predicates a table translates
+//! itself, the row limit, and whether no row can match at all.
+//!
+//! Every equality form is exact: the scan sends what the API accepts and re-checks every
+//! restriction on the rows it gets back ([`Restrictions::admits`]), so the answer never depends
+//! on how the service combines parameters. Values that the model's patterns say cannot exist are
+//! dropped; a column left with no possible value matches nothing, and nothing is called.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
+
+use crate::scan::predicates::{constant, equality_values};
+
+/// A column whose equality predicates push down, with the model's rule for a possible value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pushable {
+    /// Column name.
+    pub column: &'static str,
+    /// Whether a value can occur at all (the member's pattern and length bounds).
+    pub possible: fn(&str) -> bool,
+}
+
+/// The `region` column: pruning the partitions, never sent.
+pub(crate) const REGION: Pushable = Pushable {
+    column: "region",
+    possible: |_| true,
+};
+
+/// What the pushed predicates of one scan allow.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Restrictions {
+    by_column: BTreeMap<&'static str, BTreeSet<String>>,
+    /// Predicates the table translates itself ([`crate::scan::DescribeTable::translate`]).
+    translated: Vec<Expr>,
+    /// No row can match: no call is made.
+    pub matches_nothing: bool,
+    /// Rows wanted per target (DataFusion passes it only when every filter is exact).
+    pub limit: Option<usize>,
+}
+
+impl Restrictions {
+    /// Nothing restricted yet but the row `limit`.
+    pub fn with_limit(limit: Option<usize>) -> Self {
+        Restrictions {
+            limit,
+            matches_nothing: limit == Some(0),
+            ..Self::default()
+        }
+    }
+
+    /// Adds a predicate the table translates itself; `matches_nothing` when its translation
+    /// says no row can pass it.
+    pub fn add_translated(&mut self, predicate: Expr, matches_nothing: bool) {
+        self.matches_nothing |= matches_nothing;
+        self.translated.push(predicate);
+    }
+
+    /// The predicates the table translates itself, in the order they were pushed.
+    pub fn translated(&self) -> &[Expr] {
+        &self.translated
+    }
+
+    /// Adds "`p.column` is one of `values`" (impossible values dropped).
+    pub fn restrict(&mut self, p: &Pushable, values: impl IntoIterator<Item = String>) {
+        let values: BTreeSet<String> = values.into_iter().filter(|v| (p.possible)(v)).collect();
+        let kept = match self.by_column.remove(p.column) {
+            Some(previous) => previous.intersection(&values).cloned().collect(),
+            None => values,
+        };
+        self.matches_nothing |= kept.is_empty();
+        self.by_column.insert(p.column, kept);
+    }
+
+    /// The values `column` is restricted to, if it is.
+    pub fn values(&self, column: &str) -> Option<&BTreeSet<String>> {
+        self.by_column.get(column)
+    }
+
+    /// The single value `column` is restricted to, if exactly one.
+    pub fn single(&self, column: &str) -> Option<&str> {
+        let values = self.values(column)?;
+        (values.len() == 1)
+            .then(|| values.first().map(String::as_str))
+            .flatten()
+    }
+
+    /// Whether a row whose `column` is `value` passes that column's restriction.
+    pub fn admits(&self, column: &str, value: Option<&str>) -> bool {
+        match self.values(column) {
+            None => true,
+            Some(values) => value.is_some_and(|v| values.contains(v)),
+        }
+    }
+
+    /// Whether `region` is to be called at all.
+    pub fn wants_region(&self, region: &str) -> bool {
+        !self.matches_nothing && self.admits(REGION.column, Some(region))
+    }
+
+    /// `Limit` for a request whose maximum page is `max`: the row limit when smaller.
+    pub fn page_size(&self, max: usize) -> i32 {
+        self.limit.unwrap_or(max).clamp(1, max) as i32
+    }
+
+    /// Every restricted column but `region`, for a row check.
+    pub fn columns(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.by_column
+            .keys()
+            .copied()
+            .filter(|c| *c != REGION.column)
+    }
+}
+
+/// What one predicate the table translates itself contributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Translation {
+    /// How far it pushes: exact when the scan's answer needs no re-check.
+    pub support: TableProviderFilterPushDown,
+    /// No row can pass it: the scan makes no call.
+    pub matches_nothing: bool,
+}
+
+/// How one table's predicates push down: equality forms on its pushable columns, and the
+/// predicates its own `translate` understands.
+#[derive(Clone, Copy)]
+pub(crate) struct PushdownRules {
+    /// Columns whose `=` / `IN` / OR-chain predicates push down exactly.
+    pub pushable: &'static [Pushable],
+    /// The table's translation of any other predicate, if it sends it.
+    pub translate: fn(&Expr) -> Option<Translation>,
+}
+
+impl PushdownRules {
+    /// Rules with equality pushdown on `pushable` and nothing else.
+    #[cfg(test)]
+    pub fn equalities(pushable: &'static [Pushable]) -> Self {
+        Self {
+            pushable,
+            translate: |_| None,
+        }
+    }
+
+    /// How far `expr` pushes down.
+    pub fn classify(&self, expr: &Expr) -> TableProviderFilterPushDown {
+        if constant(expr).is_some()
+            || self
+                .pushable
+                .iter()
+                .any(|p| equality_values(expr, p.column).is_some())
+        {
+            return TableProviderFilterPushDown::Exact;
+        }
+        (self.translate)(expr).map_or(TableProviderFilterPushDown::Unsupported, |t| t.support)
+    }
+
+    /// Folds the pushed `filters` and `limit` of a scan.
+    pub fn fold(&self, filters: &[Expr], limit: Option<usize>) -> Restrictions {
+        let mut restrictions = Restrictions::with_limit(limit);
+        for filter in filters {
+            // A constant that is not true keeps every row out.
+            if let Some(value) = constant(filter) {
+                restrictions.matches_nothing |= !value;
+                continue;
+            }
+            let mut equality = false;
+            for p in self.pushable {
+                if let Some(values) = equality_values(filter, p.column) {
+                    restrictions.restrict(p, values);
+                    equality = true;
+                }
+            }
+            if !equality && let Some(translation) = (self.translate)(filter) {
+                restrictions.add_translated(filter.clone(), translation.matches_nothing);
+            }
+        }
+        restrictions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::logical_expr::{col, lit};
+    use datafusion::scalar::ScalarValue;
+
+    const ID: Pushable = Pushable {
+        column: "bundle_id",
+        possible: |s| s.starts_with("wsb-") && s.len() == 12,
+    };
+
+    fn rules() -> PushdownRules {
+        PushdownRules::equalities(&[ID, REGION])
+    }
+
+    #[test]
+    fn equality_forms_are_exact_others_are_not() {
+        use TableProviderFilterPushDown::{Exact, Unsupported};
+        let p = rules();
+        assert_eq!(p.classify(&col("bundle_id").eq(lit("wsb-12345678"))), Exact);
+        assert_eq!(
+            p.classify(&col("region").in_list(vec![lit("a")], false)),
+            Exact
+        );
+        assert_eq!(p.classify(&lit(false)), Exact);
+        assert_eq!(
+            p.classify(&col("bundle_id").not_eq(lit("wsb-12345678"))),
+            Unsupported
+        );
+        assert_eq!(p.classify(&col("name").eq(lit("x"))), Unsupported);
+    }
+
+    #[test]
+    fn translated_predicates_are_kept_for_the_table() {
+        let p = PushdownRules {
+            pushable: &[ID],
+            translate: |e| {
+                (e == &col("name").eq(lit("nobody"))).then_some(Translation {
+                    support: TableProviderFilterPushDown::Exact,
+                    matches_nothing: true,
+                })
+            },
+        };
+        let filter = col("name").eq(lit("nobody"));
+        assert_eq!(p.classify(&filter), TableProviderFilterPushDown::Exact);
+        let r = p.fold(std::slice::from_ref(&filter), None);
+        assert!(r.matches_nothing);
+        assert_eq!(r.translated(), &[filter]);
+    }
+
+    #[test]
+    fn restrictions_intersect_and_drop_impossible_values() {
+        let filters = [
+            col("bundle_id").in_list(
+                vec![lit("wsb-aaaaaaaa"), lit("wsb-bbbbbbbb"), lit("WSB-X")],
+                false,
+            ),
+            col("bundle_id")
+                .eq(lit("wsb-bbbbbbbb"))
+                .or(col("bundle_id").eq(lit("wsb-cccccccc"))),
+        ];
+        let r = rules().fold(&filters, None);
+        assert_eq!(r.single("bundle_id"), Some("wsb-bbbbbbbb"));
+        assert!(!r.matches_nothing);
+        assert!(r.admits("bundle_id", Some("wsb-bbbbbbbb")));
+        assert!(!r.admits("bundle_id", Some("wsb-aaaaaaaa")));
+        assert!(!r.admits("bundle_id", None));
+        assert!(r.admits("other", None));
+    }
+
+    #[test]
+    fn impossible_or_contradicting_values_match_nothing() {
+        let r = rules().fold(&[col("bundle_id").eq(lit("nope"))], None);
+        assert!(r.matches_nothing);
+        let r = rules().fold(
+            &[
+                col("bundle_id").eq(lit("wsb-aaaaaaaa")),
+                col("bundle_id").eq(lit("wsb-bbbbbbbb")),
+            ],
+            None,
+        );
+        assert!(r.matches_nothing);
+        assert!(!r.wants_region("us-east-1"));
+        assert!(rules().fold(&[], Some(0)).matches_nothing);
+    }
+
+    #[test]
+    fn constants_folded_from_exact_filters_keep_their_meaning() {
+        let folded = |value: ScalarValue| {
+            rules()
+                .fold(&[Expr::Literal(value, None)], None)
+                .matches_nothing
+        };
+        assert!(folded(ScalarValue::Boolean(None)));
+        assert!(folded(ScalarValue::Null));
+        assert!(folded(ScalarValue::Boolean(Some(false))));
+        assert!(!folded(ScalarValue::Boolean(Some(true))));
+    }
+
+    #[test]
+    fn page_size_follows_the_limit() {
+        let r = rules().fold(&[], Some(3));
+        assert_eq!(r.page_size(25), 3);
+        assert_eq!(Restrictions::default().page_size(50), 50);
+    }
+}

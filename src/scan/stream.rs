@@ -1,0 +1,173 @@
+//! One target's stream of batches: every page of every request chain, a few chains at a time,
+//! rows re-checked against the pushed restrictions, enriched when the query reads an enriched
+//! column, converted to Arrow, and cut at the row limit (the page after the one that meets it is
+//! never requested). A failure ends the stream with the error, or, under the warn policy, quietly
+//! with a warning recorded in the statement's plan.
+
+use std::sync::{Arc, Mutex};
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use futures::stream::BoxStream;
+use futures::{Stream, StreamExt};
+
+use crate::error::{Error, Result};
+use crate::report::TargetWarning;
+use crate::scan::api::TargetApi;
+use crate::scan::metrics::{EndOnDrop, TargetMetrics};
+use crate::scan::restrictions::Restrictions;
+use crate::scan::{DescribeTable, Enrichment, REQUEST_CONCURRENCY};
+
+/// The warnings of one statement's scan, shared by its targets.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Warnings(Arc<Mutex<Vec<TargetWarning>>>);
+
+impl Warnings {
+    fn record(&self, warning: TargetWarning) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(warning);
+    }
+
+    /// Every warning recorded so far.
+    pub fn snapshot(&self) -> Vec<TargetWarning> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// What one target's scan needs besides its restrictions.
+pub(crate) struct TargetScan {
+    /// The table's SQL name, for warnings.
+    pub table: &'static str,
+    /// The target's way to the API.
+    pub api: TargetApi,
+    /// The columns the query reads (all when `None`).
+    pub projection: Option<Vec<usize>>,
+    /// The schema of that projection.
+    pub schema: SchemaRef,
+    /// The target's metrics.
+    pub metrics: TargetMetrics,
+    /// `Some` under the warn policy: where a failure is recorded instead of failing the query.
+    pub warnings: Option<Warnings>,
+}
+
+/// What one target's stream carries from page to page.
+struct PageState<T: DescribeTable> {
+    pages: BoxStream<'static, Result<Vec<T::Item>>>,
+    scan: TargetScan,
+    restrictions: Restrictions,
+    enrichment: Option<Enrichment<T::Item>>,
+    /// Rows still wanted; `Some(0)` or an error ends the stream without another call.
+    remaining: Option<usize>,
+    /// Rows handed on so far, for the warning if the target fails.
+    rows_sent: u64,
+    _end: EndOnDrop,
+}
+
+impl<T: DescribeTable> PageState<T> {
+    /// The stream's answer to `error`: nothing more (the target ends quietly, with a warning)
+    /// or the error, after which the stream ends.
+    fn fail(mut self, error: Error) -> Option<(Result<RecordBatch>, Self)> {
+        if let Some(warnings) = &self.scan.warnings
+            && error.is_region_failure()
+        {
+            warnings.record(TargetWarning {
+                table: self.scan.table,
+                region: self.scan.api.region().to_string(),
+                rows_kept: self.rows_sent,
+                error: error.to_string(),
+            });
+            return None;
+        }
+        self.remaining = Some(0);
+        Some((Err(error), self))
+    }
+
+    /// The next page's items that pass the restrictions, up to the limit; `None` at the end.
+    async fn next_items(&mut self) -> Option<Result<Vec<T::Item>>> {
+        loop {
+            if self.remaining == Some(0) {
+                return None;
+            }
+            let mut items = match self.pages.next().await? {
+                Ok(items) => items,
+                Err(e) => return Some(Err(e)),
+            };
+            self.scan.metrics.pages.add(1);
+            let restrictions = &self.restrictions;
+            items.retain(|item| {
+                restrictions
+                    .columns()
+                    .all(|c| restrictions.admits(c, T::value(item, c)))
+            });
+            if items.is_empty() {
+                continue;
+            }
+            let keep = self.remaining.map_or(items.len(), |r| r.min(items.len()));
+            self.remaining = self.remaining.map(|r| r - keep);
+            items.truncate(keep);
+            return Some(Ok(items));
+        }
+    }
+}
+
+impl TargetScan {
+    /// Every page of every request chain of the target as batches.
+    pub fn batches<T: DescribeTable>(
+        self,
+        restrictions: Restrictions,
+        enrichment: Option<Enrichment<T::Item>>,
+    ) -> BoxStream<'static, Result<RecordBatch>> {
+        let requests = match restrictions.matches_nothing {
+            true => Vec::new(),
+            false => T::requests(&restrictions),
+        };
+        let api = self.api.clone();
+        let pages = futures::stream::iter(requests)
+            .map(move |request| T::pages(&api, request))
+            .flatten_unordered(REQUEST_CONCURRENCY)
+            .boxed();
+        let state = PageState::<T> {
+            pages,
+            _end: EndOnDrop(self.metrics.end.clone()),
+            remaining: restrictions.limit,
+            rows_sent: 0,
+            restrictions,
+            enrichment,
+            scan: self,
+        };
+        page_batches(state).boxed()
+    }
+}
+
+fn page_batches<T: DescribeTable>(
+    state: PageState<T>,
+) -> impl Stream<Item = Result<RecordBatch>> + Send + 'static {
+    futures::stream::unfold(state, |mut state| async move {
+        let mut items = match state.next_items().await? {
+            Ok(items) => items,
+            Err(e) => return state.fail(e),
+        };
+        if let Some(enrichment) = &state.enrichment {
+            items = match (enrichment.fetch)(state.scan.api.clone(), items).await {
+                Ok(items) => items,
+                Err(e) => return state.fail(e),
+            };
+        }
+        let batch = T::columns().to_batch(
+            state.scan.api.region(),
+            &items,
+            state.scan.projection.as_deref(),
+            &state.scan.schema,
+        );
+        match &batch {
+            Ok(b) => {
+                state.rows_sent += b.num_rows() as u64;
+                state.scan.metrics.output_rows.add(b.num_rows());
+            }
+            Err(_) => state.remaining = Some(0),
+        }
+        Some((batch, state))
+    })
+}

@@ -1,0 +1,472 @@
+//! `workspaces_pools`: `DescribeWorkspacesPools` as a table, one row per pool.
+//!
+//! | predicate | request | pushdown |
+//! |---|---|---|
+//! | `pool_id = 'x'`, `IN (...)`, OR-chains of them | `PoolIds` (chunks of 25, 4 at a time) | exact |
+//! | an id that cannot be valid (`^wspool-[0-9a-z]{9}$`) | no call | exact |
+//! | `region = 'x'`, `IN (...)`, OR-chains | only those regions are called | exact |
+//! | `pool_name` forms ([`super::pool_names`]) | `Filters: PoolName ...` | inexact |
+//! | `LIMIT n` (every filter exact) | `Limit` up to 25, paging stops at n rows | |
+//! | join on `pool_id` | the build side's ids, as for `pool_id IN` | |
+//!
+//! `tags` is filled by one `DescribeTags` per pool, only when the query reads it. A chunk of
+//! `PoolIds` the service answers with `ResourceNotFoundException` (as real AWS may when an id no
+//! longer exists) is split in halves until the pools that exist are found: a gone id answers no
+//! row, and the query goes on.
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use aws_sdk_workspaces::types::{
+    DescribeWorkspacesPoolsFilter, DescribeWorkspacesPoolsFilterName,
+    DescribeWorkspacesPoolsFilterOperator, Tag, WorkspacesPool,
+};
+use datafusion::logical_expr::Expr;
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use futures::{FutureExt, StreamExt, TryFutureExt, TryStreamExt};
+
+use crate::error::{Error, Result};
+use crate::paging::Page;
+use crate::scan::{
+    ColumnDef, Columns, DescribeTable, Enrichment, Pushable, REGION, Restrictions, TargetApi,
+    Translation,
+};
+use crate::tables::patterns::is_pool_id;
+use crate::tables::pool_names::{self, NameFilter};
+use crate::tables::tags::resource_tags;
+
+const OPERATION: &str = "DescribeWorkspacesPools";
+/// Most pool ids one request may carry (`WorkspacesPoolIds` max).
+pub(crate) const MAX_POOL_IDS: usize = 25;
+/// Most rows one page may hold (`Limit` max).
+pub(crate) const MAX_PAGE_SIZE: usize = 25;
+
+const POOL_ID: Pushable = Pushable {
+    column: "pool_id",
+    possible: is_pool_id,
+};
+
+/// `DescribeWorkspacesPools`, as a [`DescribeTable`].
+#[derive(Debug)]
+pub(crate) struct Pools;
+
+/// A pool with its tags, once fetched (`None`: not fetched, or the pool is gone).
+#[derive(Debug, Clone)]
+pub(crate) struct TaggedPool {
+    pub pool: WorkspacesPool,
+    pub tags: Option<Vec<Tag>>,
+}
+
+/// The account field of an ARN (`arn:partition:service:region:account:resource`).
+pub(crate) fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+static COLUMNS: LazyLock<Columns<TaggedPool>> = LazyLock::new(|| {
+    type P = TaggedPool;
+    Columns::new(
+        OPERATION,
+        |p: &P| Some(p.pool.pool_id()),
+        vec![
+            ColumnDef::region(),
+            ColumnDef::text("account_id", |p: &P| arn_account(p.pool.pool_arn())),
+            ColumnDef::text("pool_id", |p: &P| Some(p.pool.pool_id())).not_null(),
+            ColumnDef::text("pool_arn", |p: &P| Some(p.pool.pool_arn())).not_null(),
+            ColumnDef::text("pool_name", |p: &P| Some(p.pool.pool_name())).not_null(),
+            ColumnDef::text("description", |p: &P| p.pool.description()),
+            ColumnDef::text("state", |p: &P| Some(p.pool.state().as_str())).not_null(),
+            ColumnDef::text("running_mode", |p: &P| Some(p.pool.running_mode().as_str()))
+                .not_null(),
+            ColumnDef::time("created_at", |p: &P| Some(p.pool.created_at())).not_null(),
+            ColumnDef::text("bundle_id", |p: &P| Some(p.pool.bundle_id())).not_null(),
+            ColumnDef::text("directory_id", |p: &P| Some(p.pool.directory_id())).not_null(),
+            ColumnDef::int("available_user_sessions", |p: &P| {
+                p.pool
+                    .capacity_status()
+                    .map(|c| c.available_user_sessions())
+            })
+            .required("CapacityStatus"),
+            ColumnDef::int("desired_user_sessions", |p: &P| {
+                p.pool.capacity_status().map(|c| c.desired_user_sessions())
+            })
+            .required("CapacityStatus"),
+            ColumnDef::int("actual_user_sessions", |p: &P| {
+                p.pool.capacity_status().map(|c| c.actual_user_sessions())
+            })
+            .required("CapacityStatus"),
+            ColumnDef::int("active_user_sessions", |p: &P| {
+                p.pool.capacity_status().map(|c| c.active_user_sessions())
+            })
+            .required("CapacityStatus"),
+            ColumnDef::text("application_settings_status", |p: &P| {
+                p.pool.application_settings().map(|a| a.status().as_str())
+            }),
+            ColumnDef::text("application_settings_group", |p: &P| {
+                p.pool
+                    .application_settings()
+                    .and_then(|a| a.settings_group())
+            }),
+            ColumnDef::text("application_settings_s3_bucket_name", |p: &P| {
+                p.pool
+                    .application_settings()
+                    .and_then(|a| a.s3_bucket_name())
+            }),
+            ColumnDef::int("disconnect_timeout_in_seconds", |p: &P| {
+                p.pool
+                    .timeout_settings()
+                    .and_then(|t| t.disconnect_timeout_in_seconds())
+            }),
+            ColumnDef::int("idle_disconnect_timeout_in_seconds", |p: &P| {
+                p.pool
+                    .timeout_settings()
+                    .and_then(|t| t.idle_disconnect_timeout_in_seconds())
+            }),
+            ColumnDef::int("max_user_duration_in_seconds", |p: &P| {
+                p.pool
+                    .timeout_settings()
+                    .and_then(|t| t.max_user_duration_in_seconds())
+            }),
+            ColumnDef::records("errors", &["error_code", "error_message"], |p: &P| {
+                p.pool.errors.as_ref().map(|errors| {
+                    errors
+                        .iter()
+                        .map(|e| vec![e.error_code().map(|c| c.as_str()), e.error_message()])
+                        .collect()
+                })
+            }),
+            ColumnDef::map("tags", |p: &P| {
+                p.tags
+                    .as_ref()
+                    .map(|tags| tags.iter().map(|t| (t.key(), t.value())).collect())
+            }),
+        ],
+    )
+});
+
+/// The parameters of one `DescribeWorkspacesPools` chain (its pages differ only by NextToken).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PoolsRequest {
+    /// `PoolIds`, at most 25.
+    pub pool_ids: Option<Vec<String>>,
+    /// `Filters`, at most 25.
+    pub filters: Vec<NameFilter>,
+    /// `Limit`, 1 to 25.
+    pub limit: i32,
+}
+
+impl PoolsRequest {
+    /// Every pool of the region, a full page at a time.
+    pub fn every_pool() -> Self {
+        Self {
+            pool_ids: None,
+            filters: Vec::new(),
+            limit: MAX_PAGE_SIZE as i32,
+        }
+    }
+
+    /// This request for `pool_ids` instead.
+    fn with_pool_ids(&self, pool_ids: &[String]) -> Self {
+        Self {
+            pool_ids: Some(pool_ids.to_vec()),
+            ..self.clone()
+        }
+    }
+}
+
+impl fmt::Display for PoolsRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{{")?;
+        if let Some(ids) = &self.pool_ids {
+            write!(f, "PoolIds: [{}], ", ids.join(", "))?;
+        }
+        if !self.filters.is_empty() {
+            let filters: Vec<String> = self.filters.iter().map(|x| x.to_string()).collect();
+            write!(f, "Filters: [{}], ", filters.join("; "))?;
+        }
+        write!(f, "Limit: {}}}", self.limit)
+    }
+}
+
+impl DescribeTable for Pools {
+    type Item = TaggedPool;
+    type Request = PoolsRequest;
+    const NAME: &'static str = "workspaces_pools";
+    const EXEC: &'static str = "WorkspacesPoolsExec";
+    const PUSHABLE: &'static [Pushable] = &[POOL_ID, REGION];
+    const JOIN_KEYS: &'static [&'static str] = &["pool_id"];
+
+    fn columns() -> &'static Columns<Self::Item> {
+        &COLUMNS
+    }
+
+    fn value<'a>(item: &'a Self::Item, column: &str) -> Option<&'a str> {
+        match column {
+            "pool_id" => Some(item.pool.pool_id()),
+            _ => None,
+        }
+    }
+
+    fn translate(predicate: &Expr) -> Option<Translation> {
+        pool_names::translate(predicate)
+    }
+
+    fn requests(restrictions: &Restrictions) -> Vec<PoolsRequest> {
+        let base = PoolsRequest {
+            pool_ids: None,
+            filters: pool_names::name_filters(restrictions.translated()),
+            limit: restrictions.page_size(MAX_PAGE_SIZE),
+        };
+        let Some(ids) = restrictions.values(POOL_ID.column) else {
+            return vec![base];
+        };
+        let ids: Vec<String> = ids.iter().cloned().collect();
+        ids.chunks(MAX_POOL_IDS)
+            .map(|chunk| base.with_pool_ids(chunk))
+            .collect()
+    }
+
+    fn pages(
+        api: &TargetApi,
+        request: PoolsRequest,
+    ) -> BoxStream<'static, Result<Vec<TaggedPool>>> {
+        pool_pages(api, request)
+            .map_ok(|pools| {
+                pools
+                    .into_iter()
+                    .map(|pool| TaggedPool { pool, tags: None })
+                    .collect()
+            })
+            .boxed()
+    }
+
+    fn enrichment() -> Option<Enrichment<TaggedPool>> {
+        Some(Enrichment {
+            column: "tags",
+            explain: "DescribeTags per pool",
+            fetch: fetch_tags,
+        })
+    }
+}
+
+fn fetch_tags(
+    api: TargetApi,
+    pools: Vec<TaggedPool>,
+) -> BoxFuture<'static, Result<Vec<TaggedPool>>> {
+    let ids = pools.iter().map(|p| p.pool.pool_id().to_string()).collect();
+    resource_tags(api, ids)
+        .map_ok(move |tags| {
+            pools
+                .into_iter()
+                .zip(tags)
+                .map(|(pool, tags)| TaggedPool { tags, ..pool })
+                .collect()
+        })
+        .boxed()
+}
+
+/// The pages of one request chain. When the service answers a chunk of `PoolIds` with
+/// `ResourceNotFoundException` on its first page, the chunk is split in halves and each half
+/// asked again, down to single ids, which then answer no pool.
+pub(crate) fn pool_pages(
+    api: &TargetApi,
+    request: PoolsRequest,
+) -> BoxStream<'static, Result<Vec<WorkspacesPool>>> {
+    let api_again = api.clone();
+    let chunk = request.pool_ids.clone();
+    request_chain(api, request.clone())
+        .enumerate()
+        .flat_map(move |(page, result)| match (result, &chunk) {
+            (Err(Error::NotFound { .. }), Some(ids)) if page == 0 => {
+                let halves = match ids.len() {
+                    0 | 1 => Vec::new(),
+                    n => vec![
+                        request.with_pool_ids(&ids[..n / 2]),
+                        request.with_pool_ids(&ids[n / 2..]),
+                    ],
+                };
+                let api = api_again.clone();
+                futures::stream::iter(halves)
+                    .flat_map(move |half| pool_pages(&api, half))
+                    .boxed()
+            }
+            (result, _) => futures::stream::once(async { result }).boxed(),
+        })
+        .boxed()
+}
+
+fn request_chain(
+    api: &TargetApi,
+    request: PoolsRequest,
+) -> BoxStream<'static, Result<Vec<WorkspacesPool>>> {
+    let filters = sdk_filters(&request.filters);
+    api.paginate(
+        OPERATION,
+        request.to_string(),
+        move |client, counter, token| {
+            client
+                .describe_workspaces_pools()
+                .set_pool_ids(request.pool_ids.clone())
+                .set_filters(filters.clone())
+                .limit(request.limit)
+                .set_next_token(token)
+                .customize()
+                .interceptor(counter)
+                .send()
+                .map_ok(|output| Page::from_response(output.workspaces_pools, output.next_token))
+        },
+    )
+}
+
+fn sdk_filters(filters: &[NameFilter]) -> Option<Vec<DescribeWorkspacesPoolsFilter>> {
+    if filters.is_empty() {
+        return None;
+    }
+    let built = filters
+        .iter()
+        .filter_map(|f| {
+            DescribeWorkspacesPoolsFilter::builder()
+                .name(DescribeWorkspacesPoolsFilterName::Poolname)
+                .operator(DescribeWorkspacesPoolsFilterOperator::from(
+                    f.operator.as_str(),
+                ))
+                .set_values(Some(f.values.clone()))
+                .build()
+                .ok()
+        })
+        .collect();
+    Some(built)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tables::pool_names::NameOperator;
+    use datafusion::logical_expr::{TableProviderFilterPushDown, col, lit};
+
+    const A: &str = "wspool-abc123xyz";
+    const B: &str = "wspool-000000009";
+
+    fn restrictions(filters: &[Expr], limit: Option<usize>) -> Restrictions {
+        Pools::rules().fold(filters, limit)
+    }
+
+    fn requests(filters: &[Expr], limit: Option<usize>) -> Vec<PoolsRequest> {
+        Pools::requests(&restrictions(filters, limit))
+    }
+
+    #[test]
+    fn pool_id_forms_push_exactly() {
+        let rules = Pools::rules();
+        for expr in [
+            col("pool_id").eq(lit(A)),
+            lit(A).eq(col("pool_id")),
+            col("pool_id").in_list(vec![lit(A), lit(B)], false),
+            col("pool_id").eq(lit(A)).or(col("pool_id").eq(lit(B))),
+        ] {
+            assert_eq!(rules.classify(&expr), TableProviderFilterPushDown::Exact);
+        }
+        let got = requests(&[col("pool_id").in_list(vec![lit(B), lit(A)], false)], None);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].pool_ids, Some(vec![B.to_string(), A.to_string()]));
+        assert_eq!(
+            got[0].to_string(),
+            "{PoolIds: [wspool-000000009, wspool-abc123xyz], Limit: 25}"
+        );
+    }
+
+    #[test]
+    fn invalid_or_contradicting_pool_ids_match_nothing() {
+        let invalid = col("pool_id").in_list(vec![lit("wspool-UPPER1234"), lit("x")], false);
+        assert!(restrictions(&[invalid], None).matches_nothing);
+        let both = [col("pool_id").eq(lit(A)), col("pool_id").eq(lit(B))];
+        let r = restrictions(&both, None);
+        assert!(r.matches_nothing);
+        assert!(!r.wants_region("us-east-1"));
+    }
+
+    #[test]
+    fn negated_or_mixed_pool_id_forms_do_not_push() {
+        let rules = Pools::rules();
+        for expr in [
+            col("pool_id").not_eq(lit(A)),
+            col("pool_id").in_list(vec![lit(A)], true),
+            col("pool_id").eq(lit(A)).or(col("pool_name").eq(lit("ab"))),
+            col("pool_id").like(lit("wspool-%")),
+            col("state").eq(lit("RUNNING")),
+        ] {
+            assert_eq!(
+                rules.classify(&expr),
+                TableProviderFilterPushDown::Unsupported,
+                "{expr}"
+            );
+        }
+    }
+
+    #[test]
+    fn more_than_25_ids_are_chunked() {
+        let list: Vec<Expr> = (0..60).map(|i| lit(format!("wspool-{i:09}"))).collect();
+        let got = requests(&[col("pool_id").in_list(list, false)], None);
+        let sizes: Vec<usize> = got
+            .iter()
+            .map(|r| r.pool_ids.as_ref().map_or(0, Vec::len))
+            .collect();
+        assert_eq!(sizes, vec![25, 25, 10]);
+        assert!(got.iter().all(|r| r.limit == 25));
+    }
+
+    #[test]
+    fn name_predicates_become_filters_of_every_request() {
+        let got = requests(
+            &[
+                col("pool_id").eq(lit(A)),
+                col("pool_name").like(lit("%fin%")),
+                col("pool_name").not_eq(lit("ab")),
+            ],
+            None,
+        );
+        assert_eq!(
+            got[0].to_string(),
+            "{PoolIds: [wspool-abc123xyz], Filters: [PoolName CONTAINS [fin]; PoolName NOTEQUALS [ab]], Limit: 25}"
+        );
+        assert_eq!(got[0].filters[0].operator, NameOperator::Contains);
+        assert!(restrictions(&[col("pool_name").eq(lit("has space"))], None).matches_nothing);
+    }
+
+    #[test]
+    fn region_predicates_prune_regions() {
+        let r = restrictions(
+            &[col("region").in_list(vec![lit("us-east-1"), lit("eu-west-1")], false)],
+            None,
+        );
+        assert!(r.wants_region("us-east-1"));
+        assert!(!r.wants_region("ap-south-1"));
+    }
+
+    #[test]
+    fn limit_sets_page_size() {
+        assert_eq!(requests(&[], Some(5))[0].limit, 5);
+        assert_eq!(requests(&[], Some(500))[0].limit, 25);
+        assert_eq!(requests(&[], None)[0].limit, 25);
+        assert!(restrictions(&[], Some(0)).matches_nothing);
+    }
+
+    #[test]
+    fn constant_predicates_are_exact() {
+        use datafusion::scalar::ScalarValue;
+        assert!(restrictions(&[lit(ScalarValue::Boolean(None))], None).matches_nothing);
+        assert!(restrictions(&[lit(false)], None).matches_nothing);
+        let r = restrictions(&[lit(true)], None);
+        assert!(!r.matches_nothing);
+        assert!(Pools::requests(&r)[0].filters.is_empty());
+    }
+
+    #[test]
+    fn arn_account_is_the_fifth_field() {
+        assert_eq!(
+            arn_account("arn:aws:workspaces:us-east-1:123456789012:workspacespool/wspool-1"),
+            Some("123456789012")
+        );
+        assert_eq!(arn_account("garbage"), None);
+    }
+}
