@@ -8,6 +8,7 @@ mod directories;
 mod joins;
 mod reports;
 mod sessions;
+mod statements;
 mod support;
 mod tags;
 mod workspaces;

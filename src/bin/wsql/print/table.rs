@@ -1,5 +1,7 @@
 //! The `table` format: aligned columns in ASCII boxes, numbers right-aligned, long cells cut
 //! with `…`, lists and structs as JSON, and a note saying how many rows `--maxrows` held back.
+//! An `EXPLAIN` answer is the exception: its plans are shown whole, one plan line a table line,
+//! since a cut plan hides the requests and metrics it is read for.
 
 use std::io::Write;
 
@@ -80,7 +82,10 @@ impl<W: Write> ResultWriter for TableWriter<W> {
             .iter()
             .map(|f| is_numeric(f.data_type()))
             .collect();
-        let mut text = render_table(&headers, &self.rows, &right_align);
+        let mut text = match is_explain(&self.schema) {
+            true => render_whole(&headers, &self.rows),
+            false => render_table(&headers, &self.rows, &right_align),
+        };
         if self.hidden > 0 {
             text.push_str(&format!(
                 "({} more {} not shown: showing the first {}; raise --maxrows to see more)\n",
@@ -99,6 +104,12 @@ fn is_numeric(data_type: &DataType) -> bool {
     data_type.is_numeric()
 }
 
+/// Whether `schema` is that of an `EXPLAIN` answer (`plan_type`, `plan`).
+fn is_explain(schema: &SchemaRef) -> bool {
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    names == ["plan_type", "plan"]
+}
+
 /// Draws `rows` under `headers` in a box; every cell is cleaned and cut to [`MAX_CELL_WIDTH`].
 pub fn render_table(headers: &[String], rows: &[Vec<String>], right_align: &[bool]) -> String {
     let headers: Vec<String> = headers.iter().map(|h| fit_cell(h)).collect();
@@ -106,8 +117,34 @@ pub fn render_table(headers: &[String], rows: &[Vec<String>], right_align: &[boo
         .iter()
         .map(|row| row.iter().map(|cell| fit_cell(cell)).collect())
         .collect();
+    draw(&headers, &rows, right_align)
+}
+
+/// Draws `rows` under `headers` with no cell cut: a cell of several lines spans as many table
+/// lines (the other cells of its row blank below their first line).
+fn render_whole(headers: &[String], rows: &[Vec<String>]) -> String {
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    for row in rows {
+        let cells: Vec<Vec<&str>> = row.iter().map(|cell| cell.lines().collect()).collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        for i in 0..height {
+            let line = cells
+                .iter()
+                .map(|cell| {
+                    cell.get(i)
+                        .map_or(String::new(), |l| l.replace('\t', "    "))
+                })
+                .collect();
+            lines.push(line);
+        }
+    }
+    draw(headers, &lines, &[])
+}
+
+/// The box around `rows` under `headers`, cells as they are.
+fn draw(headers: &[String], rows: &[Vec<String>], right_align: &[bool]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
+    for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
@@ -137,7 +174,7 @@ pub fn render_table(headers: &[String], rows: &[Vec<String>], right_align: &[boo
     let mut text = rule.clone();
     text.push_str(&line(&headers, &|_| false));
     text.push_str(&rule);
-    for row in &rows {
+    for row in rows {
         text.push_str(&line(row, &|column| {
             right_align.get(column).copied().unwrap_or(false)
         }));
@@ -224,6 +261,35 @@ mod tests {
         assert!(text.contains("| pool_name |"));
         let empty = RecordBatch::new_empty(std::sync::Arc::new(arrow::datatypes::Schema::empty()));
         assert_eq!(render(&empty, None), "");
+    }
+
+    #[test]
+    fn explain_plans_are_shown_whole() {
+        use arrow::array::StringArray;
+        use arrow::datatypes::{Field, Schema};
+        let schema = std::sync::Arc::new(Schema::new(vec![
+            Field::new("plan_type", DataType::Utf8, false),
+            Field::new("plan", DataType::Utf8, false),
+        ]));
+        let plan = format!("ProjectionExec\n  ScanExec: {}", "x".repeat(100));
+        let batch = RecordBatch::try_new(
+            schema,
+            vec![
+                std::sync::Arc::new(StringArray::from(vec!["physical_plan"])),
+                std::sync::Arc::new(StringArray::from(vec![plan.as_str()])),
+            ],
+        )
+        .unwrap();
+        let text = render(&batch, None);
+        assert!(text.contains("| physical_plan | ProjectionExec "), "{text}");
+        assert!(
+            text.contains(&format!(
+                "|               |   ScanExec: {} |",
+                "x".repeat(100)
+            )),
+            "{text}"
+        );
+        assert!(!text.contains('…'));
     }
 
     #[test]
