@@ -96,7 +96,7 @@ impl<T> ColumnDef<T> {
     }
 
     /// `region`, never NULL.
-    pub fn region() -> Self {
+    fn region() -> Self {
         Self::new("region", DataType::Utf8, Read::Region).not_null()
     }
 
@@ -290,12 +290,14 @@ pub(crate) struct Columns<T> {
 }
 
 impl<T> Columns<T> {
-    /// The columns of a table read with `operation`, whose items `identify` names in errors.
+    /// The columns of a table read with `operation`, whose items `identify` names in errors:
+    /// the target's columns (`region`), then `defs`.
     pub fn new(
         operation: &'static str,
         identify: fn(&T) -> Option<&str>,
         defs: Vec<ColumnDef<T>>,
     ) -> Self {
+        let defs: Vec<ColumnDef<T>> = std::iter::once(ColumnDef::region()).chain(defs).collect();
         let schema = Arc::new(Schema::new(
             defs.iter().map(|d| d.field.clone()).collect::<Vec<_>>(),
         ));
@@ -375,7 +377,6 @@ mod tests {
             "DescribeThings",
             |t| t.name.as_deref(),
             vec![
-                ColumnDef::region(),
                 ColumnDef::text("name", |t| t.name.as_deref()),
                 ColumnDef::int("size", |t| t.size),
                 ColumnDef::flag("on", |t| t.on),

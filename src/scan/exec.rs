@@ -157,12 +157,12 @@ impl ApiScanExec {
     /// `restrictions` with every join filter's current key set added.
     fn restrictions_after_join(&self) -> Restrictions {
         let mut restrictions = self.restrictions.clone();
-        let pushable = self.definition.pushdown().pushable;
+        let rules = self.definition.pushdown();
         for join in &self.join_filters {
             let Some(values) = required_values(&join.filter, join.column) else {
                 continue;
             };
-            if let Some(p) = pushable.iter().find(|p| p.column == join.column) {
+            if let Some(p) = rules.equality_columns().find(|p| p.column == join.column) {
                 restrictions.restrict(p, values);
             }
         }

@@ -34,7 +34,7 @@ pub(crate) use exec::ApiScanExec;
 pub(crate) use metrics::TargetMetrics;
 pub(crate) use predicates::{equality_values, inequality_values, is_column, string_literal};
 pub use provider::ApiTable;
-pub(crate) use restrictions::{Pushable, PushdownRules, REGION, Restrictions, Translation};
+pub(crate) use restrictions::{Pushable, PushdownRules, Restrictions, Translation};
 
 use crate::error::Result;
 use stream::TargetScan;

@@ -28,6 +28,10 @@ pub(crate) const REGION: Pushable = Pushable {
     possible: |_| true,
 };
 
+/// The columns of the target a row was read from, which every table has first and whose
+/// predicates choose the targets to call rather than being sent.
+pub(crate) const TARGET_COLUMNS: &[Pushable] = &[REGION];
+
 /// What the pushed predicates of one scan allow.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Restrictions {
@@ -104,12 +108,12 @@ impl Restrictions {
         self.limit.unwrap_or(max).clamp(1, max) as i32
     }
 
-    /// Every restricted column but `region`, for a row check.
+    /// Every restricted column but the target's, for a row check.
     pub fn columns(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.by_column
             .keys()
             .copied()
-            .filter(|c| *c != REGION.column)
+            .filter(|c| TARGET_COLUMNS.iter().all(|t| t.column != *c))
     }
 }
 
@@ -122,11 +126,11 @@ pub(crate) struct Translation {
     pub matches_nothing: bool,
 }
 
-/// How one table's predicates push down: equality forms on its pushable columns, and the
-/// predicates its own `translate` understands.
+/// How one table's predicates push down: equality forms on the target columns and on its
+/// pushable columns, and the predicates its own `translate` understands.
 #[derive(Clone, Copy)]
 pub(crate) struct PushdownRules {
-    /// Columns whose `=` / `IN` / OR-chain predicates push down exactly.
+    /// Columns whose `=` / `IN` / OR-chain predicates push down exactly (besides the target's).
     pub pushable: &'static [Pushable],
     /// The table's translation of any other predicate, if it sends it.
     pub translate: fn(&Expr) -> Option<Translation>,
@@ -142,12 +146,16 @@ impl PushdownRules {
         }
     }
 
+    /// Every column whose equality forms push down: the target's, then the table's.
+    pub fn equality_columns(&self) -> impl Iterator<Item = &'static Pushable> {
+        TARGET_COLUMNS.iter().chain(self.pushable)
+    }
+
     /// How far `expr` pushes down.
     pub fn classify(&self, expr: &Expr) -> TableProviderFilterPushDown {
         if constant(expr).is_some()
             || self
-                .pushable
-                .iter()
+                .equality_columns()
                 .any(|p| equality_values(expr, p.column).is_some())
         {
             return TableProviderFilterPushDown::Exact;
@@ -165,7 +173,7 @@ impl PushdownRules {
                 continue;
             }
             let mut equality = false;
-            for p in self.pushable {
+            for p in self.equality_columns() {
                 if let Some(values) = equality_values(filter, p.column) {
                     restrictions.restrict(p, values);
                     equality = true;
@@ -191,7 +199,7 @@ mod tests {
     };
 
     fn rules() -> PushdownRules {
-        PushdownRules::equalities(&[ID, REGION])
+        PushdownRules::equalities(&[ID])
     }
 
     #[test]

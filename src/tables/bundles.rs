@@ -20,7 +20,7 @@ use futures::stream::BoxStream;
 
 use crate::error::Result;
 use crate::paging::Page;
-use crate::scan::{ColumnDef, Columns, DescribeTable, Pushable, REGION, Restrictions, TargetApi};
+use crate::scan::{ColumnDef, Columns, DescribeTable, Pushable, Restrictions, TargetApi};
 use crate::tables::patterns::is_bundle_id;
 
 const OPERATION: &str = "DescribeWorkspaceBundles";
@@ -48,7 +48,6 @@ static COLUMNS: LazyLock<Columns<WorkspaceBundle>> = LazyLock::new(|| {
         OPERATION,
         |b: &WorkspaceBundle| b.bundle_id(),
         vec![
-            ColumnDef::region(),
             ColumnDef::text("bundle_id", |b: &B| b.bundle_id()),
             ColumnDef::text("name", |b: &B| b.name()),
             ColumnDef::text("owner", |b: &B| b.owner()),
@@ -97,7 +96,7 @@ impl DescribeTable for Bundles {
     type Request = BundlesRequest;
     const NAME: &'static str = "workspaces_bundles";
     const EXEC: &'static str = "WorkspacesBundlesExec";
-    const PUSHABLE: &'static [Pushable] = &[BUNDLE_ID, OWNER, REGION];
+    const PUSHABLE: &'static [Pushable] = &[BUNDLE_ID, OWNER];
     const JOIN_KEYS: &'static [&'static str] = &["bundle_id"];
 
     fn columns() -> &'static Columns<Self::Item> {

@@ -24,7 +24,7 @@ use futures::stream::BoxStream;
 
 use crate::error::Result;
 use crate::paging::Page;
-use crate::scan::{ColumnDef, Columns, DescribeTable, Pushable, REGION, Restrictions, TargetApi};
+use crate::scan::{ColumnDef, Columns, DescribeTable, Pushable, Restrictions, TargetApi};
 use crate::tables::patterns::is_directory_id;
 use crate::tables::pools::arn_account;
 
@@ -77,7 +77,6 @@ static COLUMNS: LazyLock<Columns<WorkspaceDirectory>> = LazyLock::new(|| {
         OPERATION,
         |d: &WorkspaceDirectory| d.directory_id(),
         vec![
-            ColumnDef::region(),
             ColumnDef::text("account_id", |d: &D| d.iam_role_id().and_then(arn_account)),
             ColumnDef::text("directory_id", |d: &D| d.directory_id()),
             ColumnDef::text("directory_name", |d: &D| d.directory_name()),
@@ -161,13 +160,7 @@ impl DescribeTable for Directories {
     type Request = DirectoriesRequest;
     const NAME: &'static str = "workspaces_directories";
     const EXEC: &'static str = "WorkspacesDirectoriesExec";
-    const PUSHABLE: &'static [Pushable] = &[
-        DIRECTORY_ID,
-        NAME,
-        USER_IDENTITY_TYPE,
-        WORKSPACE_TYPE,
-        REGION,
-    ];
+    const PUSHABLE: &'static [Pushable] = &[DIRECTORY_ID, NAME, USER_IDENTITY_TYPE, WORKSPACE_TYPE];
     const JOIN_KEYS: &'static [&'static str] = &["directory_id"];
 
     fn columns() -> &'static Columns<Self::Item> {

@@ -29,8 +29,7 @@ use futures::{FutureExt, StreamExt, TryFutureExt, TryStreamExt};
 use crate::error::{Error, Result};
 use crate::paging::Page;
 use crate::scan::{
-    ColumnDef, Columns, DescribeTable, Enrichment, Pushable, REGION, Restrictions, TargetApi,
-    Translation,
+    ColumnDef, Columns, DescribeTable, Enrichment, Pushable, Restrictions, TargetApi, Translation,
 };
 use crate::tables::patterns::is_pool_id;
 use crate::tables::pool_names::{self, NameFilter};
@@ -69,7 +68,6 @@ static COLUMNS: LazyLock<Columns<TaggedPool>> = LazyLock::new(|| {
         OPERATION,
         |p: &P| Some(p.pool.pool_id()),
         vec![
-            ColumnDef::region(),
             ColumnDef::text("account_id", |p: &P| arn_account(p.pool.pool_arn())),
             ColumnDef::text("pool_id", |p: &P| Some(p.pool.pool_id())).not_null(),
             ColumnDef::text("pool_arn", |p: &P| Some(p.pool.pool_arn())).not_null(),
@@ -193,7 +191,7 @@ impl DescribeTable for Pools {
     type Request = PoolsRequest;
     const NAME: &'static str = "workspaces_pools";
     const EXEC: &'static str = "WorkspacesPoolsExec";
-    const PUSHABLE: &'static [Pushable] = &[POOL_ID, REGION];
+    const PUSHABLE: &'static [Pushable] = &[POOL_ID];
     const JOIN_KEYS: &'static [&'static str] = &["pool_id"];
 
     fn columns() -> &'static Columns<Self::Item> {
@@ -342,6 +340,14 @@ fn sdk_filters(filters: &[NameFilter]) -> Option<Vec<DescribeWorkspacesPoolsFilt
 mod tests {
     use super::*;
     use crate::tables::pool_names::NameOperator;
+    use aws_sdk_workspaces::types::{
+        ApplicationSettingsResponse, ApplicationSettingsStatusEnum, CapacityStatus,
+        PoolsRunningMode, TimeoutSettings, WorkspacesPoolError, WorkspacesPoolErrorCode,
+        WorkspacesPoolState,
+    };
+    use aws_smithy_types::DateTime;
+    use datafusion::arrow::array::{Array, AsArray};
+    use datafusion::arrow::datatypes::{Int32Type, TimestampMicrosecondType};
     use datafusion::logical_expr::{TableProviderFilterPushDown, col, lit};
 
     const A: &str = "wspool-abc123xyz";
@@ -459,6 +465,125 @@ mod tests {
         let r = restrictions(&[lit(true)], None);
         assert!(!r.matches_nothing);
         assert!(Pools::requests(&r)[0].filters.is_empty());
+    }
+
+    fn pool(id: &str, errors: Option<Vec<WorkspacesPoolError>>) -> TaggedPool {
+        let pool = WorkspacesPool::builder()
+            .pool_id(id)
+            .pool_arn(format!(
+                "arn:aws:workspaces:us-east-1:123456789012:workspacespool/{id}"
+            ))
+            .pool_name("finance-01")
+            .state(WorkspacesPoolState::from("HIBERNATING"))
+            .running_mode(PoolsRunningMode::AlwaysOn)
+            .created_at(DateTime::from_fractional_secs(1_700_000_000, 0.25))
+            .bundle_id("wsb-12345678")
+            .directory_id("wsd-12345678")
+            .capacity_status(
+                CapacityStatus::builder()
+                    .available_user_sessions(3)
+                    .desired_user_sessions(10)
+                    .actual_user_sessions(8)
+                    .active_user_sessions(5)
+                    .build()
+                    .expect("all capacity members set"),
+            )
+            .set_errors(errors)
+            .build()
+            .expect("all required members set");
+        TaggedPool { pool, tags: None }
+    }
+
+    fn convert(pools: &[TaggedPool]) -> Result<datafusion::arrow::record_batch::RecordBatch> {
+        COLUMNS.to_batch("us-east-1", pools, None, &COLUMNS.schema())
+    }
+
+    #[test]
+    fn converts_every_column_with_nulls_and_unknown_enums() {
+        let error = WorkspacesPoolError::builder()
+            .error_code(WorkspacesPoolErrorCode::BundleNotFound)
+            .error_message("bundle gone")
+            .build();
+        let mut with_settings = pool("wspool-000000001", Some(vec![error]));
+        with_settings.pool.application_settings = Some(
+            ApplicationSettingsResponse::builder()
+                .status(ApplicationSettingsStatusEnum::Enabled)
+                .settings_group("grp")
+                .build()
+                .expect("status set"),
+        );
+        with_settings.pool.timeout_settings = Some(
+            TimeoutSettings::builder()
+                .disconnect_timeout_in_seconds(900)
+                .build(),
+        );
+        let mut tagged = pool("wspool-000000002", Some(vec![]));
+        tagged.tags = Some(vec![
+            Tag::builder().key("owner").value("a").build().expect("key"),
+        ]);
+        let batch = convert(&[with_settings, tagged]).expect("converts");
+        let schema = COLUMNS.schema();
+        assert_eq!(batch.num_columns(), 23);
+        let col = |name: &str| batch.column(schema.index_of(name).expect("column exists"));
+        assert_eq!(col("region").as_string::<i32>().value(0), "us-east-1");
+        assert_eq!(
+            col("account_id").as_string::<i32>().value(0),
+            "123456789012"
+        );
+        assert_eq!(col("state").as_string::<i32>().value(1), "HIBERNATING");
+        assert_eq!(col("running_mode").as_string::<i32>().value(0), "ALWAYS_ON");
+        assert_eq!(
+            col("created_at")
+                .as_primitive::<TimestampMicrosecondType>()
+                .value(0),
+            1_700_000_000_250_000
+        );
+        assert_eq!(
+            col("desired_user_sessions")
+                .as_primitive::<Int32Type>()
+                .value(1),
+            10
+        );
+        assert_eq!(
+            col("application_settings_group")
+                .as_string::<i32>()
+                .value(0),
+            "grp"
+        );
+        assert!(col("application_settings_status").is_null(1));
+        assert!(col("application_settings_s3_bucket_name").is_null(0));
+        assert_eq!(
+            col("disconnect_timeout_in_seconds")
+                .as_primitive::<Int32Type>()
+                .value(0),
+            900
+        );
+        assert!(col("idle_disconnect_timeout_in_seconds").is_null(0));
+        let errors = col("errors").as_list::<i32>();
+        let first = errors.value(0);
+        let first = first.as_struct();
+        assert_eq!(first.len(), 1);
+        assert_eq!(
+            first.column(0).as_string::<i32>().value(0),
+            "BUNDLE_NOT_FOUND"
+        );
+        assert_eq!(first.column(1).as_string::<i32>().value(0), "bundle gone");
+        assert!(!errors.is_null(1), "an empty Errors list is not NULL");
+        assert_eq!(errors.value_length(1), 0);
+        let tags = col("tags").as_map();
+        assert!(tags.is_null(0), "tags are NULL unless fetched");
+        assert_eq!(tags.value_length(1), 1);
+    }
+
+    #[test]
+    fn a_pool_without_capacity_status_is_an_error_naming_it() {
+        let mut broken = pool("wspool-00000000b", None);
+        broken.pool.capacity_status = None;
+        let error = convert(&[pool("wspool-00000000a", None), broken]).expect_err("required");
+        assert_eq!(
+            error.to_string(),
+            "DescribeWorkspacesPools in us-east-1 failed: unreadable response: wspool-00000000b has no CapacityStatus in the response"
+        );
     }
 
     #[test]

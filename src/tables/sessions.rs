@@ -22,8 +22,7 @@ use futures::{StreamExt, TryFutureExt};
 use crate::error::{Result, is_not_found};
 use crate::paging::Page;
 use crate::scan::{
-    ColumnDef, Columns, DescribeTable, Pushable, REGION, REQUEST_CONCURRENCY, Restrictions,
-    TargetApi,
+    ColumnDef, Columns, DescribeTable, Pushable, REQUEST_CONCURRENCY, Restrictions, TargetApi,
 };
 use crate::tables::patterns::{has_length, is_pool_id};
 use crate::tables::pools::{PoolsRequest, pool_pages};
@@ -51,7 +50,6 @@ static COLUMNS: LazyLock<Columns<WorkspacesPoolSession>> = LazyLock::new(|| {
         OPERATION,
         |s: &WorkspacesPoolSession| Some(s.session_id()),
         vec![
-            ColumnDef::region(),
             ColumnDef::text("pool_id", |s: &S| Some(s.pool_id())).not_null(),
             ColumnDef::text("session_id", |s: &S| Some(s.session_id())).not_null(),
             ColumnDef::text("user_id", |s: &S| Some(s.user_id())).not_null(),
@@ -126,7 +124,7 @@ impl DescribeTable for PoolSessions {
     type Request = SessionsRequest;
     const NAME: &'static str = "workspaces_pool_sessions";
     const EXEC: &'static str = "WorkspacesPoolSessionsExec";
-    const PUSHABLE: &'static [Pushable] = &[POOL_ID, USER_ID, REGION];
+    const PUSHABLE: &'static [Pushable] = &[POOL_ID, USER_ID];
     const JOIN_KEYS: &'static [&'static str] = &["pool_id"];
 
     fn columns() -> &'static Columns<Self::Item> {

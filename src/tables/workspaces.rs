@@ -23,7 +23,7 @@ use futures::stream::BoxStream;
 
 use crate::error::Result;
 use crate::paging::Page;
-use crate::scan::{ColumnDef, Columns, DescribeTable, Pushable, REGION, Restrictions, TargetApi};
+use crate::scan::{ColumnDef, Columns, DescribeTable, Pushable, Restrictions, TargetApi};
 use crate::tables::patterns::{has_length, is_bundle_id, is_directory_id, is_workspace_id};
 
 const OPERATION: &str = "DescribeWorkspaces";
@@ -71,7 +71,6 @@ static COLUMNS: LazyLock<Columns<Workspace>> = LazyLock::new(|| {
         OPERATION,
         |w: &Workspace| w.workspace_id(),
         vec![
-            ColumnDef::region(),
             ColumnDef::text("workspace_id", |w: &W| w.workspace_id()),
             ColumnDef::text("directory_id", |w: &W| w.directory_id()),
             ColumnDef::text("user_name", |w: &W| w.user_name()),
@@ -188,7 +187,6 @@ impl DescribeTable for Workspaces {
         BUNDLE_ID,
         USER_NAME,
         WORKSPACE_NAME,
-        REGION,
     ];
     const JOIN_KEYS: &'static [&'static str] = &["workspace_id", "directory_id", "bundle_id"];
 

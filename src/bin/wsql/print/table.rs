@@ -172,7 +172,7 @@ fn draw(headers: &[String], rows: &[Vec<String>], right_align: &[bool]) -> Strin
         line
     };
     let mut text = rule.clone();
-    text.push_str(&line(&headers, &|_| false));
+    text.push_str(&line(headers, &|_| false));
     text.push_str(&rule);
     for row in rows {
         text.push_str(&line(row, &|column| {
