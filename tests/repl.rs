@@ -161,6 +161,10 @@ fn ctrl_c_at_the_prompt_clears_the_line() {
     let (mut repl, _home) = spawn(Wsql::new());
     repl.send("SELECT 'never run' AS x").unwrap();
     repl.flush().unwrap();
+    // The editor redraws "wsql> ..." as it echoes: wait for the whole echo first, so that the
+    // prompt awaited below is the fresh one (drawn once the editor reads keys again; a line sent
+    // before that could be dropped by the terminal's mode switch).
+    repl.exp_string("AS x").expect("the typed text echoed");
     repl.send_control('c').unwrap();
     repl.exp_string(PROMPT).expect("a fresh prompt");
     repl.send_line("SELECT 'ran' AS y;").unwrap();
