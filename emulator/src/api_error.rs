@@ -61,6 +61,25 @@ impl ApiError {
         }
     }
 
+    /// None, or not all, of the named resources exist: names the first unknown one, lists them
+    /// all.
+    pub(crate) fn not_found_among(kind: &str, ids: &[&str]) -> ApiError {
+        let Some(first) = ids.first() else {
+            return Self::not_found(kind, "");
+        };
+        if ids.len() == 1 {
+            return Self::not_found(kind, first);
+        }
+        ApiError {
+            resource_id: Some(first.to_string()),
+            ..Self::new(
+                400,
+                "ResourceNotFoundException",
+                format!("The {kind}s {} could not be found.", ids.join(", ")),
+            )
+        }
+    }
+
     /// The caller may not call anything in the region.
     pub(crate) fn access_denied(region: &str) -> ApiError {
         Self::new(

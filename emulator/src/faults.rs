@@ -1,10 +1,52 @@
-//! The fault dice: which fault, if any, a call gets. Deterministic for a seed and call number,
-//! so a faulty run can be replayed.
+//! What can go wrong ([`Faults`], set with `Emulator::set_faults`) and the fault dice: which
+//! fault, if any, a call gets. Deterministic for a seed and call number, so a faulty run can be
+//! replayed.
 
-use super::Faults;
+use std::time::Duration;
+
 use super::api_error::ApiError;
 use super::paging::TokenFault;
 use super::seed::{SplitMix, mix64};
+
+/// Faults the emulator injects into its answers.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Added before every answer.
+    pub latency: Duration,
+    /// Fraction (0..=1) of calls answered with `ThrottlingException`.
+    pub throttle_rate: f64,
+    /// Fraction (0..=1) of calls answered with HTTP 500/503.
+    pub server_error_rate: f64,
+    /// Fraction (0..=1) of calls whose connection is closed without an answer.
+    pub drop_connection_rate: f64,
+    /// Fraction (0..=1) of calls answered with a truncated JSON body.
+    pub malformed_json_rate: f64,
+    /// Every page of a paginated answer carries the same NextToken.
+    pub repeat_next_token: bool,
+    /// Paginated answers never end: every page carries a fresh NextToken.
+    pub endless_pages: bool,
+    /// Regions whose every call is answered with `AccessDeniedException`.
+    pub access_denied_regions: Vec<String>,
+    /// Seed of the fault dice, so a faulty run can be repeated.
+    pub seed: u64,
+    /// How `DescribeWorkspacesPools` answers `PoolIds` naming pools that do not exist.
+    pub unknown_pool_ids: UnknownPoolIds,
+}
+
+/// How `DescribeWorkspacesPools` answers `PoolIds` naming pools that do not exist. The service
+/// model lists `ResourceNotFoundException` for the operation without saying when it is raised,
+/// so the emulator can answer each plausible way and wsql's tests can check it copes with all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnknownPoolIds {
+    /// The pools that exist are listed; unknown ids are left out.
+    #[default]
+    Omitted,
+    /// `ResourceNotFoundException` when none of the named pools exists; otherwise the ones that
+    /// exist are listed.
+    NotFoundWhenNoneExist,
+    /// `ResourceNotFoundException` when any named pool does not exist.
+    NotFoundWhenAnyUnknown,
+}
 
 /// What happens to one call instead of, or on top of, its answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,8 +23,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
-
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -45,31 +43,9 @@ mod tags;
 mod validate;
 mod workspaces;
 
+pub use faults::{Faults, UnknownPoolIds};
 pub use fleet::{FixtureError, Fleet, RegionFleet};
 pub use shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};
-
-/// Faults the emulator injects into its answers.
-#[derive(Debug, Clone, Default)]
-pub struct Faults {
-    /// Added before every answer.
-    pub latency: Duration,
-    /// Fraction (0..=1) of calls answered with `ThrottlingException`.
-    pub throttle_rate: f64,
-    /// Fraction (0..=1) of calls answered with HTTP 500/503.
-    pub server_error_rate: f64,
-    /// Fraction (0..=1) of calls whose connection is closed without an answer.
-    pub drop_connection_rate: f64,
-    /// Fraction (0..=1) of calls answered with a truncated JSON body.
-    pub malformed_json_rate: f64,
-    /// Every page of a paginated answer carries the same NextToken.
-    pub repeat_next_token: bool,
-    /// Paginated answers never end: every page carries a fresh NextToken.
-    pub endless_pages: bool,
-    /// Regions whose every call is answered with `AccessDeniedException`.
-    pub access_denied_regions: Vec<String>,
-    /// Seed of the fault dice, so a faulty run can be repeated.
-    pub seed: u64,
-}
 
 /// One call the emulator received, as the tests see it.
 #[derive(Debug, Clone)]

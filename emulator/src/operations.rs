@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::UnknownPoolIds;
 use super::api_error::ApiError;
 use super::fleet::{Fleet, RegionFleet};
 use super::paging::{Pager, TokenFault};
@@ -29,11 +30,30 @@ pub(crate) struct Call<'a> {
     pub(crate) body: &'a Value,
     /// How NextTokens misbehave.
     pub(crate) token_fault: TokenFault,
-    /// The data.
+    /// How `DescribeWorkspacesPools` answers unknown `PoolIds`.
+    pub(crate) unknown_pool_ids: UnknownPoolIds,
+    /// The data of the calling account.
     pub(crate) fleet: &'a Fleet,
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
+    /// A call without faults; set the fault members to inject some.
+    pub(crate) fn new(
+        region: &'a str,
+        operation: &'a str,
+        body: &'a Value,
+        fleet: &'a Fleet,
+    ) -> Call<'a> {
+        Call {
+            region,
+            operation,
+            body,
+            token_fault: TokenFault::None,
+            unknown_pool_ids: UnknownPoolIds::Omitted,
+            fleet,
+        }
+    }
+
     /// The records of the call's region.
     pub(crate) fn records(&self) -> &RegionFleet {
         self.fleet.region_or_empty(self.region)
@@ -106,13 +126,7 @@ mod tests {
         ];
         for operation in OPERATIONS {
             for body in &bodies {
-                let call = Call {
-                    region: "us-east-1",
-                    operation,
-                    body,
-                    token_fault: TokenFault::None,
-                    fleet: &fleet,
-                };
+                let call = Call::new("us-east-1", operation, body, &fleet);
                 match answer(&call) {
                     Ok(bytes) => assert!(serde_json::from_slice::<Value>(&bytes).is_ok()),
                     Err(error) => {

@@ -224,11 +224,9 @@ async fn respond(
         return ApiError::serialization("The request body is not valid JSON").into();
     };
     let call = Call {
-        region: &region,
-        operation,
-        body,
         token_fault: dice.token_fault,
-        fleet: &shared.fleet,
+        unknown_pool_ids: faults.unknown_pool_ids,
+        ..Call::new(&region, operation, body, &shared.fleet)
     };
     match answer(&call) {
         Ok(mut body) => {

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_workspaces::Client;
 use aws_sdk_workspaces::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_workspaces::operation::describe_workspaces_pools::DescribeWorkspacesPoolsError;
 use aws_sdk_workspaces::types::{
     DescribeWorkspaceDirectoriesFilter, DescribeWorkspaceDirectoriesFilterName,
     DescribeWorkspacesPoolsFilter, DescribeWorkspacesPoolsFilterName,
@@ -13,7 +14,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use wsql_emulator::shapes::PoolState;
-use wsql_emulator::{Emulator, Faults, Fleet};
+use wsql_emulator::{Emulator, Faults, Fleet, UnknownPoolIds};
 
 const REGION: &str = "us-east-1";
 
@@ -267,6 +268,69 @@ async fn pool_filters_and_ids_through_the_sdk() {
         vec!["finance-01", "hr-02"],
         "unknown ids are simply absent"
     );
+}
+
+/// Each way of answering `PoolIds` that name pools that do not exist, as the SDK sees it.
+#[tokio::test]
+async fn unknown_pool_ids_through_the_sdk() {
+    let fleet = Fleet::seeded(4, &[REGION], 8);
+    let known = fleet.pools(REGION)[3].pool_id.clone();
+    let (emulator, client) = start(fleet).await;
+    let gone = "wspool-000000000";
+    let listed = |ids: &[&str]| {
+        let request = client
+            .describe_workspaces_pools()
+            .set_pool_ids(Some(ids.iter().map(|id| id.to_string()).collect()));
+        async move {
+            request.send().await.map(|out| {
+                out.workspaces_pools()
+                    .iter()
+                    .map(|p| p.pool_id().to_string())
+                    .collect::<Vec<_>>()
+            })
+        }
+    };
+    /// The `ResourceId` and message of a `ResourceNotFoundException`.
+    fn not_found(err: SdkError<DescribeWorkspacesPoolsError>) -> (String, String) {
+        let service = err.into_service_error();
+        let DescribeWorkspacesPoolsError::ResourceNotFoundException(e) = service else {
+            panic!("not a ResourceNotFoundException: {service:?}");
+        };
+        (
+            e.resource_id().unwrap_or_default().to_string(),
+            e.message().unwrap_or_default().to_string(),
+        )
+    }
+
+    // Omitted (the default): unknown ids are left out.
+    assert_eq!(
+        listed(&[gone, &known]).await.ok(),
+        Some(vec![known.clone()])
+    );
+    assert_eq!(listed(&[gone]).await.ok(), Some(vec![]));
+
+    emulator.set_faults(Faults {
+        unknown_pool_ids: UnknownPoolIds::NotFoundWhenNoneExist,
+        ..Faults::default()
+    });
+    assert_eq!(
+        listed(&[gone, &known]).await.ok(),
+        Some(vec![known.clone()])
+    );
+    let (resource_id, message) = not_found(listed(&[gone]).await.expect_err("none exists"));
+    assert_eq!(resource_id, gone);
+    assert!(message.contains(gone), "{message}");
+
+    emulator.set_faults(Faults {
+        unknown_pool_ids: UnknownPoolIds::NotFoundWhenAnyUnknown,
+        ..Faults::default()
+    });
+    let (resource_id, message) = not_found(listed(&[&known, gone]).await.expect_err("one unknown"));
+    assert_eq!(resource_id, gone);
+    assert!(!message.contains(&known), "{message}");
+    assert_eq!(listed(&[&known]).await.ok(), Some(vec![known.clone()]));
+    let statuses: Vec<u16> = emulator.request_log().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![200, 200, 200, 400, 400, 200]);
 }
 
 #[tokio::test]
