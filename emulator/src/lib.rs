@@ -21,6 +21,7 @@
 //! (NextTokens), `faults.rs` (dice), `fleet.rs` (the data), `seed.rs` (generation),
 //! `shapes.rs` (records in wire form).
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -29,36 +30,54 @@ use tokio::task::JoinHandle;
 mod api_error;
 mod auth;
 mod bundles;
+mod credentials;
 mod directories;
 mod faults;
 pub mod fleet;
+mod in_flight;
+mod list_accounts;
 mod operations;
+mod organization;
 mod paging;
 mod pool_sessions;
 mod pools;
+mod query;
 mod seed;
 mod server;
+mod service;
 pub mod shapes;
+mod sts;
 mod tags;
 mod validate;
 mod workspaces;
 
 pub use faults::{Faults, UnknownPoolIds};
 pub use fleet::{FixtureError, Fleet, RegionFleet};
+pub use organization::{Account, AccountStatus, DEFAULT_ROLE_NAME, Organization};
 pub use shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};
 
-/// One call the emulator received, as the tests see it.
+/// One call the emulator received, as the tests see it. Credentials are never in it: not the
+/// signature, the session token nor anything an answer carried.
 #[derive(Debug, Clone)]
 pub struct LoggedRequest {
     /// Region from the SigV4 credential scope.
     pub region: String,
-    /// Operation from `X-Amz-Target` (`DescribeWorkspacesPools`, ...).
+    /// Operation from `X-Amz-Target`, or STS's `Action` (`DescribeWorkspacesPools`,
+    /// `AssumeRole`, `GetCallerIdentity`, `ListAccounts`, ...).
     pub operation: String,
-    /// The JSON request body.
+    /// The JSON request body; for STS, the form's parameters as an object of strings.
     pub body: serde_json::Value,
     /// HTTP status answered (0 when the connection was dropped).
     pub status: u16,
+    /// The account whose data answered: the caller's, or for `AssumeRole` the role's. Empty when
+    /// the call failed before its credentials were read.
+    pub account: String,
+    /// `workspaces`, `sts` or `organizations`.
+    pub service: String,
 }
+
+const LOCALHOST_ANY_PORT: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
 
 /// A running emulator; stops when dropped.
 pub struct Emulator {
@@ -68,16 +87,30 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    /// Starts on 127.0.0.1 with an OS-chosen port.
+    /// Starts on 127.0.0.1 with an OS-chosen port, serving an organization of one account that
+    /// owns `fleet`.
     pub async fn start(fleet: Fleet) -> std::io::Result<Emulator> {
-        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), fleet).await
+        Self::start_on(LOCALHOST_ANY_PORT, fleet).await
     }
 
-    /// Starts on `addr`.
+    /// Starts on `addr`, serving an organization of one account that owns `fleet`.
     pub async fn start_on(addr: SocketAddr, fleet: Fleet) -> std::io::Result<Emulator> {
+        Self::start_organization_on(addr, Organization::of_fleet(fleet)).await
+    }
+
+    /// Starts on 127.0.0.1 with an OS-chosen port, serving `organization`.
+    pub async fn start_organization(organization: Organization) -> std::io::Result<Emulator> {
+        Self::start_organization_on(LOCALHOST_ANY_PORT, organization).await
+    }
+
+    /// Starts on `addr`, serving `organization`.
+    pub async fn start_organization_on(
+        addr: SocketAddr,
+        organization: Organization,
+    ) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(server::Shared::new(fleet));
+        let shared = Arc::new(server::Shared::new(organization));
         let server = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(Emulator {
             addr,
@@ -96,9 +129,14 @@ impl Emulator {
         self.addr
     }
 
-    /// The data the emulator serves.
+    /// The management account's data: what static credentials read.
     pub fn fleet(&self) -> &Fleet {
-        &self.shared.fleet
+        &self.shared.organization.management().fleet
+    }
+
+    /// The organization the emulator serves.
+    pub fn organization(&self) -> &Organization {
+        &self.shared.organization
     }
 
     /// The calls received so far, in order.
@@ -106,9 +144,23 @@ impl Emulator {
         self.shared.request_log()
     }
 
-    /// Forgets the calls received so far.
+    /// Forgets the calls received so far, and starts the in-flight peaks again from the calls
+    /// being served now.
     pub fn clear_request_log(&self) {
         self.shared.clear_request_log()
+    }
+
+    /// The most calls served at once, of every service, since the start or the last
+    /// [`Emulator::clear_request_log`]. A call counts from its request head until its answer is
+    /// ready, injected latency included.
+    pub fn peak_in_flight(&self) -> usize {
+        self.shared.peak_in_flight()
+    }
+
+    /// [`Emulator::peak_in_flight`] for each account that was called: the account of each call as
+    /// [`LoggedRequest::account`] names it, counted once its credentials are read.
+    pub fn peak_in_flight_by_account(&self) -> BTreeMap<String, usize> {
+        self.shared.peak_in_flight_by_account()
     }
 
     /// Replaces the faults injected from now on, and restarts the fault dice's sequence.
