@@ -24,9 +24,9 @@ pub(crate) fn parameters(body: &[u8]) -> Value {
     Value::Object(parameters)
 }
 
-/// Text for XML content.
+/// Text for XML content (never an attribute, so quotes stay as they are).
 pub(crate) fn escape(text: &str) -> Cow<'_, str> {
-    if !text.contains(['<', '>', '&', '"', '\'']) {
+    if !text.contains(['<', '>', '&']) {
         return Cow::Borrowed(text);
     }
     let mut escaped = String::with_capacity(text.len() + 8);
@@ -35,8 +35,6 @@ pub(crate) fn escape(text: &str) -> Cow<'_, str> {
             '<' => escaped.push_str("&lt;"),
             '>' => escaped.push_str("&gt;"),
             '&' => escaped.push_str("&amp;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
             c => escaped.push(c),
         }
     }
