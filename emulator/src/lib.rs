@@ -1,25 +1,45 @@
-//! An emulator of the WorkSpaces API (awsJson1_1 over HTTP) that the real SDK talks to.
+//! An emulator of the AWS APIs wsql calls, over HTTP, that the real SDKs talk to: the WorkSpaces
+//! `Describe*` operations (awsJson1_1), and for reading many accounts, STS `AssumeRole` and
+//! `GetCallerIdentity` (awsQuery) and Organizations `ListAccounts` (awsJson1_1).
 //!
-//! It serves the read-only `Describe*` operations wsql uses, from a [`Fleet`] generated from a
-//! seed or read from a fixture, with the service's validation, error shapes and request-bound
-//! NextTokens, for any number of regions on one endpoint (the region comes from the SigV4
-//! credential scope). Faults (latency, throttling, 5xx, dropped connections, truncated bodies,
-//! misbehaving NextTokens, denied regions) are injected on demand, deterministically.
+//! It serves an [`Organization`] of accounts, each with its own [`Fleet`] generated from a seed
+//! or read from a fixture, with the services' validation, error shapes and request-bound
+//! NextTokens, for any number of regions on one endpoint. A call is routed to its service by
+//! `X-Amz-Target` (or a form body, for STS); its region comes from the SigV4 credential scope,
+//! and its account from the access key id: credentials `AssumeRole` issued name their account,
+//! any other key is the management account's. Faults (latency, throttling, 5xx, dropped
+//! connections, truncated bodies, misbehaving NextTokens, denied regions, unknown pool ids) are
+//! injected on demand, deterministically. The request log and the in-flight peaks show what a
+//! client did: which calls, for which account, how many at once.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use wsql_emulator::{Emulator, Fleet};
+//! use wsql_emulator::{Emulator, Fleet, Organization};
 //!
 //! let emulator = Emulator::start(Fleet::seeded(7, &["us-east-1"], 300)).await?;
 //! // Point any AWS client at it, with any credentials and the region in its SigV4 scope:
 //! println!("aws workspaces describe-workspaces-pools --endpoint-url {}", emulator.endpoint_url());
+//!
+//! // Five accounts; the members' OrganizationAccountAccessRole can be assumed from the first.
+//! let organization = Organization::seeded(7, 5, &["us-east-1", "eu-west-1"], 100);
+//! let member = organization.accounts()[1].id().to_string();
+//! let emulator = Emulator::start_organization(organization).await?;
+//! println!(
+//!     "aws sts assume-role --role-arn arn:aws:iam::{member}:role/OrganizationAccountAccessRole \
+//!      --role-session-name me --endpoint-url {}",
+//!     emulator.endpoint_url()
+//! );
 //! # Ok(()) }
 //! ```
 //!
-//! Layout: `server.rs` (HTTP, faults, log), `auth.rs` (region from SigV4), `operations.rs`
-//! (dispatch) with one file per operation, `validate.rs` (model constraints), `paging.rs`
-//! (NextTokens), `faults.rs` (dice), `fleet.rs` (the data), `seed.rs` (generation),
-//! `shapes.rs` (records in wire form).
+//! Layout: `server.rs` (HTTP, faults, log), `service.rs` (which service a request is for),
+//! `auth.rs` (signer and region from SigV4), `credentials.rs` (the account of an access key, the
+//! credentials STS issues), `in_flight.rs` (calls served at once), `api_error.rs` (errors in each
+//! service's words and protocol), `operations.rs` (the router) with one file per operation
+//! (`pools.rs`, ..., `sts.rs`, `list_accounts.rs`), `query.rs` (awsQuery), `validate.rs` (model
+//! constraints), `paging.rs` (NextTokens), `faults.rs` (what can go wrong, and the dice),
+//! `organization.rs` and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in
+//! wire form).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

@@ -28,9 +28,9 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
 use super::api_error::ApiError;
-use super::auth::signer;
-use super::credentials::CredentialStore;
-use super::faults::{Injected, roll};
+use super::auth::{Signer, signer};
+use super::credentials::{Caller, CredentialStore};
+use super::faults::{Injected, Roll, roll};
 use super::in_flight::InFlight;
 use super::operations::{AccountCall, Call, Routed, route};
 use super::organization::Organization;
@@ -214,6 +214,16 @@ fn parse_body(service: Service, bytes: &[u8]) -> Option<Value> {
     serde_json::from_slice(bytes).ok()
 }
 
+/// What a call is known by once its request is read, before any fault: who signed it, for
+/// which region and operation, and which account it is about.
+struct Identified<'a> {
+    signer: Signer,
+    operation: &'a str,
+    caller: Caller,
+    /// The caller's account, or for `AssumeRole` the role's: the log's and the in-flight counts'.
+    account_id: String,
+}
+
 async fn respond(
     shared: &Shared,
     service: Service,
@@ -222,9 +232,54 @@ async fn respond(
     request_id: &str,
     entry: &mut LoggedRequest,
 ) -> Outcome {
+    let call = match identify(shared, service, parts, body, entry) {
+        Ok(call) => call,
+        Err(error) => return error.into(),
+    };
+    let _serving_account = shared.in_flight.enter_account(&call.account_id);
+    let faults = shared.faults();
+    let dice = roll(
+        &faults,
+        shared.calls.fetch_add(1, Ordering::SeqCst),
+        service,
+        &call.signer.region,
+    );
+    if !faults.latency.is_zero() {
+        delay(faults.latency).await;
+    }
+    match dice.injected {
+        Injected::DropConnection => return Outcome::Drop,
+        Injected::Error(error) => return error.into(),
+        Injected::Nothing => {}
+    }
+    let Some(body) = body else {
+        return ApiError::serialization("The request body is not valid JSON").into();
+    };
+    match answer(shared, service, &call, body, &faults, &dice, request_id) {
+        Ok(mut body) => {
+            if dice.truncate_body {
+                body.truncate(body.len() / 2);
+            }
+            Outcome::Answer { status: 200, body }
+        }
+        Err(error) => error.into(),
+    }
+}
+
+/// Reads who calls what, filling in the log entry as each part becomes known.
+fn identify<'a>(
+    shared: &Shared,
+    service: Service,
+    parts: &'a Parts,
+    body: Option<&'a Value>,
+    entry: &mut LoggedRequest,
+) -> Result<Identified<'a>, ApiError> {
     if parts.method != Method::POST || parts.uri.path() != "/" {
-        return ApiError::unknown_operation(&format!("{} {}", parts.method, parts.uri.path()))
-            .into();
+        return Err(ApiError::unknown_operation(&format!(
+            "{} {}",
+            parts.method,
+            parts.uri.path()
+        )));
     }
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     // A header that is present but not visible ASCII is garbled, not missing.
@@ -232,10 +287,7 @@ async fn respond(
         .headers
         .get("authorization")
         .map(|v| v.to_str().unwrap_or_default());
-    let signer = match signer(authorization, service) {
-        Ok(signer) => signer,
-        Err(error) => return error.into(),
-    };
+    let signer = signer(authorization, service)?;
     entry.region.clone_from(&signer.region);
     let operation = match service.target_prefix() {
         Some(prefix) => {
@@ -249,61 +301,55 @@ async fn respond(
     };
     entry.operation = operation.to_string();
     if !service.operations().contains(&operation) {
-        return ApiError::unknown_operation(operation).into();
+        return Err(ApiError::unknown_operation(operation));
     }
-    if service.protocol() != Protocol::Query {
-        let content_type = header("content-type").unwrap_or_default();
-        if !content_type.starts_with("application/x-amz-json-1.") {
-            return ApiError::serialization(format!(
-                "Content-Type must be {}",
-                service.content_type()
-            ))
-            .into();
-        }
+    let content_type = header("content-type").unwrap_or_default();
+    if service.protocol() != Protocol::Query
+        && !content_type.starts_with("application/x-amz-json-1.")
+    {
+        return Err(ApiError::serialization(format!(
+            "Content-Type must be {}",
+            service.content_type()
+        )));
     }
     let organization = &shared.organization;
-    let caller = match shared.credentials.caller(
+    let caller = shared.credentials.caller(
         organization,
         &signer.access_key_id,
         header("x-amz-security-token"),
-    ) {
-        Ok(caller) => caller,
-        Err(error) => return error.into(),
-    };
-    // AssumeRole is about the role's account; everything else reads the caller's.
-    let account_id = match service {
+    )?;
+    let role_account = match service {
         Service::Sts => body
             .and_then(role_account)
-            .filter(|id| organization.account(id).is_some())
-            .unwrap_or(caller.account_id.as_str()),
-        _ => caller.account_id.as_str(),
+            .filter(|id| organization.account(id).is_some()),
+        _ => None,
     };
-    entry.account = account_id.to_string();
-    let _serving_account = shared.in_flight.enter_account(account_id);
-
-    let faults = shared.faults();
-    let dice = roll(
-        &faults,
-        shared.calls.fetch_add(1, Ordering::SeqCst),
-        service,
-        &signer.region,
-    );
-    if !faults.latency.is_zero() {
-        delay(faults.latency).await;
-    }
-    match dice.injected {
-        Injected::DropConnection => return Outcome::Drop,
-        Injected::Error(error) => return error.into(),
-        Injected::Nothing => {}
-    }
-    let Some(body) = body else {
-        return ApiError::serialization("The request body is not valid JSON").into();
-    };
-    let account_call = || AccountCall {
+    let account_id = role_account.unwrap_or(&caller.account_id).to_string();
+    entry.account.clone_from(&account_id);
+    Ok(Identified {
+        signer,
         operation,
-        region: &signer.region,
+        caller,
+        account_id,
+    })
+}
+
+/// The operation's answer to an identified call.
+fn answer(
+    shared: &Shared,
+    service: Service,
+    call: &Identified<'_>,
+    body: &Value,
+    faults: &Faults,
+    dice: &Roll,
+    request_id: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let organization = &shared.organization;
+    let account_call = || AccountCall {
+        operation: call.operation,
+        region: &call.signer.region,
         body,
-        caller: &caller,
+        caller: &call.caller,
         organization,
         credentials: &shared.credentials,
         token_fault: dice.token_fault,
@@ -312,27 +358,19 @@ async fn respond(
     };
     let routed = match service {
         Service::Workspaces => {
-            let Some(account) = organization.account(&caller.account_id) else {
-                return ApiError::invalid_client_token().into();
-            };
+            let account = organization
+                .account(&call.caller.account_id)
+                .ok_or_else(ApiError::invalid_client_token)?;
             Routed::Workspaces(Call {
                 token_fault: dice.token_fault,
                 unknown_pool_ids: faults.unknown_pool_ids,
-                ..Call::new(&signer.region, operation, body, &account.fleet)
+                ..Call::new(&call.signer.region, call.operation, body, &account.fleet)
             })
         }
         Service::Sts => Routed::Sts(account_call()),
         Service::Organizations => Routed::Organizations(account_call()),
     };
-    match route(&routed) {
-        Ok(mut body) => {
-            if dice.truncate_body {
-                body.truncate(body.len() / 2);
-            }
-            Outcome::Answer { status: 200, body }
-        }
-        Err(error) => error.into(),
-    }
+    route(&routed)
 }
 
 fn now_epoch_seconds() -> i64 {
