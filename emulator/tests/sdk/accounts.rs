@@ -504,6 +504,35 @@ async fn faults_speak_each_services_words() {
     );
 }
 
+/// Injected latency holds STS and Organizations answers too: both calls are served at once and
+/// neither is answered (so neither is logged) while it lasts.
+#[tokio::test]
+async fn latency_holds_sts_and_organizations_calls_too() {
+    let organization = Organization::seeded(41, 2, &[REGION], 1);
+    let management = organization.management().id().to_string();
+    let emulator = Emulator::start_organization(organization)
+        .await
+        .expect("starts");
+    let config = management_config(&emulator).await;
+    emulator.set_faults(Faults {
+        latency: Duration::from_secs(120),
+        ..Faults::default()
+    });
+    let sts = aws_sdk_sts::Client::new(&config);
+    let organizations = aws_sdk_organizations::Client::new(&config);
+    let identity = tokio::spawn(async move { sts.get_caller_identity().send().await });
+    let accounts = tokio::spawn(async move { organizations.list_accounts().send().await });
+    let mut polls = 0;
+    while emulator.peak_in_flight_by_account().get(&management) != Some(&2) {
+        polls += 1;
+        assert!(polls < 3000, "never both in flight");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(emulator.request_log().is_empty(), "answers are held");
+    identity.abort();
+    accounts.abort();
+}
+
 #[tokio::test]
 async fn secrets_never_reach_the_log() {
     let organization = Organization::seeded(39, 2, &[REGION], 1).with_external_id("ext-secret-ish");
@@ -577,9 +606,10 @@ async fn peak_in_flight_counts_calls_served_at_once() {
     assert_eq!(emulator.peak_in_flight(), 0);
     assert!(emulator.peak_in_flight_by_account().is_empty());
 
-    // Each call is held long enough for all six to be served at once.
+    // The calls are held (far longer than the test lasts) until all six are served at once;
+    // the test waits for the counts rather than for a time, and ends the calls by aborting them.
     emulator.set_faults(Faults {
-        latency: Duration::from_millis(1500),
+        latency: Duration::from_secs(120),
         ..Faults::default()
     });
     let mut calls = Vec::new();
@@ -591,11 +621,20 @@ async fn peak_in_flight_counts_calls_served_at_once() {
             }));
         }
     }
-    for call in futures::future::join_all(calls).await {
-        assert!(call.expect("task").is_ok());
-    }
-    assert_eq!(emulator.peak_in_flight(), 6);
     expected.insert(ids[0].clone(), 3);
     expected.insert(ids[1].clone(), 2);
-    assert_eq!(emulator.peak_in_flight_by_account(), expected);
+    let mut polls = 0;
+    while emulator.peak_in_flight_by_account() != expected {
+        polls += 1;
+        assert!(
+            polls < 3000,
+            "never all in flight: {:?}",
+            emulator.peak_in_flight_by_account()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(emulator.peak_in_flight(), 6);
+    for call in calls {
+        call.abort();
+    }
 }
