@@ -89,8 +89,9 @@ pub struct LoggedRequest {
     pub body: serde_json::Value,
     /// HTTP status answered (0 when the connection was dropped).
     pub status: u16,
-    /// The account whose data answered: the caller's, or for `AssumeRole` the role's. Empty when
-    /// the call failed before its credentials were read.
+    /// The account whose data answered: the caller's, or for `AssumeRole` the role's (when the
+    /// organization has that account). Empty when the call failed before its credentials were
+    /// read.
     pub account: String,
     /// `workspaces`, `sts` or `organizations`.
     pub service: String,

@@ -17,7 +17,7 @@ use super::{bundles, directories, list_accounts, pool_sessions, pools, sts, tags
 pub(crate) struct Call<'a> {
     /// Region from the credential scope.
     pub(crate) region: &'a str,
-    /// One of [`OPERATIONS`].
+    /// One of WorkSpaces' operations (`Service::operations`).
     pub(crate) operation: &'a str,
     /// The JSON body.
     pub(crate) body: &'a Value,
@@ -80,6 +80,7 @@ pub(crate) struct AccountCall<'a> {
     pub(crate) body: &'a Value,
     /// Who signed the call.
     pub(crate) caller: &'a Caller,
+    /// The accounts, their roles and statuses.
     pub(crate) organization: &'a Organization,
     /// Where `AssumeRole` records what it issues.
     pub(crate) credentials: &'a CredentialStore,
