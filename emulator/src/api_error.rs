@@ -1,6 +1,15 @@
-//! Error answers, in the awsJson1_1 form: an HTTP status and `{"__type": SHAPE, "message": ...}`.
+//! Error answers: the status, error code and members of each, in each service's words and on
+//! each protocol's wire.
+//!
+//! Errors are raised in WorkSpaces' vocabulary wherever they are common to every service
+//! (throttling, signatures, unknown operations, 5xx); [`ApiError::in_words_of`] names them as STS
+//! or Organizations do before [`ApiError::render`] writes them, as awsJson1_1
+//! (`{"__type": CODE, "message": ...}`) or as awsQuery XML (`<ErrorResponse><Error>...`).
 
-use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::query::{STS_NAMESPACE, escape};
+use super::service::{Protocol, Service};
 
 /// An error the emulator answers with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,16 +22,61 @@ pub(crate) struct ApiError {
     pub(crate) message: String,
     /// `ResourceId` member of `ResourceNotFoundException`.
     pub(crate) resource_id: Option<String>,
+    /// `Reason` member of Organizations' `InvalidInputException`.
+    pub(crate) reason: Option<&'static str>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    #[serde(rename = "__type")]
-    code: &'a str,
-    message: &'a str,
-    #[serde(rename = "ResourceId", skip_serializing_if = "Option::is_none")]
-    resource_id: Option<&'a str>,
+/// An error every service answers, as each names it: WorkSpaces' code, then STS's and
+/// Organizations' code and HTTP status.
+struct CommonError {
+    workspaces: &'static str,
+    sts: (&'static str, u16),
+    organizations: (&'static str, u16),
 }
+
+/// Codes not listed here are one service's own and keep their code and status.
+const COMMON_ERRORS: &[CommonError] = &[
+    CommonError {
+        workspaces: "MissingAuthenticationTokenException",
+        sts: ("MissingAuthenticationToken", 403),
+        organizations: ("MissingAuthenticationTokenException", 400),
+    },
+    CommonError {
+        workspaces: "IncompleteSignatureException",
+        sts: ("IncompleteSignature", 400),
+        organizations: ("IncompleteSignatureException", 400),
+    },
+    CommonError {
+        workspaces: "UnrecognizedClientException",
+        sts: ("InvalidClientTokenId", 403),
+        organizations: ("UnrecognizedClientException", 400),
+    },
+    CommonError {
+        workspaces: "UnknownOperationException",
+        sts: ("InvalidAction", 400),
+        organizations: ("UnknownOperationException", 400),
+    },
+    CommonError {
+        workspaces: "ValidationException",
+        sts: ("ValidationError", 400),
+        organizations: ("InvalidInputException", 400),
+    },
+    CommonError {
+        workspaces: "ThrottlingException",
+        sts: ("Throttling", 400),
+        organizations: ("TooManyRequestsException", 400),
+    },
+    CommonError {
+        workspaces: "InternalFailure",
+        sts: ("InternalFailure", 500),
+        organizations: ("ServiceException", 500),
+    },
+    CommonError {
+        workspaces: "ServiceUnavailable",
+        sts: ("ServiceUnavailable", 503),
+        organizations: ("ServiceUnavailable", 503),
+    },
+];
 
 impl ApiError {
     fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
@@ -31,6 +85,7 @@ impl ApiError {
             code,
             message: message.into(),
             resource_id: None,
+            reason: None,
         }
     }
 
@@ -57,6 +112,25 @@ impl ApiError {
                 400,
                 "ResourceNotFoundException",
                 format!("The {kind} {id} could not be found."),
+            )
+        }
+    }
+
+    /// None, or not all, of the named resources exist: names the first unknown one, lists them
+    /// all.
+    pub(crate) fn not_found_among(kind: &str, ids: &[&str]) -> ApiError {
+        let Some(first) = ids.first() else {
+            return Self::not_found(kind, "");
+        };
+        if ids.len() == 1 {
+            return Self::not_found(kind, first);
+        }
+        ApiError {
+            resource_id: Some(first.to_string()),
+            ..Self::new(
+                400,
+                "ResourceNotFoundException",
+                format!("The {kind}s {} could not be found.", ids.join(", ")),
             )
         }
     }
@@ -116,14 +190,95 @@ impl ApiError {
         Self::new(400, "IncompleteSignatureException", message)
     }
 
-    /// The JSON body of the answer.
-    pub(crate) fn body(&self) -> Vec<u8> {
-        let body = Body {
-            code: self.code,
-            message: &self.message,
-            resource_id: self.resource_id.as_deref(),
+    /// Credentials the service does not know: an access key that looks issued by `AssumeRole` but
+    /// was not, or a session token that does not go with its key.
+    pub(crate) fn invalid_client_token() -> ApiError {
+        Self::new(
+            400,
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        )
+    }
+
+    /// STS: the caller may not assume the role.
+    pub(crate) fn assume_role_denied(caller_arn: &str, role_arn: &str) -> ApiError {
+        Self::new(
+            403,
+            "AccessDenied",
+            format!(
+                "User: {caller_arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+            ),
+        )
+    }
+
+    /// Organizations: the caller may not call the operation.
+    pub(crate) fn organizations_access_denied(message: impl Into<String>) -> ApiError {
+        Self::new(400, "AccessDeniedException", message)
+    }
+
+    /// Organizations: a member is out of bounds or a NextToken is foreign; `reason` is one of the
+    /// model's `InvalidInputExceptionReason` values.
+    pub(crate) fn invalid_input(reason: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            reason: Some(reason),
+            ..Self::new(400, "InvalidInputException", message)
+        }
+    }
+
+    /// The same error as `service` names it: a common error gets that service's code and
+    /// status; a service's own error is unchanged.
+    pub(crate) fn in_words_of(self, service: Service) -> ApiError {
+        let Some(common) = COMMON_ERRORS.iter().find(|e| e.workspaces == self.code) else {
+            return self;
         };
-        serde_json::to_vec(&body).unwrap_or_default()
+        let (code, status) = match service {
+            Service::Workspaces => return self,
+            Service::Sts => common.sts,
+            Service::Organizations => common.organizations,
+        };
+        ApiError {
+            code,
+            status,
+            ..self
+        }
+    }
+
+    /// The body of the answer, in the protocol of `service`; `request_id` is repeated in awsQuery
+    /// bodies as the service does.
+    pub(crate) fn render(&self, service: Service, request_id: &str) -> Vec<u8> {
+        match service.protocol() {
+            Protocol::Json { message_member } => self.json_body(message_member),
+            Protocol::Query => self.xml_body(request_id).into_bytes(),
+        }
+    }
+
+    fn json_body(&self, message_member: &str) -> Vec<u8> {
+        let mut body = Map::new();
+        body.insert("__type".into(), Value::from(self.code));
+        body.insert(message_member.into(), Value::from(self.message.as_str()));
+        if let Some(resource_id) = &self.resource_id {
+            body.insert("ResourceId".into(), Value::from(resource_id.as_str()));
+        }
+        if let Some(reason) = self.reason {
+            body.insert("Reason".into(), Value::from(reason));
+        }
+        serde_json::to_vec(&Value::Object(body)).unwrap_or_default()
+    }
+
+    /// `Sender` faults are the caller's (4xx), `Receiver` ones the service's (5xx).
+    fn xml_body(&self, request_id: &str) -> String {
+        let fault = if self.status >= 500 {
+            "Receiver"
+        } else {
+            "Sender"
+        };
+        format!(
+            "<ErrorResponse xmlns=\"{STS_NAMESPACE}\"><Error><Type>{fault}</Type><Code>{}</Code>\
+             <Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
+            self.code,
+            escape(&self.message),
+            escape(request_id),
+        )
     }
 }
 
@@ -131,11 +286,16 @@ impl ApiError {
 mod tests {
     use super::*;
 
+    fn json(error: &ApiError, service: Service) -> Value {
+        serde_json::from_slice(&error.render(service, "req-1")).expect("json")
+    }
+
     #[test]
-    fn bodies_carry_the_shape_and_message() {
-        let body: serde_json::Value =
-            serde_json::from_slice(&ApiError::not_found("pool", "wspool-abc123xyz").body())
-                .expect("json");
+    fn json_bodies_carry_the_shape_and_message() {
+        let body = json(
+            &ApiError::not_found("pool", "wspool-abc123xyz"),
+            Service::Workspaces,
+        );
         assert_eq!(body["__type"], "ResourceNotFoundException");
         assert_eq!(body["ResourceId"], "wspool-abc123xyz");
         assert!(
@@ -143,10 +303,64 @@ mod tests {
                 .as_str()
                 .is_some_and(|m| m.contains("wspool-abc123xyz"))
         );
-        let throttled: serde_json::Value =
-            serde_json::from_slice(&ApiError::throttling().body()).expect("json");
+        let throttled = json(&ApiError::throttling(), Service::Workspaces);
         assert_eq!(throttled["__type"], "ThrottlingException");
         assert!(throttled.get("ResourceId").is_none());
+        assert!(throttled.get("Reason").is_none());
         assert_eq!(ApiError::service_unavailable().status, 503);
+    }
+
+    #[test]
+    fn organizations_spell_message_with_a_capital_and_carry_a_reason() {
+        let error = ApiError::invalid_input("INVALID_NEXT_TOKEN", "foreign token");
+        let body = json(&error, Service::Organizations);
+        assert_eq!(body["__type"], "InvalidInputException");
+        assert_eq!(body["Message"], "foreign token");
+        assert_eq!(body["Reason"], "INVALID_NEXT_TOKEN");
+        assert!(body.get("message").is_none());
+    }
+
+    #[test]
+    fn common_errors_are_named_in_each_services_words() {
+        let throttled = ApiError::throttling();
+        assert_eq!(
+            throttled.clone().in_words_of(Service::Workspaces).code,
+            "ThrottlingException"
+        );
+        assert_eq!(
+            throttled.clone().in_words_of(Service::Sts).code,
+            "Throttling"
+        );
+        assert_eq!(
+            throttled.in_words_of(Service::Organizations).code,
+            "TooManyRequestsException"
+        );
+        let token = ApiError::invalid_client_token().in_words_of(Service::Sts);
+        assert_eq!((token.code, token.status), ("InvalidClientTokenId", 403));
+        let failure = ApiError::internal_failure().in_words_of(Service::Organizations);
+        assert_eq!((failure.code, failure.status), ("ServiceException", 500));
+        // A service's own error keeps its name.
+        let denied =
+            ApiError::assume_role_denied("arn:caller", "arn:role").in_words_of(Service::Sts);
+        assert_eq!((denied.code, denied.status), ("AccessDenied", 403));
+    }
+
+    #[test]
+    fn query_errors_are_xml_with_the_fault_side_and_request_id() {
+        let error = ApiError::assume_role_denied("arn:aws:iam::1:user/<me>", "arn:role");
+        let xml = String::from_utf8(error.render(Service::Sts, "req-7")).expect("utf-8");
+        assert!(xml.starts_with("<ErrorResponse"), "{xml}");
+        assert!(
+            xml.contains("<Type>Sender</Type><Code>AccessDenied</Code>"),
+            "{xml}"
+        );
+        assert!(xml.contains("user/&lt;me&gt;"), "escaped: {xml}");
+        assert!(xml.contains("<RequestId>req-7</RequestId>"), "{xml}");
+        let failure = ApiError::internal_failure().in_words_of(Service::Sts);
+        let xml = String::from_utf8(failure.render(Service::Sts, "r")).expect("utf-8");
+        assert!(
+            xml.contains("<Type>Receiver</Type><Code>InternalFailure</Code>"),
+            "{xml}"
+        );
     }
 }

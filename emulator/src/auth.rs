@@ -1,14 +1,26 @@
-//! The region of a call, from its SigV4 `Authorization` header's credential scope.
+//! Who signed a call and for which region, from its SigV4 `Authorization` header.
 //!
 //! `AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/workspaces/aws4_request,
-//! SignedHeaders=..., Signature=...`: one endpoint serves every region, told apart by the scope.
-//! Signatures are not verified. Error messages never repeat the header, which holds the access
-//! key id.
+//! SignedHeaders=..., Signature=...`: one endpoint serves every region, told apart by the scope,
+//! and every account, told apart by the access key id (`credentials.rs`). The scope must name the
+//! service the request is for. Signatures are not verified. Error messages never repeat the
+//! header, which holds the access key id.
 
 use super::api_error::ApiError;
+use super::service::Service;
 
-/// The region named by the `Authorization` header, or the error the service gives.
-pub(crate) fn region_from_authorization(header: Option<&str>) -> Result<String, ApiError> {
+/// What the `Authorization` header says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Signer {
+    /// The access key id of the credential scope.
+    pub(crate) access_key_id: String,
+    /// The region of the credential scope.
+    pub(crate) region: String,
+}
+
+/// The signer named by the `Authorization` header of a call to `service`, or the error the
+/// service gives.
+pub(crate) fn signer(header: Option<&str>, service: Service) -> Result<Signer, ApiError> {
     let Some(header) = header else {
         return Err(ApiError::missing_authentication());
     };
@@ -39,7 +51,7 @@ pub(crate) fn region_from_authorization(header: Option<&str>) -> Result<String, 
         return Err(incomplete("Signature"));
     }
     let scope: Vec<&str> = credential.split('/').collect();
-    let [access_key, date, region, service, terminator] = scope.as_slice() else {
+    let [access_key, date, region, scope_service, terminator] = scope.as_slice() else {
         return Err(ApiError::incomplete_signature(
             "Credential must have the form ACCESS_KEY/DATE/REGION/SERVICE/aws4_request",
         ));
@@ -53,9 +65,10 @@ pub(crate) fn region_from_authorization(header: Option<&str>) -> Result<String, 
             "Credential must have the form ACCESS_KEY/DATE/REGION/SERVICE/aws4_request",
         ));
     }
-    if *service != "workspaces" {
+    let expected = service.signing_name();
+    if *scope_service != expected {
         return Err(ApiError::incomplete_signature(format!(
-            "Credential should be scoped to correct service: 'workspaces', not '{service}'"
+            "Credential should be scoped to correct service: '{expected}', not '{scope_service}'"
         )));
     }
     let valid_region = !region.is_empty()
@@ -68,7 +81,10 @@ pub(crate) fn region_from_authorization(header: Option<&str>) -> Result<String, 
             "Credential should be scoped to a valid region",
         ));
     }
-    Ok(region.to_string())
+    Ok(Signer {
+        access_key_id: access_key.to_string(),
+        region: region.to_string(),
+    })
 }
 
 fn incomplete(parameter: &str) -> ApiError {
@@ -83,22 +99,43 @@ mod tests {
 
     const GOOD: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240611/eu-west-1/workspaces/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=abc123";
 
+    fn region(header: &str, service: Service) -> Option<String> {
+        signer(Some(header), service).ok().map(|s| s.region)
+    }
+
     #[test]
-    fn the_region_comes_from_the_credential_scope() {
+    fn region_and_key_come_from_the_credential_scope() {
         assert_eq!(
-            region_from_authorization(Some(GOOD)).ok().as_deref(),
-            Some("eu-west-1")
+            signer(Some(GOOD), Service::Workspaces),
+            Ok(Signer {
+                access_key_id: "AKIDEXAMPLE".into(),
+                region: "eu-west-1".into()
+            })
         );
         let other = GOOD.replace("eu-west-1", "ap-southeast-2");
         assert_eq!(
-            region_from_authorization(Some(&other)).ok().as_deref(),
+            region(&other, Service::Workspaces).as_deref(),
             Some("ap-southeast-2")
         );
     }
 
     #[test]
+    fn the_scope_must_name_the_service_called() {
+        let sts = GOOD.replace("/workspaces/", "/sts/");
+        assert_eq!(region(&sts, Service::Sts).as_deref(), Some("eu-west-1"));
+        let organizations = GOOD.replace("/workspaces/", "/organizations/");
+        assert!(region(&organizations, Service::Organizations).is_some());
+        let err = signer(Some(&sts), Service::Organizations).expect_err("wrong service");
+        assert!(
+            err.message.contains("'organizations', not 'sts'"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
     fn a_missing_header_is_a_missing_token() {
-        let err = region_from_authorization(None).expect_err("missing");
+        let err = signer(None, Service::Workspaces).expect_err("missing");
         assert_eq!(err.code, "MissingAuthenticationTokenException");
     }
 
@@ -119,7 +156,7 @@ mod tests {
             GOOD.replace("/eu-west-1/", "//"),
         ];
         for header in cases {
-            let err = region_from_authorization(Some(&header)).expect_err(&header);
+            let err = signer(Some(&header), Service::Workspaces).expect_err(&header);
             assert_eq!(err.code, "IncompleteSignatureException", "{header}");
             assert!(!err.message.contains("AKIDEXAMPLE"), "{}", err.message);
         }

@@ -139,17 +139,10 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
-    use crate::paging::TokenFault;
     use crate::shapes::{UserIdentityType, WorkspaceType};
 
     fn ids(fleet: &Fleet, body: Value) -> Result<Vec<String>, ApiError> {
-        let call = Call {
-            region: "us-east-1",
-            operation: "DescribeWorkspaceDirectories",
-            body: &body,
-            token_fault: TokenFault::None,
-            fleet,
-        };
+        let call = Call::new("us-east-1", "DescribeWorkspaceDirectories", &body, fleet);
         let output: Value = serde_json::from_slice(&describe(&call)?).unwrap_or_default();
         Ok(output["Directories"]
             .as_array()

@@ -1,10 +1,55 @@
-//! The fault dice: which fault, if any, a call gets. Deterministic for a seed and call number,
-//! so a faulty run can be replayed.
+//! What can go wrong ([`Faults`], set with `Emulator::set_faults`) and the fault dice: which
+//! fault, if any, a call gets. Deterministic for a seed and call number, so a faulty run can be
+//! replayed.
 
-use super::Faults;
+use std::time::Duration;
+
 use super::api_error::ApiError;
 use super::paging::TokenFault;
 use super::seed::{SplitMix, mix64};
+use super::service::Service;
+
+/// Faults the emulator injects into its answers.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Added before every answer, of every service.
+    pub latency: Duration,
+    /// Fraction (0..=1) of calls answered with `ThrottlingException` (STS: `Throttling`,
+    /// Organizations: `TooManyRequestsException`).
+    pub throttle_rate: f64,
+    /// Fraction (0..=1) of calls answered with HTTP 500/503.
+    pub server_error_rate: f64,
+    /// Fraction (0..=1) of calls whose connection is closed without an answer.
+    pub drop_connection_rate: f64,
+    /// Fraction (0..=1) of calls answered with a truncated body (JSON, or STS's XML).
+    pub malformed_json_rate: f64,
+    /// Every page of a paginated answer carries the same NextToken.
+    pub repeat_next_token: bool,
+    /// Paginated answers never end: every page carries a fresh NextToken.
+    pub endless_pages: bool,
+    /// Regions whose every WorkSpaces call, in every account, is answered with
+    /// `AccessDeniedException`. STS and Organizations calls are not denied.
+    pub access_denied_regions: Vec<String>,
+    /// Seed of the fault dice, so a faulty run can be repeated.
+    pub seed: u64,
+    /// How `DescribeWorkspacesPools` answers `PoolIds` naming pools that do not exist.
+    pub unknown_pool_ids: UnknownPoolIds,
+}
+
+/// How `DescribeWorkspacesPools` answers `PoolIds` naming pools that do not exist. The service
+/// model lists `ResourceNotFoundException` for the operation without saying when it is raised,
+/// so the emulator can answer each plausible way and wsql's tests can check it copes with all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnknownPoolIds {
+    /// The pools that exist are listed; unknown ids are left out.
+    #[default]
+    Omitted,
+    /// `ResourceNotFoundException` when none of the named pools exists; otherwise the ones that
+    /// exist are listed.
+    NotFoundWhenNoneExist,
+    /// `ResourceNotFoundException` when any named pool does not exist.
+    NotFoundWhenAnyUnknown,
+}
 
 /// What happens to one call instead of, or on top of, its answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +73,9 @@ pub(crate) struct Roll {
     pub(crate) token_fault: TokenFault,
 }
 
-/// Rolls the dice for call number `call` (counted from the last `set_faults`) in `region`.
-pub(crate) fn roll(faults: &Faults, call: u64, region: &str) -> Roll {
+/// Rolls the dice for call number `call` (counted from the last `set_faults`) to `service` in
+/// `region`.
+pub(crate) fn roll(faults: &Faults, call: u64, service: Service, region: &str) -> Roll {
     let mut dice = SplitMix::new(mix64(faults.seed) ^ mix64(call.wrapping_add(1)));
     // Every die is thrown every time so that changing one rate does not shift the others.
     let drop = dice.unit();
@@ -37,7 +83,9 @@ pub(crate) fn roll(faults: &Faults, call: u64, region: &str) -> Roll {
     let server_error = dice.unit();
     let unavailable = dice.chance(0.5);
     let truncate = dice.unit();
-    let injected = if faults.access_denied_regions.iter().any(|r| r == region) {
+    let denied =
+        service == Service::Workspaces && faults.access_denied_regions.iter().any(|r| r == region);
+    let injected = if denied {
         Injected::Error(ApiError::access_denied(region))
     } else if drop < faults.drop_connection_rate {
         Injected::DropConnection
@@ -74,7 +122,7 @@ mod tests {
     fn no_faults_means_no_faults() {
         let faults = Faults::default();
         for call in 0..1000 {
-            let roll = roll(&faults, call, "us-east-1");
+            let roll = roll(&faults, call, Service::Workspaces, "us-east-1");
             assert_eq!(roll.injected, Injected::Nothing);
             assert!(!roll.truncate_body);
             assert_eq!(roll.token_fault, TokenFault::None);
@@ -91,7 +139,9 @@ mod tests {
             seed: 42,
             ..Faults::default()
         };
-        let rolls: Vec<Roll> = (0..10_000).map(|c| roll(&faults, c, "us-east-1")).collect();
+        let rolls: Vec<Roll> = (0..10_000)
+            .map(|c| roll(&faults, c, Service::Workspaces, "us-east-1"))
+            .collect();
         let count = |f: &dyn Fn(&Roll) -> bool| rolls.iter().filter(|r| f(r)).count();
         let dropped = count(&|r| r.injected == Injected::DropConnection);
         let throttled = count(
@@ -106,11 +156,13 @@ mod tests {
         assert!((600..900).contains(&failed), "{failed}");
         assert!(unavailable > 0 && unavailable < failed);
         assert!((2700..3300).contains(&truncated), "{truncated}");
-        let again: Vec<Roll> = (0..10_000).map(|c| roll(&faults, c, "us-east-1")).collect();
+        let again: Vec<Roll> = (0..10_000)
+            .map(|c| roll(&faults, c, Service::Workspaces, "us-east-1"))
+            .collect();
         assert_eq!(rolls, again);
         let other_seed = Faults { seed: 43, ..faults };
         let different: Vec<Roll> = (0..100)
-            .map(|c| roll(&other_seed, c, "us-east-1"))
+            .map(|c| roll(&other_seed, c, Service::Workspaces, "us-east-1"))
             .collect();
         assert_ne!(&rolls[..100], &different[..]);
     }
@@ -122,11 +174,21 @@ mod tests {
             endless_pages: true,
             ..Faults::default()
         };
-        let denied = roll(&faults, 0, "eu-west-1");
+        let denied = roll(&faults, 0, Service::Workspaces, "eu-west-1");
         assert!(matches!(denied.injected, Injected::Error(e) if e.code == "AccessDeniedException"));
-        assert_eq!(roll(&faults, 0, "us-east-1").injected, Injected::Nothing);
         assert_eq!(
-            roll(&faults, 0, "us-east-1").token_fault,
+            roll(&faults, 0, Service::Workspaces, "us-east-1").injected,
+            Injected::Nothing
+        );
+        for service in [Service::Sts, Service::Organizations] {
+            assert_eq!(
+                roll(&faults, 0, service, "eu-west-1").injected,
+                Injected::Nothing,
+                "only WorkSpaces calls are denied"
+            );
+        }
+        assert_eq!(
+            roll(&faults, 0, Service::Workspaces, "us-east-1").token_fault,
             TokenFault::Endless
         );
         let repeat = Faults {
@@ -134,7 +196,7 @@ mod tests {
             ..Faults::default()
         };
         assert_eq!(
-            roll(&repeat, 0, "us-east-1").token_fault,
+            roll(&repeat, 0, Service::Organizations, "us-east-1").token_fault,
             TokenFault::Repeat
         );
     }

@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 use super::seed;
 use super::shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};
 use super::validate::{
-    BUNDLE_ID, DIRECTORY_ID, POOL_ID, POOL_NAME, POOL_USER_ID, S3_BUCKET_NAME, SESSION_INSTANCE_ID,
-    SETTINGS_GROUP, StringShape, UPDATE_DESCRIPTION, UUID, WORKSPACE_ID,
+    ACCOUNT_ID, BUNDLE_ID, DIRECTORY_ID, POOL_ID, POOL_NAME, POOL_USER_ID, S3_BUCKET_NAME,
+    SESSION_INSTANCE_ID, SETTINGS_GROUP, StringShape, UPDATE_DESCRIPTION, UUID, WORKSPACE_ID,
 };
 
 /// A fleet fixture that could not be read or does not satisfy the service model: says which
@@ -151,7 +151,19 @@ impl Fleet {
     /// A deterministic fleet: `pools_per_region` pools in each region, with their directories,
     /// bundles, sessions, WorkSpaces and tags.
     pub fn seeded(seed: u64, regions: &[&str], pools_per_region: usize) -> Fleet {
-        let account_id = seed::account_id(seed);
+        Self::seeded_for_account(&seed::account_id(seed), seed, regions, pools_per_region)
+    }
+
+    /// A deterministic fleet like [`Fleet::seeded`], owned by `account_id`: its ARNs, bundle
+    /// owners and role ARNs name that account. Fleets of one organization are seeded this way,
+    /// each with its own seed.
+    pub fn seeded_for_account(
+        account_id: &str,
+        seed: u64,
+        regions: &[&str],
+        pools_per_region: usize,
+    ) -> Fleet {
+        let account_id = account_id.to_string();
         let regions = regions
             .iter()
             .map(|&region| {
@@ -304,6 +316,13 @@ impl Fleet {
 /// Reads fixture JSON; the error says where and what, without naming the source.
 fn parse_fixture(json: &str) -> std::result::Result<Fleet, String> {
     let file: FixtureFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    if let Some(account_id) = &file.account_id
+        && !ACCOUNT_ID.matches(account_id)
+    {
+        return Err(format!(
+            "account_id: `{account_id}` is not a twelve-digit account id"
+        ));
+    }
     let mut regions = BTreeMap::new();
     for (name, fixture) in file.regions {
         let mut sessions: BTreeMap<String, Vec<PoolSession>> = BTreeMap::new();
@@ -512,6 +531,14 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("pool-1"), "{message}");
+    }
+
+    #[test]
+    fn fixture_accounts_are_twelve_digits() {
+        let err = Fleet::from_json(r#"{"account_id": "12345"}"#).expect_err("short");
+        assert!(err.to_string().contains("account_id"), "{err}");
+        let fleet = Fleet::from_json(r#"{"account_id": "000000000042"}"#).expect("valid");
+        assert_eq!(fleet.account_id(), "000000000042");
     }
 
     #[test]

@@ -1,88 +1,104 @@
-//! An emulator of the WorkSpaces API (awsJson1_1 over HTTP) that the real SDK talks to.
+//! An emulator of the AWS APIs wsql calls, over HTTP, that the real SDKs talk to: the WorkSpaces
+//! `Describe*` operations (awsJson1_1), and for reading many accounts, STS `AssumeRole` and
+//! `GetCallerIdentity` (awsQuery) and Organizations `ListAccounts` (awsJson1_1).
 //!
-//! It serves the read-only `Describe*` operations wsql uses, from a [`Fleet`] generated from a
-//! seed or read from a fixture, with the service's validation, error shapes and request-bound
-//! NextTokens, for any number of regions on one endpoint (the region comes from the SigV4
-//! credential scope). Faults (latency, throttling, 5xx, dropped connections, truncated bodies,
-//! misbehaving NextTokens, denied regions) are injected on demand, deterministically.
+//! It serves an [`Organization`] of accounts, each with its own [`Fleet`] generated from a seed
+//! or read from a fixture, with the services' validation, error shapes and request-bound
+//! NextTokens, for any number of regions on one endpoint. A call is routed to its service by
+//! `X-Amz-Target` (or a form body, for STS); its region comes from the SigV4 credential scope,
+//! and its account from the access key id: credentials `AssumeRole` issued name their account,
+//! any other key is the management account's. Faults (latency, throttling, 5xx, dropped
+//! connections, truncated bodies, misbehaving NextTokens, denied regions, unknown pool ids) are
+//! injected on demand, deterministically. The request log and the in-flight peaks show what a
+//! client did: which calls, for which account, how many at once.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use wsql_emulator::{Emulator, Fleet};
+//! use wsql_emulator::{Emulator, Fleet, Organization};
 //!
 //! let emulator = Emulator::start(Fleet::seeded(7, &["us-east-1"], 300)).await?;
 //! // Point any AWS client at it, with any credentials and the region in its SigV4 scope:
 //! println!("aws workspaces describe-workspaces-pools --endpoint-url {}", emulator.endpoint_url());
+//!
+//! // Five accounts; the members' OrganizationAccountAccessRole can be assumed from the first.
+//! let organization = Organization::seeded(7, 5, &["us-east-1", "eu-west-1"], 100);
+//! let member = organization.accounts()[1].id().to_string();
+//! let emulator = Emulator::start_organization(organization).await?;
+//! println!(
+//!     "aws sts assume-role --role-arn arn:aws:iam::{member}:role/OrganizationAccountAccessRole \
+//!      --role-session-name me --endpoint-url {}",
+//!     emulator.endpoint_url()
+//! );
 //! # Ok(()) }
 //! ```
 //!
-//! Layout: `server.rs` (HTTP, faults, log), `auth.rs` (region from SigV4), `operations.rs`
-//! (dispatch) with one file per operation, `validate.rs` (model constraints), `paging.rs`
-//! (NextTokens), `faults.rs` (dice), `fleet.rs` (the data), `seed.rs` (generation),
-//! `shapes.rs` (records in wire form).
+//! Layout: `server.rs` (HTTP, faults, log), `service.rs` (which service a request is for),
+//! `auth.rs` (signer and region from SigV4), `credentials.rs` (the account of an access key, the
+//! credentials STS issues), `in_flight.rs` (calls served at once), `api_error.rs` (errors in each
+//! service's words and protocol), `operations.rs` (the router) with one file per operation
+//! (`pools.rs`, ..., `sts.rs`, `list_accounts.rs`), `query.rs` (awsQuery), `validate.rs` (model
+//! constraints), `paging.rs` (NextTokens), `faults.rs` (what can go wrong, and the dice),
+//! `organization.rs` and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in
+//! wire form).
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
-
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 mod api_error;
 mod auth;
 mod bundles;
+mod credentials;
 mod directories;
 mod faults;
 pub mod fleet;
+mod in_flight;
+mod list_accounts;
 mod operations;
+mod organization;
 mod paging;
 mod pool_sessions;
 mod pools;
+mod query;
 mod seed;
 mod server;
+mod service;
 pub mod shapes;
+mod sts;
 mod tags;
 mod validate;
 mod workspaces;
 
+pub use faults::{Faults, UnknownPoolIds};
 pub use fleet::{FixtureError, Fleet, RegionFleet};
+pub use organization::{Account, AccountStatus, DEFAULT_ROLE_NAME, Organization};
 pub use shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};
 
-/// Faults the emulator injects into its answers.
-#[derive(Debug, Clone, Default)]
-pub struct Faults {
-    /// Added before every answer.
-    pub latency: Duration,
-    /// Fraction (0..=1) of calls answered with `ThrottlingException`.
-    pub throttle_rate: f64,
-    /// Fraction (0..=1) of calls answered with HTTP 500/503.
-    pub server_error_rate: f64,
-    /// Fraction (0..=1) of calls whose connection is closed without an answer.
-    pub drop_connection_rate: f64,
-    /// Fraction (0..=1) of calls answered with a truncated JSON body.
-    pub malformed_json_rate: f64,
-    /// Every page of a paginated answer carries the same NextToken.
-    pub repeat_next_token: bool,
-    /// Paginated answers never end: every page carries a fresh NextToken.
-    pub endless_pages: bool,
-    /// Regions whose every call is answered with `AccessDeniedException`.
-    pub access_denied_regions: Vec<String>,
-    /// Seed of the fault dice, so a faulty run can be repeated.
-    pub seed: u64,
-}
-
-/// One call the emulator received, as the tests see it.
+/// One call the emulator received, as the tests see it. Credentials are never in it: not the
+/// signature, the session token nor anything an answer carried.
 #[derive(Debug, Clone)]
 pub struct LoggedRequest {
     /// Region from the SigV4 credential scope.
     pub region: String,
-    /// Operation from `X-Amz-Target` (`DescribeWorkspacesPools`, ...).
+    /// Operation from `X-Amz-Target`, or STS's `Action` (`DescribeWorkspacesPools`,
+    /// `AssumeRole`, `GetCallerIdentity`, `ListAccounts`, ...).
     pub operation: String,
-    /// The JSON request body.
+    /// The JSON request body; for STS, the form's parameters as an object of strings.
     pub body: serde_json::Value,
     /// HTTP status answered (0 when the connection was dropped).
     pub status: u16,
+    /// The account whose data answered: the caller's, or for `AssumeRole` the role's (when the
+    /// organization has that account). Empty when the call failed before its credentials were
+    /// read.
+    pub account: String,
+    /// `workspaces`, `sts` or `organizations`.
+    pub service: String,
 }
+
+const LOCALHOST_ANY_PORT: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
 
 /// A running emulator; stops when dropped.
 pub struct Emulator {
@@ -92,16 +108,30 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    /// Starts on 127.0.0.1 with an OS-chosen port.
+    /// Starts on 127.0.0.1 with an OS-chosen port, serving an organization of one account that
+    /// owns `fleet`.
     pub async fn start(fleet: Fleet) -> std::io::Result<Emulator> {
-        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), fleet).await
+        Self::start_on(LOCALHOST_ANY_PORT, fleet).await
     }
 
-    /// Starts on `addr`.
+    /// Starts on `addr`, serving an organization of one account that owns `fleet`.
     pub async fn start_on(addr: SocketAddr, fleet: Fleet) -> std::io::Result<Emulator> {
+        Self::start_organization_on(addr, Organization::of_fleet(fleet)).await
+    }
+
+    /// Starts on 127.0.0.1 with an OS-chosen port, serving `organization`.
+    pub async fn start_organization(organization: Organization) -> std::io::Result<Emulator> {
+        Self::start_organization_on(LOCALHOST_ANY_PORT, organization).await
+    }
+
+    /// Starts on `addr`, serving `organization`.
+    pub async fn start_organization_on(
+        addr: SocketAddr,
+        organization: Organization,
+    ) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(server::Shared::new(fleet));
+        let shared = Arc::new(server::Shared::new(organization));
         let server = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(Emulator {
             addr,
@@ -120,9 +150,14 @@ impl Emulator {
         self.addr
     }
 
-    /// The data the emulator serves.
+    /// The management account's data: what static credentials read.
     pub fn fleet(&self) -> &Fleet {
-        &self.shared.fleet
+        &self.shared.organization.management().fleet
+    }
+
+    /// The organization the emulator serves.
+    pub fn organization(&self) -> &Organization {
+        &self.shared.organization
     }
 
     /// The calls received so far, in order.
@@ -130,9 +165,23 @@ impl Emulator {
         self.shared.request_log()
     }
 
-    /// Forgets the calls received so far.
+    /// Forgets the calls received so far, and starts the in-flight peaks again from the calls
+    /// being served now.
     pub fn clear_request_log(&self) {
         self.shared.clear_request_log()
+    }
+
+    /// The most calls served at once, of every service, since the start or the last
+    /// [`Emulator::clear_request_log`]. A call counts from its request head until its answer is
+    /// ready, injected latency included.
+    pub fn peak_in_flight(&self) -> usize {
+        self.shared.peak_in_flight()
+    }
+
+    /// [`Emulator::peak_in_flight`] for each account that was called: the account of each call as
+    /// [`LoggedRequest::account`] names it, counted once its credentials are read.
+    pub fn peak_in_flight_by_account(&self) -> BTreeMap<String, usize> {
+        self.shared.peak_in_flight_by_account()
     }
 
     /// Replaces the faults injected from now on, and restarts the fault dice's sequence.

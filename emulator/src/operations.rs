@@ -1,39 +1,52 @@
-//! The operations the emulator answers, and what every one of them shares: the region's records,
-//! the request, and its pager.
+//! The operations the emulator answers, routed by service, and what they share: for WorkSpaces,
+//! the calling account's records of the region, the request and its pager ([`Call`]); for STS and
+//! Organizations, the organization, the caller and the credentials issued ([`AccountCall`]).
 
 use serde::Serialize;
 use serde_json::Value;
 
+use super::UnknownPoolIds;
 use super::api_error::ApiError;
+use super::credentials::{Caller, CredentialStore};
 use super::fleet::{Fleet, RegionFleet};
+use super::organization::Organization;
 use super::paging::{Pager, TokenFault};
-use super::{bundles, directories, pool_sessions, pools, tags, workspaces};
+use super::{bundles, directories, list_accounts, pool_sessions, pools, sts, tags, workspaces};
 
-/// The operations of the service, by `X-Amz-Target` suffix. Only the read-only ones exist here.
-pub(crate) const OPERATIONS: &[&str] = &[
-    "DescribeWorkspacesPools",
-    "DescribeWorkspacesPoolSessions",
-    "DescribeWorkspaceDirectories",
-    "DescribeWorkspaceBundles",
-    "DescribeWorkspaces",
-    "DescribeTags",
-];
-
-/// One call, as the operations see it.
+/// One WorkSpaces call, as its operation sees it.
 pub(crate) struct Call<'a> {
     /// Region from the credential scope.
     pub(crate) region: &'a str,
-    /// One of [`OPERATIONS`].
+    /// One of WorkSpaces' operations (`Service::operations`).
     pub(crate) operation: &'a str,
     /// The JSON body.
     pub(crate) body: &'a Value,
     /// How NextTokens misbehave.
     pub(crate) token_fault: TokenFault,
-    /// The data.
+    /// How `DescribeWorkspacesPools` answers unknown `PoolIds`.
+    pub(crate) unknown_pool_ids: UnknownPoolIds,
+    /// The data of the calling account.
     pub(crate) fleet: &'a Fleet,
 }
 
-impl Call<'_> {
+impl<'a> Call<'a> {
+    /// A call without faults; set the fault members to inject some.
+    pub(crate) fn new(
+        region: &'a str,
+        operation: &'a str,
+        body: &'a Value,
+        fleet: &'a Fleet,
+    ) -> Call<'a> {
+        Call {
+            region,
+            operation,
+            body,
+            token_fault: TokenFault::None,
+            unknown_pool_ids: UnknownPoolIds::Omitted,
+            fleet,
+        }
+    }
+
     /// The records of the call's region.
     pub(crate) fn records(&self) -> &RegionFleet {
         self.fleet.region_or_empty(self.region)
@@ -43,15 +56,59 @@ impl Call<'_> {
     pub(crate) fn pager(&self, next_token: Option<&str>) -> Result<Pager, ApiError> {
         Pager::new(
             self.operation,
+            self.fleet.account_id(),
             self.region,
             self.body,
             next_token,
             self.token_fault,
         )
+        .map_err(|_| {
+            ApiError::invalid_parameter(
+                "The NextToken is invalid: it was not issued for this request.",
+            )
+        })
     }
 }
 
-/// Answers the call with the JSON body of a 200, or an error.
+/// A call to STS or Organizations, which answer about identities and accounts rather than a fleet.
+pub(crate) struct AccountCall<'a> {
+    /// One of the service's operations.
+    pub(crate) operation: &'a str,
+    /// Region from the credential scope.
+    pub(crate) region: &'a str,
+    /// The JSON body, or the awsQuery parameters as an object of strings.
+    pub(crate) body: &'a Value,
+    /// Who signed the call.
+    pub(crate) caller: &'a Caller,
+    /// The accounts, their roles and statuses.
+    pub(crate) organization: &'a Organization,
+    /// Where `AssumeRole` records what it issues.
+    pub(crate) credentials: &'a CredentialStore,
+    /// How NextTokens misbehave.
+    pub(crate) token_fault: TokenFault,
+    /// The call's request id, which awsQuery answers repeat.
+    pub(crate) request_id: &'a str,
+    /// Epoch seconds, for expirations.
+    pub(crate) now: i64,
+}
+
+/// A call, ready for its service's operation.
+pub(crate) enum Routed<'a> {
+    Workspaces(Call<'a>),
+    Sts(AccountCall<'a>),
+    Organizations(AccountCall<'a>),
+}
+
+/// The router: answers a call of any service with the body of a 200, or an error.
+pub(crate) fn route(routed: &Routed<'_>) -> Result<Vec<u8>, ApiError> {
+    match routed {
+        Routed::Workspaces(call) => answer(call),
+        Routed::Sts(call) => sts::answer(call),
+        Routed::Organizations(call) => list_accounts::answer(call),
+    }
+}
+
+/// Answers a WorkSpaces call with the JSON body of a 200, or an error.
 pub(crate) fn answer(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
     match call.operation {
         "DescribeWorkspacesPools" => pools::describe(call),
@@ -104,15 +161,9 @@ mod tests {
             json!({"BundleIds": ["wsb-12345678"], "Owner": 5}),
             json!({"WorkspaceIds": ["ws-12345678"], "UserName": "x".repeat(10_000)}),
         ];
-        for operation in OPERATIONS {
+        for operation in crate::service::Service::Workspaces.operations() {
             for body in &bodies {
-                let call = Call {
-                    region: "us-east-1",
-                    operation,
-                    body,
-                    token_fault: TokenFault::None,
-                    fleet: &fleet,
-                };
+                let call = Call::new("us-east-1", operation, body, &fleet);
                 match answer(&call) {
                     Ok(bytes) => assert!(serde_json::from_slice::<Value>(&bytes).is_ok()),
                     Err(error) => {

@@ -1,18 +1,26 @@
 //! NextTokens: opaque, and bound to the request that was given them.
 //!
-//! A token carries a hash of the request it continues (operation, region and body, without
-//! `NextToken` and `Limit`) and the position in the region's stored records where the next page
-//! starts. A token presented with any other request is an `InvalidParameterValuesException`, as
-//! with the real service. `Limit` is left out of the binding because clients may change the page
-//! size between pages (a `LIMIT n` scan shrinks its last page).
+//! A token carries a hash of the request it continues (operation, account, region and body,
+//! without `NextToken` and the page size) and the position in the stored records where the next
+//! page starts. A token presented with any other request, or by another account, is refused, as
+//! the real services refuse it (each in its own words: WorkSpaces'
+//! `InvalidParameterValuesException`, Organizations' `InvalidInputException`). The page size
+//! (`Limit`, `MaxResults`) is left out of the binding because clients may change it between pages
+//! (a `LIMIT n` scan shrinks its last page).
 //!
 //! Positions index the stored records, not the filtered result, so a filtered scan of N records
 //! costs O(N) over all its pages instead of O(N) per page.
 
 use serde_json::Value;
 
-use super::api_error::ApiError;
 use super::seed::{fnv1a, mix64};
+
+/// Members that set the page size, left out of a token's binding.
+const PAGE_SIZE_MEMBERS: &[&str] = &["Limit", "MaxResults"];
+
+/// A NextToken that was not issued for the request it came with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ForeignToken;
 
 /// How NextTokens misbehave (faults).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,19 +48,16 @@ impl Pager {
     /// Reads the request's `NextToken` (already checked against its length bounds).
     pub(crate) fn new(
         operation: &str,
+        account: &str,
         region: &str,
         body: &Value,
         next_token: Option<&str>,
         fault: TokenFault,
-    ) -> Result<Pager, ApiError> {
-        let binding = binding(operation, region, body);
+    ) -> Result<Pager, ForeignToken> {
+        let binding = binding(&[operation, account, region], body);
         let (start, page) = match next_token {
             None => (0, 0),
-            Some(token) => decode(token, binding).ok_or_else(|| {
-                ApiError::invalid_parameter(
-                    "The NextToken is invalid: it was not issued for this request.",
-                )
-            })?,
+            Some(token) => decode(token, binding).ok_or(ForeignToken)?,
         };
         Ok(Pager {
             binding,
@@ -99,14 +104,19 @@ impl Pager {
     }
 }
 
-/// Hash of what identifies the request: everything but `NextToken` and `Limit`.
-fn binding(operation: &str, region: &str, body: &Value) -> u64 {
-    let mut canonical = format!("{operation}\n{region}\n");
+/// Hash of what identifies the request: its scope (operation, account, region) and every member
+/// but `NextToken` and the page size.
+fn binding(scope: &[&str], body: &Value) -> u64 {
+    let mut canonical = String::new();
+    for part in scope {
+        canonical.push_str(part);
+        canonical.push('\n');
+    }
     match body {
         Value::Object(members) => {
             let mut keys: Vec<&String> = members
                 .keys()
-                .filter(|k| k.as_str() != "NextToken" && k.as_str() != "Limit")
+                .filter(|k| k.as_str() != "NextToken" && !PAGE_SIZE_MEMBERS.contains(&k.as_str()))
                 .collect();
             keys.sort();
             for key in keys {
@@ -178,9 +188,12 @@ mod tests {
 
     use super::*;
 
-    fn pager(body: &Value, token: Option<&str>) -> Result<Pager, ApiError> {
+    const ACCOUNT: &str = "123456789012";
+
+    fn pager(body: &Value, token: Option<&str>) -> Result<Pager, ForeignToken> {
         Pager::new(
             "DescribeWorkspacesPools",
+            ACCOUNT,
             "us-east-1",
             body,
             token,
@@ -230,23 +243,35 @@ mod tests {
             .page(&items, 10, |_| true);
         let token = token.expect("more pages");
         assert!(pager(&body, Some(&token)).is_ok());
-        // Member order and Limit do not matter.
+        // Member order and the page size do not matter.
         let reordered = json!({"Limit": 3, "Filters": [{"Values": ["ab"], "Operator": "CONTAINS", "Name": "PoolName"}]});
         assert!(pager(&reordered, Some(&token)).is_ok());
+        let resized = json!({"MaxResults": 3, "Filters": body["Filters"]});
+        assert!(pager(&resized, Some(&token)).is_ok());
         let other =
             json!({"Filters": [{"Name": "PoolName", "Operator": "CONTAINS", "Values": ["ac"]}]});
-        let err = pager(&other, Some(&token)).expect_err("foreign token");
-        assert_eq!(err.code, "InvalidParameterValuesException");
+        assert!(pager(&other, Some(&token)).is_err(), "another request");
         let elsewhere = Pager::new(
             "DescribeWorkspacesPools",
+            ACCOUNT,
             "eu-west-1",
             &body,
             Some(&token),
             TokenFault::None,
         );
         assert!(elsewhere.is_err(), "another region");
+        let other_account = Pager::new(
+            "DescribeWorkspacesPools",
+            "210987654321",
+            "us-east-1",
+            &body,
+            Some(&token),
+            TokenFault::None,
+        );
+        assert!(other_account.is_err(), "another account");
         let other_op = Pager::new(
             "DescribeWorkspaces",
+            ACCOUNT,
             "us-east-1",
             &body,
             Some(&token),
@@ -254,18 +279,20 @@ mod tests {
         );
         assert!(other_op.is_err(), "another operation");
         assert!(pager(&body, Some("garbage")).is_err());
-        assert!(pager(&body, Some(&token.to_uppercase().replace('A', "B"))).is_err());
+        let first_digit = if token.starts_with('0') { "1" } else { "0" };
+        let tampered = format!("{first_digit}{}", &token[1..]);
+        assert!(pager(&body, Some(&tampered)).is_err(), "a tampered binding");
     }
 
     #[test]
     fn repeat_fault_hands_back_the_same_token() {
         let items: Vec<u32> = (0..100).collect();
         let body = json!({});
-        let first = Pager::new("Op", "r", &body, None, TokenFault::Repeat).expect("first");
+        let first = Pager::new("Op", ACCOUNT, "r", &body, None, TokenFault::Repeat).expect("first");
         let (_, token) = first.page(&items, 10, |_| true);
         let token = token.expect("more pages");
-        let second =
-            Pager::new("Op", "r", &body, Some(&token), TokenFault::Repeat).expect("second");
+        let second = Pager::new("Op", ACCOUNT, "r", &body, Some(&token), TokenFault::Repeat)
+            .expect("second");
         assert_eq!(second.page(&items, 10, |_| true).1, Some(token));
     }
 
@@ -276,8 +303,15 @@ mod tests {
         let mut token = None;
         let mut tokens = std::collections::HashSet::new();
         for page in 0..20 {
-            let p = Pager::new("Op", "r", &body, token.as_deref(), TokenFault::Endless)
-                .expect("own token");
+            let p = Pager::new(
+                "Op",
+                ACCOUNT,
+                "r",
+                &body,
+                token.as_deref(),
+                TokenFault::Endless,
+            )
+            .expect("own token");
             let (rows, next) = p.page(&items, 2, |_| true);
             if page >= 3 {
                 assert!(rows.is_empty());

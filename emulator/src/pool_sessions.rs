@@ -51,16 +51,9 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
-    use crate::paging::TokenFault;
 
     fn call(fleet: &Fleet, body: Value) -> Result<Value, ApiError> {
-        let call = Call {
-            region: "us-east-1",
-            operation: "DescribeWorkspacesPoolSessions",
-            body: &body,
-            token_fault: TokenFault::None,
-            fleet,
-        };
+        let call = Call::new("us-east-1", "DescribeWorkspacesPoolSessions", &body, fleet);
         let bytes = describe(&call)?;
         Ok(serde_json::from_slice(&bytes).unwrap_or_default())
     }

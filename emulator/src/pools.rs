@@ -1,10 +1,16 @@
 //! `DescribeWorkspacesPools`: pools by id and by name filters, paged.
+//!
+//! `PoolIds` naming pools that do not exist are left out, or answered with
+//! `ResourceNotFoundException`, as [`Faults::unknown_pool_ids`](crate::Faults) says. A pool that
+//! exists but that the filters leave out is not unknown.
 
 use std::collections::HashSet;
 
 use serde::Serialize;
 
+use super::UnknownPoolIds;
 use super::api_error::ApiError;
+use super::fleet::RegionFleet;
 use super::operations::{Call, to_body};
 use super::shapes::Pool;
 use super::validate::{
@@ -73,6 +79,9 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
     let limit = integer(&request, &mut violations, "Limit", LIMIT)?.unwrap_or(DEFAULT_LIMIT);
     let next_token = next_token(&request, &mut violations)?;
     violations.into_result()?;
+    if let Some(ids) = &pool_ids {
+        check_known(call.records(), ids, call.unknown_pool_ids)?;
+    }
 
     let pager = call.pager(next_token.as_deref())?;
     let wanted: Option<HashSet<&str>> = pool_ids
@@ -88,6 +97,33 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
         workspaces_pools: pools,
         next_token,
     })
+}
+
+/// Fails the call when `mode` makes unknown ids an error and some are unknown.
+fn check_known(
+    records: &RegionFleet,
+    ids: &[String],
+    mode: UnknownPoolIds,
+) -> Result<(), ApiError> {
+    if mode == UnknownPoolIds::Omitted {
+        return Ok(());
+    }
+    let mut unknown: Vec<&str> = Vec::new();
+    for id in ids {
+        if records.pool(id).is_none() && !unknown.contains(&id.as_str()) {
+            unknown.push(id);
+        }
+    }
+    let none_exist = ids.iter().all(|id| unknown.contains(&id.as_str()));
+    let fails = match mode {
+        UnknownPoolIds::Omitted => false,
+        UnknownPoolIds::NotFoundWhenNoneExist => none_exist,
+        UnknownPoolIds::NotFoundWhenAnyUnknown => !unknown.is_empty(),
+    };
+    if fails {
+        return Err(ApiError::not_found_among("WorkSpaces pool", &unknown));
+    }
+    Ok(())
 }
 
 /// Reads `Filters`; filters with violations are left out (the request fails anyway).
@@ -142,7 +178,6 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
-    use crate::paging::TokenFault;
 
     fn filter(operator: Operator, values: &[&str]) -> PoolNameFilter {
         PoolNameFilter {
@@ -180,13 +215,7 @@ mod tests {
     }
 
     fn names(fleet: &Fleet, body: Value) -> Result<Vec<String>, String> {
-        let call = Call {
-            region: "us-east-1",
-            operation: "DescribeWorkspacesPools",
-            body: &body,
-            token_fault: TokenFault::None,
-            fleet,
-        };
+        let call = Call::new("us-east-1", "DescribeWorkspacesPools", &body, fleet);
         let bytes = describe(&call).map_err(|e| format!("{}: {}", e.code, e.message))?;
         let output: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
         Ok(output["WorkspacesPools"]
@@ -319,6 +348,82 @@ mod tests {
             .is_ok()
         );
         assert!(names(&fleet, json!({"Filters": [good_filter]})).is_ok());
+    }
+
+    /// The ids named, and the pool ids listed or the error's code and `ResourceId`.
+    fn by_ids(fleet: &Fleet, ids: &[&str], mode: UnknownPoolIds) -> Result<Vec<String>, ApiError> {
+        let body = json!({ "PoolIds": ids });
+        let call = Call {
+            unknown_pool_ids: mode,
+            ..Call::new("us-east-1", "DescribeWorkspacesPools", &body, fleet)
+        };
+        let output: Value = serde_json::from_slice(&describe(&call)?).unwrap_or_default();
+        Ok(output["WorkspacesPools"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p["PoolId"].as_str().map(str::to_string))
+            .collect())
+    }
+
+    #[test]
+    fn unknown_pool_ids_each_way() {
+        let fleet = sample();
+        let known = fleet.pools("us-east-1")[1].pool_id.clone();
+        let (gone, also_gone) = ("wspool-000000000", "wspool-zzzzzzzzz");
+        let mixed = [gone, known.as_str(), gone];
+        let all_unknown = [gone, also_gone];
+
+        assert_eq!(
+            by_ids(&fleet, &mixed, UnknownPoolIds::Omitted).ok(),
+            Some(vec![known.clone()])
+        );
+        assert_eq!(
+            by_ids(&fleet, &all_unknown, UnknownPoolIds::Omitted).ok(),
+            Some(vec![])
+        );
+
+        assert_eq!(
+            by_ids(&fleet, &mixed, UnknownPoolIds::NotFoundWhenNoneExist).ok(),
+            Some(vec![known.clone()])
+        );
+        let err = by_ids(&fleet, &all_unknown, UnknownPoolIds::NotFoundWhenNoneExist)
+            .expect_err("none exists");
+        assert_eq!(err.code, "ResourceNotFoundException");
+        assert_eq!(err.resource_id.as_deref(), Some(gone));
+        assert!(err.message.contains(also_gone), "{}", err.message);
+
+        let err = by_ids(&fleet, &mixed, UnknownPoolIds::NotFoundWhenAnyUnknown)
+            .expect_err("one is unknown");
+        assert_eq!(err.code, "ResourceNotFoundException");
+        assert_eq!(err.resource_id.as_deref(), Some(gone));
+        assert!(!err.message.contains(&known), "{}", err.message);
+        assert_eq!(
+            by_ids(
+                &fleet,
+                &[known.as_str()],
+                UnknownPoolIds::NotFoundWhenAnyUnknown
+            )
+            .ok(),
+            Some(vec![known.clone()])
+        );
+    }
+
+    #[test]
+    fn a_filtered_out_pool_is_not_unknown() {
+        let fleet = sample();
+        let finance = fleet.pools("us-east-1")[0].pool_id.clone();
+        let body = json!({
+            "PoolIds": [finance],
+            "Filters": [{"Name": "PoolName", "Operator": "EQUALS", "Values": ["hr-02"]}]
+        });
+        let call = Call {
+            unknown_pool_ids: UnknownPoolIds::NotFoundWhenAnyUnknown,
+            ..Call::new("us-east-1", "DescribeWorkspacesPools", &body, &fleet)
+        };
+        let output: Value =
+            serde_json::from_slice(&describe(&call).expect("exists")).unwrap_or_default();
+        assert_eq!(output["WorkspacesPools"], json!([]));
     }
 
     #[test]

@@ -50,6 +50,13 @@ impl SplitMix {
         &items[self.below(items.len() as u64) as usize]
     }
 
+    /// `count` characters drawn from `alphabet` (ASCII).
+    pub(crate) fn chars(&mut self, count: usize, alphabet: &[u8]) -> String {
+        (0..count)
+            .map(|_| char::from(*self.pick(alphabet)))
+            .collect()
+    }
+
     fn hex(&mut self, digits: usize) -> String {
         (0..digits)
             .map(|_| char::from_digit(self.below(16) as u32, 16).unwrap_or('0'))

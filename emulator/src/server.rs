@@ -1,12 +1,19 @@
-//! The HTTP side: accept connections, read a call, roll the fault dice, answer in one write.
+//! The HTTP side: accept connections, read a call, route it to its service, roll the fault dice,
+//! answer in one write.
+//!
+//! Every call goes through [`respond`]: which service ([`Service::of_request`]), who signed it
+//! and for which region (`auth.rs`), which account it reads (`credentials.rs`), then faults, then
+//! the operation ([`route`]). Errors are rendered once, at the end, in the service's words and
+//! protocol.
 //!
 //! Every accepted socket gets `TCP_NODELAY` and hyper writes head and body from one buffer
 //! (`writev(false)`): with Nagle's algorithm and delayed ACKs a small answer written in two
 //! pieces waits ~40 ms on loopback. Connections are kept alive.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -21,36 +28,44 @@ use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
 use super::api_error::ApiError;
-use super::auth::region_from_authorization;
-use super::faults::{Injected, roll};
-use super::operations::{Call, OPERATIONS, answer};
+use super::auth::{Signer, signer};
+use super::credentials::{Caller, CredentialStore};
+use super::faults::{Injected, Roll, roll};
+use super::in_flight::InFlight;
+use super::operations::{AccountCall, Call, Routed, route};
+use super::organization::Organization;
+use super::query;
 use super::seed::{SplitMix, mix64};
-use super::{Faults, Fleet, LoggedRequest};
+use super::service::{Protocol, Service};
+use super::sts::role_account;
+use super::{Faults, LoggedRequest};
 
-const CONTENT_TYPE_JSON: &str = "application/x-amz-json-1.1";
-const TARGET_PREFIX: &str = "WorkspacesService.";
 /// Far above any Describe request; guards memory against a runaway client.
 const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// State shared by the server's connections and the [`super::Emulator`] handle.
 pub(crate) struct Shared {
-    pub(crate) fleet: Fleet,
+    pub(crate) organization: Organization,
     faults: RwLock<Arc<Faults>>,
     /// Calls since the last `set_faults`: the fault dice's sequence number.
     calls: AtomicU64,
     /// For request ids.
     requests: AtomicU64,
     log: Mutex<Vec<LoggedRequest>>,
+    in_flight: InFlight,
+    credentials: CredentialStore,
 }
 
 impl Shared {
-    pub(crate) fn new(fleet: Fleet) -> Shared {
+    pub(crate) fn new(organization: Organization) -> Shared {
         Shared {
-            fleet,
+            organization,
             faults: RwLock::new(Arc::new(Faults::default())),
             calls: AtomicU64::new(0),
             requests: AtomicU64::new(0),
             log: Mutex::new(Vec::new()),
+            in_flight: InFlight::default(),
+            credentials: CredentialStore::default(),
         }
     }
 
@@ -68,8 +83,18 @@ impl Shared {
         self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Forgets the calls received so far, and starts the in-flight peaks again.
     pub(crate) fn clear_request_log(&self) {
         self.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.in_flight.reset_peaks();
+    }
+
+    pub(crate) fn peak_in_flight(&self) -> usize {
+        self.in_flight.peak()
+    }
+
+    pub(crate) fn peak_in_flight_by_account(&self) -> BTreeMap<String, usize> {
+        self.in_flight.peak_by_account()
     }
 
     fn record(&self, entry: LoggedRequest) {
@@ -119,32 +144,45 @@ async fn handle(
     shared: Arc<Shared>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, DroppedConnection> {
+    let _serving = shared.in_flight.enter();
+    let request_id = request_id(shared.requests.fetch_add(1, Ordering::Relaxed));
     let (parts, body) = request.into_parts();
-    let bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            let error = ApiError::serialization("The request body is unreadable or over 1 MiB");
-            shared.record(LoggedRequest {
-                region: String::new(),
-                operation: String::new(),
-                body: Value::Null,
-                status: error.status,
-            });
-            return Ok(response(&shared, error.status, error.body()));
-        }
-    };
-    let body = parse_body(&bytes);
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let service = Service::of_request(header("x-amz-target"), header("content-type"));
     let mut entry = LoggedRequest {
         region: String::new(),
         operation: String::new(),
-        body: body
-            .clone()
-            .unwrap_or_else(|| Value::String(String::from_utf8_lossy(&bytes).into_owned())),
+        body: Value::Null,
         status: 0,
+        account: String::new(),
+        service: service.signing_name().to_string(),
     };
-    let outcome = respond(&shared, &parts, body.as_ref(), &mut entry).await;
+    let outcome = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => {
+            let bytes = collected.to_bytes();
+            let body = parse_body(service, &bytes);
+            entry.body = body
+                .clone()
+                .unwrap_or_else(|| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+            respond(
+                &shared,
+                service,
+                &parts,
+                body.as_ref(),
+                &request_id,
+                &mut entry,
+            )
+            .await
+        }
+        Err(_) => ApiError::serialization("The request body is unreadable or over 1 MiB").into(),
+    };
     let response = match outcome {
-        Outcome::Answer { status, body } => Some(response(&shared, status, body)),
+        Outcome::Answer { status, body } => Some(response(service, status, body, &request_id)),
+        Outcome::Error(error) => {
+            let error = error.in_words_of(service);
+            let body = error.render(service, &request_id);
+            Some(response(service, error.status, body, &request_id))
+        }
         Outcome::Drop => None,
     };
     entry.status = response.as_ref().map_or(0, |r| r.status().as_u16());
@@ -154,63 +192,57 @@ async fn handle(
 
 enum Outcome {
     Answer { status: u16, body: Vec<u8> },
+    Error(ApiError),
     Drop,
 }
 
 impl From<ApiError> for Outcome {
     fn from(error: ApiError) -> Outcome {
-        Outcome::Answer {
-            status: error.status,
-            body: error.body(),
-        }
+        Outcome::Error(error)
     }
 }
 
-/// An empty body reads as `{}`; anything else must be JSON.
-fn parse_body(bytes: &[u8]) -> Option<Value> {
+/// A JSON body (an empty one reads as `{}`), or the parameters of a form; `None` when a JSON
+/// service's body is not JSON.
+fn parse_body(service: Service, bytes: &[u8]) -> Option<Value> {
+    if service.protocol() == Protocol::Query {
+        return Some(query::parameters(bytes));
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Some(Value::Object(Default::default()));
     }
     serde_json::from_slice(bytes).ok()
 }
 
+/// What a call is known by once its request is read, before any fault: who signed it, for
+/// which region and operation, and which account it is about.
+struct Identified<'a> {
+    signer: Signer,
+    operation: &'a str,
+    caller: Caller,
+    /// The caller's account, or for `AssumeRole` the role's: the log's and the in-flight counts'.
+    account_id: String,
+}
+
 async fn respond(
     shared: &Shared,
+    service: Service,
     parts: &Parts,
     body: Option<&Value>,
+    request_id: &str,
     entry: &mut LoggedRequest,
 ) -> Outcome {
-    if parts.method != Method::POST || parts.uri.path() != "/" {
-        return ApiError::unknown_operation(&format!("{} {}", parts.method, parts.uri.path()))
-            .into();
-    }
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    // A header that is present but not visible ASCII is garbled, not missing.
-    let authorization = parts
-        .headers
-        .get("authorization")
-        .map(|v| v.to_str().unwrap_or_default());
-    let region = match region_from_authorization(authorization) {
-        Ok(region) => region,
+    let call = match identify(shared, service, parts, body, entry) {
+        Ok(call) => call,
         Err(error) => return error.into(),
     };
-    entry.region.clone_from(&region);
-    let target = header("x-amz-target").unwrap_or_default();
-    let operation = target.strip_prefix(TARGET_PREFIX).unwrap_or(target);
-    entry.operation = operation.to_string();
-    if !target.starts_with(TARGET_PREFIX) || !OPERATIONS.contains(&operation) {
-        return ApiError::unknown_operation(target).into();
-    }
-    let content_type = header("content-type").unwrap_or_default();
-    if !content_type.starts_with("application/x-amz-json-1.") {
-        return ApiError::serialization(format!("Content-Type must be {CONTENT_TYPE_JSON}")).into();
-    }
-
+    let _serving_account = shared.in_flight.enter_account(&call.account_id);
     let faults = shared.faults();
     let dice = roll(
         &faults,
         shared.calls.fetch_add(1, Ordering::SeqCst),
-        &region,
+        service,
+        &call.signer.region,
     );
     if !faults.latency.is_zero() {
         delay(faults.latency).await;
@@ -223,14 +255,7 @@ async fn respond(
     let Some(body) = body else {
         return ApiError::serialization("The request body is not valid JSON").into();
     };
-    let call = Call {
-        region: &region,
-        operation,
-        body,
-        token_fault: dice.token_fault,
-        fleet: &shared.fleet,
-    };
-    match answer(&call) {
+    match answer(shared, service, &call, body, &faults, &dice, request_id) {
         Ok(mut body) => {
             if dice.truncate_body {
                 body.truncate(body.len() / 2);
@@ -239,6 +264,119 @@ async fn respond(
         }
         Err(error) => error.into(),
     }
+}
+
+/// Reads who calls what, filling in the log entry as each part becomes known.
+fn identify<'a>(
+    shared: &Shared,
+    service: Service,
+    parts: &'a Parts,
+    body: Option<&'a Value>,
+    entry: &mut LoggedRequest,
+) -> Result<Identified<'a>, ApiError> {
+    if parts.method != Method::POST || parts.uri.path() != "/" {
+        return Err(ApiError::unknown_operation(&format!(
+            "{} {}",
+            parts.method,
+            parts.uri.path()
+        )));
+    }
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    // A header that is present but not visible ASCII is garbled, not missing.
+    let authorization = parts
+        .headers
+        .get("authorization")
+        .map(|v| v.to_str().unwrap_or_default());
+    let signer = signer(authorization, service)?;
+    entry.region.clone_from(&signer.region);
+    let operation = match service.target_prefix() {
+        Some(prefix) => {
+            let target = header("x-amz-target").unwrap_or_default();
+            target.strip_prefix(prefix).unwrap_or(target)
+        }
+        None => body
+            .and_then(|b| b.get("Action"))
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+    };
+    entry.operation = operation.to_string();
+    if !service.operations().contains(&operation) {
+        return Err(ApiError::unknown_operation(operation));
+    }
+    let content_type = header("content-type").unwrap_or_default();
+    if service.protocol() != Protocol::Query
+        && !content_type.starts_with("application/x-amz-json-1.")
+    {
+        return Err(ApiError::serialization(format!(
+            "Content-Type must be {}",
+            service.content_type()
+        )));
+    }
+    let organization = &shared.organization;
+    let caller = shared.credentials.caller(
+        organization,
+        &signer.access_key_id,
+        header("x-amz-security-token"),
+    )?;
+    let role_account = match service {
+        Service::Sts => body
+            .and_then(role_account)
+            .filter(|id| organization.account(id).is_some()),
+        _ => None,
+    };
+    let account_id = role_account.unwrap_or(&caller.account_id).to_string();
+    entry.account.clone_from(&account_id);
+    Ok(Identified {
+        signer,
+        operation,
+        caller,
+        account_id,
+    })
+}
+
+/// The operation's answer to an identified call.
+fn answer(
+    shared: &Shared,
+    service: Service,
+    call: &Identified<'_>,
+    body: &Value,
+    faults: &Faults,
+    dice: &Roll,
+    request_id: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let organization = &shared.organization;
+    let account_call = || AccountCall {
+        operation: call.operation,
+        region: &call.signer.region,
+        body,
+        caller: &call.caller,
+        organization,
+        credentials: &shared.credentials,
+        token_fault: dice.token_fault,
+        request_id,
+        now: now_epoch_seconds(),
+    };
+    let routed = match service {
+        Service::Workspaces => {
+            let account = organization
+                .account(&call.caller.account_id)
+                .ok_or_else(ApiError::invalid_client_token)?;
+            Routed::Workspaces(Call {
+                token_fault: dice.token_fault,
+                unknown_pool_ids: faults.unknown_pool_ids,
+                ..Call::new(&call.signer.region, call.operation, body, &account.fleet)
+            })
+        }
+        Service::Sts => Routed::Sts(account_call()),
+        Service::Organizations => Routed::Organizations(account_call()),
+    };
+    route(&routed)
+}
+
+fn now_epoch_seconds() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// The last part of an injected delay, slept on a blocking thread instead of tokio's timer.
@@ -260,14 +398,21 @@ async fn delay(latency: Duration) {
     let _ = tail.await;
 }
 
-fn response(shared: &Shared, status: u16, body: Vec<u8>) -> Response<Full<Bytes>> {
+fn response(
+    service: Service,
+    status: u16,
+    body: Vec<u8>,
+    request_id: &str,
+) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE_JSON));
-    let id = request_id(shared.requests.fetch_add(1, Ordering::Relaxed));
-    if let Ok(value) = HeaderValue::from_str(&id) {
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(service.content_type()),
+    );
+    if let Ok(value) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", value);
     }
     response

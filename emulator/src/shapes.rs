@@ -908,6 +908,38 @@ pub(crate) mod timestamp {
         Some((clock, sign * (hours * 3600 + minutes * 60)))
     }
 
+    /// `2024-06-11T10:30:56Z` for whole epoch seconds, as awsQuery answers write timestamps.
+    pub(crate) fn format_rfc3339(epoch_seconds: i64) -> String {
+        let days = epoch_seconds.div_euclid(86_400);
+        let second_of_day = epoch_seconds.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            second_of_day / 3600,
+            second_of_day / 60 % 60,
+            second_of_day % 60
+        )
+    }
+
+    /// The proleptic Gregorian date of a day since 1970-01-01 (Howard Hinnant's algorithm).
+    fn civil_from_days(days: i64) -> (i64, u32, u32) {
+        let days = days + 719_468;
+        let era = days.div_euclid(146_097);
+        let day_of_era = days - era * 146_097;
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let shifted_month = (5 * day_of_year + 2) / 153;
+        let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
+        let month = if shifted_month < 10 {
+            shifted_month + 3
+        } else {
+            shifted_month - 9
+        } as u32;
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        (year, month, day)
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
         let year = if month <= 2 { year - 1 } else { year };
@@ -937,6 +969,22 @@ mod tests {
             Some(1_718_101_856.0)
         );
         assert_eq!(timestamp::parse_rfc3339("2024-13-01T00:00:00Z"), None);
+        for seconds in [0, 951_782_400, 1_718_101_856, 4_107_542_399, -86_401] {
+            let text = timestamp::format_rfc3339(seconds);
+            assert_eq!(
+                timestamp::parse_rfc3339(&text),
+                Some(seconds as f64),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            timestamp::format_rfc3339(1_718_101_856),
+            "2024-06-11T10:30:56Z"
+        );
+        assert_eq!(
+            timestamp::format_rfc3339(951_782_400),
+            "2000-02-29T00:00:00Z"
+        );
         assert_eq!(timestamp::parse_rfc3339("yesterday"), None);
     }
 

@@ -35,16 +35,9 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
-    use crate::paging::TokenFault;
 
     fn call(fleet: &Fleet, body: Value) -> Result<Value, ApiError> {
-        let call = Call {
-            region: "us-east-1",
-            operation: "DescribeTags",
-            body: &body,
-            token_fault: TokenFault::None,
-            fleet,
-        };
+        let call = Call::new("us-east-1", "DescribeTags", &body, fleet);
         Ok(serde_json::from_slice(&describe(&call)?).unwrap_or_default())
     }
 

@@ -74,6 +74,9 @@ impl StringShape {
     }
 }
 
+/// Organizations' `AccountId` (`^\d{12}$`, ASCII digits as the service reads `\d`), also the
+/// account of every ARN.
+pub(crate) static ACCOUNT_ID: StringShape = StringShape::new(None, Some(12), Some(r"^[0-9]{12}$"));
 /// `WorkspacesPoolId`.
 pub(crate) static POOL_ID: StringShape =
     StringShape::new(None, None, Some(r"^wspool-[0-9a-z]{9}$"));
@@ -136,6 +139,17 @@ pub(crate) static UUID: StringShape = StringShape::new(
 pub(crate) static SESSION_INSTANCE_ID: StringShape =
     StringShape::new(None, None, Some(r"^i-[a-f0-9]{8}(?:[a-f0-9]{9})?$"));
 
+/// STS `arnType` (its pattern admits every printable character).
+pub(crate) static ROLE_ARN: StringShape = StringShape::new(Some(20), Some(2048), None);
+/// STS `roleSessionNameType`: `[\w+=,.@-]*`, matched whole and in ASCII as STS does.
+pub(crate) static ROLE_SESSION_NAME: StringShape =
+    StringShape::new(Some(2), Some(64), Some(r"^[A-Za-z0-9_+=,.@-]*$"));
+/// STS `externalIdType`: `[\w+=,.@:\/-]*`, matched whole and in ASCII.
+pub(crate) static EXTERNAL_ID: StringShape =
+    StringShape::new(Some(2), Some(1224), Some(r"^[A-Za-z0-9_+=,.@:/-]*$"));
+
+/// STS `roleDurationSecondsType`: 900 to 43200.
+pub(crate) const ROLE_DURATION_SECONDS: (i64, i64) = (900, 43_200);
 /// `Limit`: 1 to 25.
 pub(crate) const LIMIT: (i64, i64) = (1, 25);
 /// `Limit50`: 1 to 50.
@@ -180,6 +194,12 @@ impl Violations {
                 format!("Member must have length less than or equal to {max}"),
             );
         }
+    }
+
+    /// A member that is not of the form its shape needs, e.g. a query parameter that should be
+    /// an integer.
+    pub(crate) fn malformed(&mut self, path: &str, value: &str, expected: &str) {
+        self.push(path, value, format!("Member must be {expected}"));
     }
 
     /// Integer range.
@@ -390,6 +410,7 @@ mod tests {
     #[test]
     fn every_model_pattern_compiles() {
         for shape in [
+            &ACCOUNT_ID,
             &POOL_ID,
             &POOL_NAME,
             &POOL_FILTER_VALUE,
@@ -404,6 +425,8 @@ mod tests {
             &SETTINGS_GROUP,
             &UUID,
             &SESSION_INSTANCE_ID,
+            &ROLE_SESSION_NAME,
+            &EXTERNAL_ID,
         ] {
             let pattern = shape.pattern.unwrap_or_default();
             assert!(Regex::new(pattern).is_ok(), "{pattern}");

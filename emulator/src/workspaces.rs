@@ -69,16 +69,9 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
-    use crate::paging::TokenFault;
 
     fn ids(fleet: &Fleet, body: Value) -> Result<Vec<String>, ApiError> {
-        let call = Call {
-            region: "us-east-1",
-            operation: "DescribeWorkspaces",
-            body: &body,
-            token_fault: TokenFault::None,
-            fleet,
-        };
+        let call = Call::new("us-east-1", "DescribeWorkspaces", &body, fleet);
         let output: Value = serde_json::from_slice(&describe(&call)?).unwrap_or_default();
         Ok(output["Workspaces"]
             .as_array()

@@ -1,49 +1,18 @@
-//! The emulator driven through the real AWS SDK (and, for what the SDK never sends, raw HTTP).
+//! The WorkSpaces operations through the SDK: every member of every answer, paging, filters,
+//! errors, regions.
 
-use std::time::{Duration, Instant};
-
-use aws_sdk_workspaces::Client;
 use aws_sdk_workspaces::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_workspaces::operation::describe_workspaces_pools::DescribeWorkspacesPoolsError;
 use aws_sdk_workspaces::types::{
     DescribeWorkspaceDirectoriesFilter, DescribeWorkspaceDirectoriesFilterName,
     DescribeWorkspacesPoolsFilter, DescribeWorkspacesPoolsFilterName,
     DescribeWorkspacesPoolsFilterOperator,
 };
-use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use serde_json::json;
 use wsql_emulator::shapes::PoolState;
-use wsql_emulator::{Emulator, Faults, Fleet};
+use wsql_emulator::{Emulator, Faults, Fleet, UnknownPoolIds};
 
-const REGION: &str = "us-east-1";
-
-/// Clients of `regions` against the emulator, one attempt per call so that faults surface.
-async fn clients(emulator: &Emulator, regions: &[&str]) -> Vec<Client> {
-    regions
-        .iter()
-        .map(|region| client_with_attempts(emulator, region, 1))
-        .collect()
-}
-
-/// A client of `region` against the emulator making up to `attempts` attempts per call.
-fn client_with_attempts(emulator: &Emulator, region: &str, attempts: u32) -> Client {
-    use aws_sdk_workspaces::config::{Credentials, Region, retry::RetryConfig};
-    let credentials = Credentials::new("AKIDEMULATORTEST", "emulator-secret", None, None, "test");
-    let config = aws_sdk_workspaces::Config::builder()
-        .behavior_version_latest()
-        .endpoint_url(emulator.endpoint_url())
-        .region(Region::new(region.to_string()))
-        .credentials_provider(credentials)
-        .retry_config(RetryConfig::standard().with_max_attempts(attempts))
-        .build();
-    Client::from_conf(config)
-}
-
-async fn start(fleet: Fleet) -> (Emulator, Client) {
-    let emulator = Emulator::start(fleet).await.expect("emulator starts");
-    let client = clients(&emulator, &[REGION]).await.remove(0);
-    (emulator, client)
-}
+use crate::common::{REGION, clients, start};
 
 fn seconds(time: Option<&aws_smithy_types::DateTime>) -> Option<f64> {
     time.map(|t| t.as_secs_f64())
@@ -267,6 +236,69 @@ async fn pool_filters_and_ids_through_the_sdk() {
         vec!["finance-01", "hr-02"],
         "unknown ids are simply absent"
     );
+}
+
+/// Each way of answering `PoolIds` that name pools that do not exist, as the SDK sees it.
+#[tokio::test]
+async fn unknown_pool_ids_through_the_sdk() {
+    let fleet = Fleet::seeded(4, &[REGION], 8);
+    let known = fleet.pools(REGION)[3].pool_id.clone();
+    let (emulator, client) = start(fleet).await;
+    let gone = "wspool-000000000";
+    let listed = |ids: &[&str]| {
+        let request = client
+            .describe_workspaces_pools()
+            .set_pool_ids(Some(ids.iter().map(|id| id.to_string()).collect()));
+        async move {
+            request.send().await.map(|out| {
+                out.workspaces_pools()
+                    .iter()
+                    .map(|p| p.pool_id().to_string())
+                    .collect::<Vec<_>>()
+            })
+        }
+    };
+    /// The `ResourceId` and message of a `ResourceNotFoundException`.
+    fn not_found(err: SdkError<DescribeWorkspacesPoolsError>) -> (String, String) {
+        let service = err.into_service_error();
+        let DescribeWorkspacesPoolsError::ResourceNotFoundException(e) = service else {
+            panic!("not a ResourceNotFoundException: {service:?}");
+        };
+        (
+            e.resource_id().unwrap_or_default().to_string(),
+            e.message().unwrap_or_default().to_string(),
+        )
+    }
+
+    // Omitted (the default): unknown ids are left out.
+    assert_eq!(
+        listed(&[gone, &known]).await.ok(),
+        Some(vec![known.clone()])
+    );
+    assert_eq!(listed(&[gone]).await.ok(), Some(vec![]));
+
+    emulator.set_faults(Faults {
+        unknown_pool_ids: UnknownPoolIds::NotFoundWhenNoneExist,
+        ..Faults::default()
+    });
+    assert_eq!(
+        listed(&[gone, &known]).await.ok(),
+        Some(vec![known.clone()])
+    );
+    let (resource_id, message) = not_found(listed(&[gone]).await.expect_err("none exists"));
+    assert_eq!(resource_id, gone);
+    assert!(message.contains(gone), "{message}");
+
+    emulator.set_faults(Faults {
+        unknown_pool_ids: UnknownPoolIds::NotFoundWhenAnyUnknown,
+        ..Faults::default()
+    });
+    let (resource_id, message) = not_found(listed(&[&known, gone]).await.expect_err("one unknown"));
+    assert_eq!(resource_id, gone);
+    assert!(!message.contains(&known), "{message}");
+    assert_eq!(listed(&[&known]).await.ok(), Some(vec![known.clone()]));
+    let statuses: Vec<u16> = emulator.request_log().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, vec![200, 200, 200, 400, 400, 200]);
 }
 
 #[tokio::test]
@@ -710,385 +742,6 @@ async fn one_endpoint_serves_many_regions() {
     assert!(emulator.request_log().is_empty());
 }
 
-#[tokio::test]
-async fn throttling_server_errors_and_denied_regions() {
-    let (emulator, client) = start(Fleet::seeded(1, &[REGION, "eu-west-1"], 10)).await;
-
-    emulator.set_faults(Faults {
-        throttle_rate: 1.0,
-        ..Faults::default()
-    });
-    let err = client
-        .describe_workspaces_pools()
-        .send()
-        .await
-        .expect_err("throttled");
-    assert_eq!(
-        err.as_service_error().and_then(|e| e.code()),
-        Some("ThrottlingException")
-    );
-
-    emulator.set_faults(Faults {
-        server_error_rate: 1.0,
-        seed: 3,
-        ..Faults::default()
-    });
-    let mut statuses = Vec::new();
-    for _ in 0..8 {
-        let err = client
-            .describe_workspaces_pools()
-            .send()
-            .await
-            .expect_err("5xx");
-        let code = err
-            .as_service_error()
-            .and_then(|e| e.code())
-            .map(str::to_string);
-        assert!(
-            matches!(
-                code.as_deref(),
-                Some("InternalFailure" | "ServiceUnavailable")
-            ),
-            "{code:?}"
-        );
-        statuses.push(emulator.request_log().last().map_or(0, |r| r.status));
-    }
-    assert!(
-        statuses.contains(&500) && statuses.contains(&503),
-        "{statuses:?}"
-    );
-
-    emulator.set_faults(Faults {
-        access_denied_regions: vec![REGION.into()],
-        ..Faults::default()
-    });
-    let err = client
-        .describe_workspaces_pools()
-        .send()
-        .await
-        .expect_err("denied");
-    assert!(
-        err.as_service_error()
-            .is_some_and(|e| e.is_access_denied_exception()),
-        "{err:?}"
-    );
-    let eu = clients(&emulator, &["eu-west-1"]).await.remove(0);
-    assert!(
-        eu.describe_workspaces_pools().send().await.is_ok(),
-        "other regions still answer"
-    );
-
-    emulator.set_faults(Faults::default());
-    assert!(
-        client.describe_workspaces_pools().send().await.is_ok(),
-        "faults can be lifted"
-    );
-}
-
-#[tokio::test]
-async fn retries_are_visible_in_the_log() {
-    let emulator = Emulator::start(Fleet::seeded(1, &[REGION], 5))
-        .await
-        .expect("starts");
-    let client = client_with_attempts(&emulator, REGION, 2);
-    emulator.set_faults(Faults {
-        throttle_rate: 1.0,
-        ..Faults::default()
-    });
-    assert!(client.describe_workspaces_pools().send().await.is_err());
-    let log = emulator.request_log();
-    assert_eq!(log.len(), 2, "the SDK retried the throttled call once");
-    assert!(log.iter().all(|r| r.status == 400));
-}
-
-#[tokio::test]
-async fn dropped_connections_and_truncated_bodies() {
-    let (emulator, client) = start(Fleet::seeded(1, &[REGION], 10)).await;
-
-    emulator.set_faults(Faults {
-        drop_connection_rate: 1.0,
-        ..Faults::default()
-    });
-    let err = client
-        .describe_workspaces_pools()
-        .send()
-        .await
-        .expect_err("dropped");
-    assert!(
-        matches!(
-            err,
-            SdkError::DispatchFailure(_) | SdkError::ResponseError(_)
-        ),
-        "{err:?}"
-    );
-    assert_eq!(emulator.request_log().last().map(|r| r.status), Some(0));
-
-    emulator.set_faults(Faults {
-        malformed_json_rate: 1.0,
-        ..Faults::default()
-    });
-    let err = client
-        .describe_workspaces_pools()
-        .send()
-        .await
-        .expect_err("truncated");
-    assert!(
-        err.as_service_error().and_then(|e| e.code()).is_none(),
-        "not a service error code: {err:?}"
-    );
-    assert_eq!(emulator.request_log().last().map(|r| r.status), Some(200));
-
-    emulator.set_faults(Faults::default());
-    assert!(client.describe_workspaces_pools().send().await.is_ok());
-}
-
-#[tokio::test]
-async fn misbehaving_next_tokens() {
-    let (emulator, client) = start(Fleet::seeded(1, &[REGION], 30)).await;
-
-    emulator.set_faults(Faults {
-        repeat_next_token: true,
-        ..Faults::default()
-    });
-    let first = client
-        .describe_workspaces_pools()
-        .limit(10)
-        .send()
-        .await
-        .expect("page 1");
-    let token = first.next_token().expect("token").to_string();
-    let second = client
-        .describe_workspaces_pools()
-        .limit(10)
-        .next_token(&token)
-        .send()
-        .await
-        .expect("page 2");
-    assert_eq!(second.next_token(), Some(token.as_str()));
-
-    emulator.set_faults(Faults {
-        endless_pages: true,
-        ..Faults::default()
-    });
-    let mut seen = std::collections::HashSet::new();
-    let mut token = None;
-    for _ in 0..8 {
-        let page = client
-            .describe_workspaces_pools()
-            .limit(10)
-            .set_next_token(token)
-            .send()
-            .await
-            .expect("endless page");
-        let next = page.next_token().expect("never ends").to_string();
-        assert!(seen.insert(next.clone()), "fresh every time");
-        token = Some(next);
-    }
-}
-
-#[tokio::test]
-async fn latency_delays_every_answer() {
-    let (emulator, client) = start(Fleet::seeded(1, &[REGION], 5)).await;
-    emulator.set_faults(Faults {
-        latency: Duration::from_millis(150),
-        ..Faults::default()
-    });
-    let started = Instant::now();
-    client
-        .describe_workspaces_pools()
-        .send()
-        .await
-        .expect("slow");
-    assert!(started.elapsed() >= Duration::from_millis(150));
-}
-
-#[tokio::test]
-async fn concurrent_callers() {
-    let (emulator, client) = start(Fleet::seeded(1, &[REGION], 200)).await;
-    let calls = (0..16).map(|i| {
-        let client = client.clone();
-        tokio::spawn(async move {
-            client
-                .describe_workspaces_pools()
-                .limit(1 + i % 25)
-                .send()
-                .await
-        })
-    });
-    for call in futures::future::join_all(calls).await {
-        assert!(call.expect("task").is_ok());
-    }
-    assert_eq!(emulator.request_log().len(), 16);
-}
-
-/// Sequential pages through the SDK: a page must not wait on Nagle/delayed-ACK (~40 ms).
-#[tokio::test]
-async fn a_page_round_trip_is_fast() {
-    let (_emulator, client) = start(Fleet::seeded(1, &[REGION], 5000)).await;
-    // Warm up the connection and the credential cache.
-    client
-        .describe_workspaces_pools()
-        .send()
-        .await
-        .expect("warm-up");
-    let started = Instant::now();
-    let mut token = None;
-    let mut pages = 0;
-    for _ in 0..200 {
-        let page = client
-            .describe_workspaces_pools()
-            .set_next_token(token)
-            .send()
-            .await
-            .expect("page");
-        pages += 1;
-        token = page.next_token().map(str::to_string);
-    }
-    let per_page = started.elapsed().as_secs_f64() * 1000.0 / f64::from(pages);
-    println!("{pages} sequential DescribeWorkspacesPools pages: {per_page:.3} ms/page");
-    assert!(token.is_none(), "5000 pools are exactly 200 pages of 25");
-    assert!(
-        per_page < 20.0,
-        "{per_page:.1} ms/page: is TCP_NODELAY set?"
-    );
-}
-
-/// One HTTP/1.1 exchange on an open connection; returns the status and the JSON body.
-async fn exchange(stream: &mut TcpStream, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
-    let mut request = format!(
-        "POST / HTTP/1.1\r\nhost: localhost\r\ncontent-length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut buffer = Vec::new();
-    loop {
-        let mut chunk = [0u8; 8192];
-        let n = stream.read(&mut chunk).await.expect("read");
-        assert!(n > 0, "connection closed early");
-        buffer.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&buffer).to_string();
-        let Some(head_end) = text.find("\r\n\r\n") else {
-            continue;
-        };
-        let length: usize = text[..head_end]
-            .lines()
-            .find_map(|l| {
-                l.to_ascii_lowercase()
-                    .strip_prefix("content-length:")
-                    .map(|v| v.trim().to_string())
-            })
-            .and_then(|v| v.parse().ok())
-            .expect("content-length");
-        if buffer.len() >= head_end + 4 + length {
-            let status = text[9..12].parse().expect("status");
-            let body = serde_json::from_slice(&buffer[head_end + 4..head_end + 4 + length])
-                .unwrap_or(Value::Null);
-            return (status, body);
-        }
-    }
-}
-
-const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/eu-west-1/workspaces/aws4_request, SignedHeaders=host, Signature=0";
-const JSON: (&str, &str) = ("content-type", "application/x-amz-json-1.1");
-
-#[tokio::test]
-async fn raw_requests_get_the_services_answers_on_one_kept_alive_connection() {
-    let emulator = Emulator::start(Fleet::seeded(1, &["eu-west-1"], 3))
-        .await
-        .expect("starts");
-    let mut stream = TcpStream::connect(emulator.addr()).await.expect("connect");
-    let target = ("x-amz-target", "WorkspacesService.DescribeWorkspacesPools");
-
-    let (status, body) = exchange(&mut stream, &[JSON, target], "{}").await;
-    assert_eq!(
-        (status, body["__type"].as_str()),
-        (400, Some("MissingAuthenticationTokenException"))
-    );
-    let (status, body) = exchange(
-        &mut stream,
-        &[JSON, target, ("authorization", "Basic abc")],
-        "{}",
-    )
-    .await;
-    assert_eq!(
-        (status, body["__type"].as_str()),
-        (400, Some("IncompleteSignatureException"))
-    );
-    let unknown = ("x-amz-target", "WorkspacesService.CreateWorkspacesPool");
-    let (status, body) =
-        exchange(&mut stream, &[JSON, unknown, ("authorization", AUTH)], "{}").await;
-    assert_eq!(
-        (status, body["__type"].as_str()),
-        (400, Some("UnknownOperationException"))
-    );
-    let (status, body) = exchange(
-        &mut stream,
-        &[JSON, target, ("authorization", AUTH)],
-        "{not json",
-    )
-    .await;
-    assert_eq!(
-        (status, body["__type"].as_str()),
-        (400, Some("SerializationException"))
-    );
-    let (status, body) = exchange(
-        &mut stream,
-        &[JSON, target, ("authorization", AUTH)],
-        r#"{"Limit":"x"}"#,
-    )
-    .await;
-    assert_eq!(
-        (status, body["__type"].as_str()),
-        (400, Some("SerializationException"))
-    );
-    let (status, body) = exchange(&mut stream, &[JSON, target, ("authorization", AUTH)], "").await;
-    assert_eq!(status, 200, "an empty body is an empty request");
-    assert_eq!(body["WorkspacesPools"].as_array().map(Vec::len), Some(3));
-    let (status, body) = exchange(
-        &mut stream,
-        &[JSON, target, ("authorization", AUTH)],
-        r#"{"Limit": 1}"#,
-    )
-    .await;
-    assert_eq!(status, 200);
-    assert!(
-        body["WorkspacesPools"][0]["CreatedAt"].is_f64(),
-        "timestamps are epoch seconds"
-    );
-    assert!(body["NextToken"].is_string());
-
-    let log = emulator.request_log();
-    assert_eq!(log.len(), 7, "all on one connection, all logged");
-    assert_eq!(log[0].region, "", "no region without a credential scope");
-    assert_eq!(log[2].operation, "CreateWorkspacesPool");
-    assert_eq!(log[3].body, Value::String("{not json".into()));
-    assert_eq!(log[6].region, "eu-west-1");
-    assert_eq!(log[6].body, json!({"Limit": 1}));
-}
-
-#[tokio::test]
-async fn the_emulator_stops_when_dropped() {
-    let emulator = Emulator::start(Fleet::empty(&[REGION]))
-        .await
-        .expect("starts");
-    let addr = emulator.addr();
-    let mut kept = TcpStream::connect(addr).await.expect("connect");
-    drop(emulator);
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(TcpStream::connect(addr).await.is_err(), "listener closed");
-    let mut byte = [0u8; 1];
-    let read = tokio::time::timeout(Duration::from_secs(2), kept.read(&mut byte)).await;
-    assert!(
-        matches!(read, Ok(Ok(0)) | Ok(Err(_))),
-        "open connections closed too: {read:?}"
-    );
-}
-
 #[test]
 fn fleet_states_cover_the_model() {
     let fleet = Fleet::seeded(1, &[REGION], 20);
@@ -1098,30 +751,4 @@ fn fleet_states_cover_the_model() {
         .map(|p| p.state.clone())
         .collect();
     assert_eq!(states.len(), PoolState::ALL.len());
-}
-
-/// The server's share of a page: 200 pages over one raw keep-alive connection, no SDK.
-#[tokio::test]
-async fn a_raw_page_round_trip_is_fast() {
-    let emulator = Emulator::start(Fleet::seeded(1, &["eu-west-1"], 5000))
-        .await
-        .expect("starts");
-    let mut stream = TcpStream::connect(emulator.addr()).await.expect("connect");
-    let target = ("x-amz-target", "WorkspacesService.DescribeWorkspacesPools");
-    let headers = [JSON, target, ("authorization", AUTH)];
-    let mut token: Option<String> = None;
-    let started = Instant::now();
-    for _ in 0..200 {
-        let body = match &token {
-            Some(t) => json!({"NextToken": t}).to_string(),
-            None => "{}".to_string(),
-        };
-        let (status, page) = exchange(&mut stream, &headers, &body).await;
-        assert_eq!(status, 200);
-        token = page["NextToken"].as_str().map(str::to_string);
-    }
-    let per_page = started.elapsed().as_secs_f64() * 1000.0 / 200.0;
-    println!("200 raw DescribeWorkspacesPools pages: {per_page:.3} ms/page");
-    assert!(token.is_none());
-    assert!(per_page < 20.0, "{per_page:.1} ms/page");
 }
