@@ -2,6 +2,7 @@
 
 mod call_counts;
 mod columns;
+mod gone_ids;
 mod paging;
 mod pushdown;
 mod support;
