@@ -1,5 +1,5 @@
-//! The library's one error type: what failed, where (operation and region) and why, as kinds a
-//! caller can match. Messages say what happened and never name a front end's flags: the `wsql`
+//! The library's one error type: what failed, where (operation, region, and the account when
+//! several are read) and why, as kinds a caller can match. Messages say what happened and never name a front end's flags: the `wsql`
 //! command line words the advice for its own flags from the kind.
 
 use std::fmt;
@@ -7,18 +7,25 @@ use std::fmt;
 use aws_sdk_workspaces::error::{ProvideErrorMetadata, SdkError};
 use datafusion::error::DataFusionError;
 
-/// Where a failed call went: the operation and the region it was sent to.
+/// Where a failed call went: the operation, the region, and the account when the library reads
+/// more than one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallSite {
     /// The API operation, e.g. `DescribeWorkspacesPools`.
     pub operation: &'static str,
     /// The region the call went to.
     pub region: String,
+    /// The account whose credentials made it, when several accounts are read.
+    pub account: Option<String>,
 }
 
 impl fmt::Display for CallSite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} in {}", self.operation, self.region)
+        write!(f, "{} in {}", self.operation, self.region)?;
+        match &self.account {
+            Some(account) => write!(f, " of account {account}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -125,6 +132,18 @@ pub enum Error {
         cause: String,
     },
 
+    /// The role could not be assumed in the account of the call (denied, suspended account, wrong
+    /// name or external id), so the call was never made.
+    #[error("{call} failed: cannot assume {role_arn}: {detail}")]
+    RoleNotAssumed {
+        /// The call that needed the role's credentials.
+        call: CallSite,
+        /// The role's ARN.
+        role_arn: String,
+        /// What STS said, credentials redacted.
+        detail: String,
+    },
+
     /// The service handed back a NextToken it had already given: following it would loop forever.
     #[error(
         "{call} returned the same NextToken twice (page {page}); stopped paging to avoid an endless loop"
@@ -163,23 +182,25 @@ impl Error {
             | Error::Service { call, .. }
             | Error::Unreachable { call, .. }
             | Error::UnreadableResponse { call, .. }
+            | Error::RoleNotAssumed { call, .. }
             | Error::RepeatedNextToken { call, .. }
             | Error::TooManyPages { call, .. } => Some(call),
             Error::NoRegion | Error::NoCredentials { .. } | Error::BadInput(_) => None,
         }
     }
 
-    /// True for a failure of one region's calls, which
+    /// True for a failure of one target's calls (one region of one account), which
     /// [`RegionErrorPolicy::Warn`](crate::RegionErrorPolicy::Warn) may turn into a warning; false
-    /// for what would fail every region alike (settings, credentials).
+    /// for what would fail every target alike (settings, missing credentials).
     pub(crate) fn is_region_failure(&self) -> bool {
         self.call_site().is_some()
     }
 
     /// The error of a call that failed with `err`. Service errors keep their code and message;
-    /// transport failures their innermost cause; a credential-chain failure becomes
+    /// transport failures their innermost cause; a credential failure becomes
+    /// [`Error::RoleNotAssumed`] when the call's credentials come from assuming `role_arn`, else
     /// [`Error::NoCredentials`]. Never more than one line.
-    pub(crate) fn from_sdk<E, R>(call: CallSite, err: SdkError<E, R>) -> Error
+    pub(crate) fn from_sdk<E, R>(call: CallSite, role_arn: Option<&str>, err: SdkError<E, R>) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: fmt::Debug + 'static,
@@ -195,9 +216,16 @@ impl Error {
                 waiting: Waiting::Connection,
             },
             _ if has_source::<aws_credential_types::provider::error::CredentialsError>(&err) => {
-                Error::NoCredentials {
-                    region: call.region,
-                    detail: essential_cause(&err),
+                match role_arn {
+                    Some(role_arn) => Error::RoleNotAssumed {
+                        call,
+                        role_arn: role_arn.to_string(),
+                        detail: essential_cause(&err),
+                    },
+                    None => Error::NoCredentials {
+                        region: call.region,
+                        detail: essential_cause(&err),
+                    },
                 }
             }
             SdkError::DispatchFailure(_) => Error::Unreachable {
@@ -372,6 +400,7 @@ mod tests {
         CallSite {
             operation: "DescribeWorkspacesPools",
             region: "eu-west-1".into(),
+            account: None,
         }
     }
 
@@ -453,5 +482,23 @@ mod tests {
             assert!(!error.to_string().contains("--"), "{error}");
         }
         assert!(!Error::NoRegion.is_region_failure());
+    }
+
+    #[test]
+    fn an_account_is_named_when_several_are_read() {
+        let call = CallSite {
+            account: Some("111111111111".into()),
+            ..site()
+        };
+        let denied = Error::RoleNotAssumed {
+            call,
+            role_arn: "arn:aws:iam::111111111111:role/Audit".into(),
+            detail: "AccessDenied".into(),
+        };
+        assert_eq!(
+            denied.to_string(),
+            "DescribeWorkspacesPools in eu-west-1 of account 111111111111 failed: cannot assume arn:aws:iam::111111111111:role/Audit: AccessDenied"
+        );
+        assert!(denied.is_region_failure());
     }
 }

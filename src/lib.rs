@@ -50,7 +50,10 @@ pub use error::{CallSite, Error, Result, Waiting};
 pub use library::{Library, Table};
 pub use report::{ScanReport, TargetProgress, TargetWarning};
 pub use scan::ApiTable;
-pub use settings::{AwsSettings, RegionErrorPolicy, RetryMode};
+pub use settings::{
+    Accounts, AssumeRole, AwsSettings, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT,
+    RegionErrorPolicy, RetryMode,
+};
 
 /// Entry points of wsql's own benchmarks (feature `bench-internals`); not part of the API.
 #[cfg(feature = "bench-internals")]
@@ -61,6 +64,7 @@ pub mod bench_internals {
 
     use crate::scan::DescribeTable;
     use crate::tables::pools::{Pools, TaggedPool};
+    use crate::targets::Place;
 
     /// The schema of `workspaces_pools`.
     pub fn pools_schema() -> SchemaRef {
@@ -88,16 +92,22 @@ pub mod bench_internals {
     }
 
     /// Pools as the scan holds them, for converting pages to batches.
-    pub struct PoolPages(Vec<TaggedPool>);
+    pub struct PoolPages(Vec<TaggedPool>, Place);
 
     impl PoolPages {
         /// `pools`, without tags.
         pub fn new(pools: Vec<WorkspacesPool>) -> Self {
+            let place = Place {
+                region: "us-east-1".to_string(),
+                account: "123456789012".to_string(),
+                named: false,
+            };
             Self(
                 pools
                     .into_iter()
                     .map(|pool| TaggedPool { pool, tags: None })
                     .collect(),
+                place,
             )
         }
 
@@ -109,7 +119,7 @@ pub mod bench_internals {
                 .map(|page| {
                     Pools::columns()
                         .to_batch(
-                            "us-east-1",
+                            &self.1,
                             page,
                             projection.indices.as_deref(),
                             &projection.schema,

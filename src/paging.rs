@@ -110,6 +110,7 @@ mod tests {
         CallSite {
             operation: "Op",
             region: "r".into(),
+            account: None,
         }
     }
 

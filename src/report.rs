@@ -25,7 +25,7 @@ use std::time::Duration;
 use datafusion::physical_plan::ExecutionPlan;
 
 use crate::scan::{ApiScanExec, TargetMetrics};
-use crate::targets::Target;
+use crate::targets::Place;
 
 /// The scans of one statement.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -67,6 +67,8 @@ pub struct TargetProgress {
     pub table: &'static str,
     /// The region read.
     pub region: String,
+    /// The account read.
+    pub account: String,
     /// API calls made (answers from the cache are not calls).
     pub api_calls: u64,
     /// Responses received, from the service or the cache.
@@ -82,7 +84,7 @@ pub struct TargetProgress {
 }
 
 impl TargetProgress {
-    pub(crate) fn read(table: &'static str, target: &Target, metrics: &TargetMetrics) -> Self {
+    pub(crate) fn read(table: &'static str, place: &Place, metrics: &TargetMetrics) -> Self {
         let count = |c: &datafusion::physical_plan::metrics::Count| c.value() as u64;
         let elapsed = match (metrics.start.value(), metrics.end.value()) {
             (Some(start), Some(end)) => (end - start).to_std().ok(),
@@ -90,7 +92,8 @@ impl TargetProgress {
         };
         Self {
             table,
-            region: target.region.clone(),
+            region: place.region.clone(),
+            account: place.account.clone(),
             api_calls: count(&metrics.calls.api_calls),
             pages: count(&metrics.pages),
             rows: count(&metrics.output_rows),
@@ -114,6 +117,8 @@ pub struct TargetWarning {
     pub table: &'static str,
     /// The region.
     pub region: String,
+    /// The account.
+    pub account: String,
     /// Rows of that target the answer holds (streamed before the failure).
     pub rows_kept: u64,
     /// The failure, as the query would have failed with it.
@@ -142,6 +147,7 @@ mod tests {
         let warning = |rows_kept| TargetWarning {
             table: "workspaces_pools",
             region: "eu-west-1".into(),
+            account: "123456789012".into(),
             rows_kept,
             error: "DescribeWorkspacesPools in eu-west-1 failed: AccessDeniedException: no".into(),
         };

@@ -1,5 +1,6 @@
-//! What a [`crate::Library`] reads and how: regions, profile, endpoint, credentials, retries,
-//! timeouts, and what a scan does when one region fails.
+//! What a [`crate::Library`] reads and how: regions, the accounts (profiles, or a role assumed in
+//! each account of a list or of the organization), endpoint, credentials, retries, timeouts, the
+//! bounds on calls in flight, and what a scan does when one target (an account's region) fails.
 
 use std::time::Duration;
 
@@ -15,15 +16,39 @@ pub enum RetryMode {
     Adaptive,
 }
 
-/// What a scan does when one region's calls fail (after retries) while others answer.
+/// What a scan does when one target's calls fail (after retries) while others answer: one
+/// region of one account, including a role that cannot be assumed in that account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RegionErrorPolicy {
-    /// The query fails with the region's error (the default).
+    /// The query fails with the target's error (the default).
     #[default]
     Fail,
-    /// The failed region's rows end where the failure happened, the other regions answer, and a
-    /// warning naming the region is recorded in the statement's plan ([`crate::ScanReport`]).
+    /// The failed target's rows end where the failure happened, the other targets answer, and a
+    /// warning naming it is recorded in the statement's plan ([`crate::ScanReport`]).
     Warn,
+}
+
+/// Reading many accounts through one role: for each account, credentials for
+/// `arn:aws:iam::<account>:role/<role_name>` from STS `AssumeRole`, with the base credentials
+/// (the default chain, or the one profile of [`AwsSettings::profiles`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssumeRole {
+    /// The role's name in every account (`OrganizationAccountAccessRole`, say).
+    pub role_name: String,
+    /// The accounts to read.
+    pub accounts: Accounts,
+    /// `ExternalId`, when the role's trust policy asks for one.
+    pub external_id: Option<String>,
+}
+
+/// Which accounts an [`AssumeRole`] reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Accounts {
+    /// These 12-digit account ids.
+    Listed(Vec<String>),
+    /// Every ACTIVE account of the organization, from Organizations `ListAccounts` with the base
+    /// credentials (those of the management account, or of a delegated administrator).
+    Organization,
 }
 
 /// Where and how to reach the WorkSpaces API.
@@ -31,8 +56,11 @@ pub enum RegionErrorPolicy {
 pub struct AwsSettings {
     /// Regions to query, in order. Empty means the one region of aws-config's usual chain.
     pub regions: Vec<String>,
-    /// A named profile from the shared config files.
-    pub profile: Option<String>,
+    /// Named profiles from the shared config files, one account each. Empty means the default
+    /// credential chain (or [`AwsSettings::credentials`]).
+    pub profiles: Vec<String>,
+    /// A role to assume in many accounts, with the base credentials (see [`AssumeRole`]).
+    pub assume_role: Option<AssumeRole>,
     /// Send every call here instead of the AWS endpoint (the emulator, a proxy).
     pub endpoint_url: Option<String>,
     /// Fixed credentials (the emulator, tests). `None` uses aws-config's standard chain.
@@ -47,15 +75,20 @@ pub struct AwsSettings {
     pub attempt_timeout: Duration,
     /// Base delay of the exponential back-off between attempts. `None` keeps the SDK default (1 s).
     pub retry_backoff: Option<Duration>,
-    /// What a scan does when one region fails.
+    /// What a scan does when one target fails.
     pub on_region_error: RegionErrorPolicy,
+    /// Calls in flight at once, over every account and region.
+    pub max_in_flight: usize,
+    /// Calls in flight at once in one account.
+    pub max_in_flight_per_account: usize,
 }
 
 impl Default for AwsSettings {
     fn default() -> Self {
         Self {
             regions: Vec::new(),
-            profile: None,
+            profiles: Vec::new(),
+            assume_role: None,
             endpoint_url: None,
             credentials: None,
             max_attempts: None,
@@ -64,11 +97,25 @@ impl Default for AwsSettings {
             attempt_timeout: Duration::from_secs(30),
             retry_backoff: None,
             on_region_error: RegionErrorPolicy::Fail,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            max_in_flight_per_account: DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT,
         }
     }
 }
 
+/// Calls in flight at once over every account, unless set: enough to keep 16 accounts of four
+/// regions busy, few enough to stay clear of connection and file-descriptor limits.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+/// Calls in flight at once in one account, unless set: every region's chains of one account.
+pub const DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT: usize = 16;
+
 impl AwsSettings {
+    /// Whether the settings read more than one account (several profiles, or a role), so that
+    /// errors and warnings name the account.
+    pub fn reads_many_accounts(&self) -> bool {
+        self.assume_role.is_some() || self.profiles.len() > 1
+    }
+
     /// Settings that talk to an emulator at `endpoint_url` with fixed fake credentials.
     pub fn emulator(endpoint_url: impl Into<String>, regions: &[&str]) -> Self {
         Self {

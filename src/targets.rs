@@ -1,42 +1,87 @@
-//! Targets: the places a scan reads, one partition each. Today a target is a region with its
-//! WorkSpaces client; every table and every dimension of the fleet goes through this one list,
-//! resolved from the settings lazily (start-up never waits on the credential chain or the
+//! Targets: the places a scan reads, one partition each: one region of one account, with the
+//! client that calls it. Every table and every dimension of the fleet goes through this one
+//! list, resolved from the settings lazily (start-up never waits on the credential chain or the
 //! network) and once per [`crate::Library`].
+//!
+//! Accounts come from the profiles (each resolved to its account with STS `GetCallerIdentity`),
+//! or from a role assumed in each account of a list or of the organization (Organizations
+//! `ListAccounts`, ACTIVE accounts only), with aws-config's own `AssumeRoleProvider`, whose
+//! credentials are cached and refreshed per account. Every account's calls share the bounds on
+//! calls in flight ([`InFlight`]); every target has a retry partition of its own, so a throttled
+//! account does not spend another's retries.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_workspaces::config::Region;
 use aws_sdk_workspaces::config::retry::RetryPartition;
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, Semaphore};
 
 use crate::error::{CallSite, Error, Result};
-use crate::settings::{AwsSettings, RetryMode};
+use crate::settings::{Accounts, AssumeRole, AwsSettings, RetryMode};
 
-/// One place a scan reads: a region and the client that calls it.
-#[derive(Debug, Clone)]
-pub(crate) struct Target {
-    /// The region every call of `client` goes to.
+/// Where a row was read from: a region of an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Place {
+    /// The region.
     pub region: String,
-    /// The SDK client.
-    pub client: aws_sdk_workspaces::Client,
+    /// The 12-digit account id.
+    pub account: String,
+    /// Whether errors and warnings name the account (several accounts are read).
+    pub named: bool,
 }
 
-impl Target {
-    /// Where a call of `operation` to this target goes, for errors.
+impl Place {
+    /// A place in `region` of one account, for tests.
+    #[cfg(test)]
+    pub fn in_region(region: &str) -> Place {
+        Place {
+            region: region.to_string(),
+            account: "123456789012".to_string(),
+            named: false,
+        }
+    }
+
+    /// Where a call of `operation` to this place goes, for errors.
     pub fn call_site(&self, operation: &'static str) -> CallSite {
         CallSite {
             operation,
             region: self.region.clone(),
+            account: self.named.then(|| self.account.clone()),
         }
     }
 
-    /// What identifies the target in cache keys and labels.
-    pub fn key(&self) -> &str {
-        &self.region
+    /// What identifies the place in cache keys.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.account, self.region)
     }
+}
+
+/// One place a scan reads, and the client that calls it.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    /// The account and region.
+    pub place: Place,
+    /// The SDK client (the account's credentials, the region).
+    pub client: aws_sdk_workspaces::Client,
+    /// The role whose credentials the client uses, when one is assumed.
+    pub role_arn: Option<String>,
+    /// The bounds on calls in flight.
+    pub in_flight: InFlight,
+}
+
+/// The bounds on calls in flight: overall, and per account.
+#[derive(Debug, Clone)]
+pub(crate) struct InFlight {
+    /// Shared by every account.
+    pub overall: Arc<Semaphore>,
+    /// The target's account's own.
+    pub account: Arc<Semaphore>,
 }
 
 /// The targets of one set of settings, built on first use.
@@ -60,7 +105,7 @@ impl Targets {
         &self.settings
     }
 
-    /// Every target, resolving the configuration on the first call.
+    /// Every target, account by account and region by region, resolving on the first call.
     pub async fn get(&self) -> Result<&[Target]> {
         let targets = self
             .resolved
@@ -70,7 +115,61 @@ impl Targets {
     }
 }
 
+/// One account's configuration: its id, the role assumed in it, and its SDK configuration.
+struct AccountConfig {
+    id: String,
+    role_arn: Option<String>,
+    config: SdkConfig,
+}
+
 async fn resolve(settings: &AwsSettings) -> Result<Vec<Target>> {
+    let accounts = match &settings.assume_role {
+        Some(role) => role_accounts(settings, role).await?,
+        None => profile_accounts(settings).await?,
+    };
+    let regions = match settings.regions.is_empty() {
+        false => settings.regions.clone(),
+        true => {
+            let region = accounts.first().and_then(|a| a.config.region());
+            vec![region.ok_or(Error::NoRegion)?.to_string()]
+        }
+    };
+    let named = settings.reads_many_accounts();
+    let overall = Arc::new(Semaphore::new(settings.max_in_flight.max(1)));
+    // The SDK keeps its retry token bucket per partition name, process-wide. One partition per
+    // target of one library keeps one account's (or library's) throttling from spending
+    // another's retries.
+    static NEXT_LIBRARY: AtomicU64 = AtomicU64::new(0);
+    let library = NEXT_LIBRARY.fetch_add(1, Ordering::Relaxed);
+    let mut targets = Vec::new();
+    for account in accounts {
+        let in_flight = InFlight {
+            overall: Arc::clone(&overall),
+            account: Arc::new(Semaphore::new(settings.max_in_flight_per_account.max(1))),
+        };
+        for region in &regions {
+            let partition = format!("wsql-{library}-{}-{region}", account.id);
+            let config = aws_sdk_workspaces::config::Builder::from(&account.config)
+                .region(Region::new(region.clone()))
+                .retry_partition(RetryPartition::new(partition))
+                .build();
+            targets.push(Target {
+                place: Place {
+                    region: region.clone(),
+                    account: account.id.clone(),
+                    named,
+                },
+                client: aws_sdk_workspaces::Client::from_conf(config),
+                role_arn: account.role_arn.clone(),
+                in_flight: in_flight.clone(),
+            });
+        }
+    }
+    Ok(targets)
+}
+
+/// The base configuration of `profile` (`None`: the default chain, or the fixed credentials).
+async fn base_config(settings: &AwsSettings, profile: Option<&str>) -> SdkConfig {
     let mut retry = match settings.retry_mode {
         RetryMode::Standard => RetryConfig::standard(),
         RetryMode::Adaptive => RetryConfig::adaptive(),
@@ -88,7 +187,7 @@ async fn resolve(settings: &AwsSettings) -> Result<Vec<Target>> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry)
         .timeout_config(timeouts);
-    if let Some(profile) = &settings.profile {
+    if let Some(profile) = profile {
         loader = loader.profile_name(profile);
     }
     if let Some(url) = &settings.endpoint_url {
@@ -100,27 +199,157 @@ async fn resolve(settings: &AwsSettings) -> Result<Vec<Target>> {
     if let Some(first) = settings.regions.first() {
         loader = loader.region(Region::new(first.clone()));
     }
-    let base = loader.load().await;
-    let regions = if settings.regions.is_empty() {
-        vec![base.region().ok_or(Error::NoRegion)?.to_string()]
-    } else {
-        settings.regions.clone()
+    loader.load().await
+}
+
+/// One account per profile (or the default chain), each named by `GetCallerIdentity`.
+async fn profile_accounts(settings: &AwsSettings) -> Result<Vec<AccountConfig>> {
+    let profiles: Vec<Option<&str>> = match settings.profiles.is_empty() {
+        true => vec![None],
+        false => settings.profiles.iter().map(|p| Some(p.as_str())).collect(),
     };
-    // The SDK keeps its retry token bucket per partition name, process-wide. One partition per
-    // set of targets keeps one library's throttling from spending another's retries.
-    static NEXT_PARTITION: AtomicU64 = AtomicU64::new(0);
-    let partition = format!("wsql-{}", NEXT_PARTITION.fetch_add(1, Ordering::Relaxed));
-    Ok(regions
-        .into_iter()
-        .map(|region| {
-            let config = aws_sdk_workspaces::config::Builder::from(&base)
-                .region(Region::new(region.clone()))
-                .retry_partition(RetryPartition::new(format!("{partition}-{region}")))
-                .build();
-            Target {
-                region,
-                client: aws_sdk_workspaces::Client::from_conf(config),
+    let mut accounts: Vec<AccountConfig> = Vec::new();
+    for profile in profiles {
+        let config = base_config(settings, profile).await;
+        let id = caller_account(&config).await?;
+        // Two profiles of one account read it once.
+        if accounts.iter().all(|a| a.id != id) {
+            accounts.push(AccountConfig {
+                id,
+                role_arn: None,
+                config,
+            });
+        }
+    }
+    Ok(accounts)
+}
+
+/// The account of `config`'s credentials.
+async fn caller_account(config: &SdkConfig) -> Result<String> {
+    const OPERATION: &str = "GetCallerIdentity";
+    let region = config.region().ok_or(Error::NoRegion)?.to_string();
+    let call = CallSite {
+        operation: OPERATION,
+        region,
+        account: None,
+    };
+    let output = aws_sdk_sts::Client::new(config)
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| Error::from_sdk(call.clone(), None, e))?;
+    output.account.ok_or_else(|| Error::UnreadableResponse {
+        call,
+        cause: "GetCallerIdentity named no account".to_string(),
+    })
+}
+
+/// One account per id the role is assumed in, each with the role's credentials.
+async fn role_accounts(settings: &AwsSettings, role: &AssumeRole) -> Result<Vec<AccountConfig>> {
+    let base = base_config(settings, settings.profiles.first().map(String::as_str)).await;
+    let ids = match &role.accounts {
+        Accounts::Listed(ids) => {
+            let mut unique: Vec<String> = Vec::new();
+            for id in ids {
+                if !is_account_id(id) {
+                    return Err(Error::BadInput(format!(
+                        "`{id}` is not an AWS account id (12 digits)"
+                    )));
+                }
+                if !unique.contains(id) {
+                    unique.push(id.clone());
+                }
             }
-        })
-        .collect())
+            unique
+        }
+        Accounts::Organization => organization_accounts(&base).await?,
+    };
+    let mut accounts = Vec::new();
+    for id in ids {
+        let role_arn = format!("arn:aws:iam::{id}:role/{}", role.role_name);
+        let mut provider = AssumeRoleProvider::builder(role_arn.clone())
+            .session_name("wsql")
+            .configure(&base);
+        if let Some(external_id) = &role.external_id {
+            provider = provider.external_id(external_id);
+        }
+        let provider = provider.build().await;
+        let config = base
+            .clone()
+            .into_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build();
+        accounts.push(AccountConfig {
+            id,
+            role_arn: Some(role_arn),
+            config,
+        });
+    }
+    Ok(accounts)
+}
+
+/// The ACTIVE accounts of the organization, in the order `ListAccounts` gives them. An account's
+/// `State` decides (`Status`, retired by AWS in September 2026, only when `State` is absent).
+async fn organization_accounts(base: &SdkConfig) -> Result<Vec<String>> {
+    const OPERATION: &str = "ListAccounts";
+    let region = base.region().ok_or(Error::NoRegion)?.to_string();
+    let call = CallSite {
+        operation: OPERATION,
+        region,
+        account: None,
+    };
+    let client = aws_sdk_organizations::Client::new(base);
+    let mut pages = client.list_accounts().into_paginator().send();
+    let mut ids: Vec<String> = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| Error::from_sdk(call.clone(), None, e))?;
+        for account in page.accounts.unwrap_or_default() {
+            #[allow(deprecated)]
+            let status = account.status.as_ref().map(|s| s.as_str());
+            let state = account.state.as_ref().map(|s| s.as_str()).or(status);
+            if let Some(id) = account.id
+                && state == Some("ACTIVE")
+                && !ids.contains(&id)
+            {
+                ids.push(id);
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// `^\d{12}$`.
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_name_their_account_only_when_several_are_read() {
+        let one = Place {
+            region: "eu-west-1".into(),
+            account: "111111111111".into(),
+            named: false,
+        };
+        assert_eq!(
+            one.call_site("DescribeWorkspaces").to_string(),
+            "DescribeWorkspaces in eu-west-1"
+        );
+        let many = Place { named: true, ..one };
+        assert_eq!(
+            many.call_site("DescribeWorkspaces").to_string(),
+            "DescribeWorkspaces in eu-west-1 of account 111111111111"
+        );
+        assert_eq!(many.key(), "111111111111/eu-west-1");
+    }
+
+    #[test]
+    fn account_ids_are_twelve_digits() {
+        assert!(is_account_id("012345678901"));
+        assert!(!is_account_id("12345678901"));
+        assert!(!is_account_id("12345678901a"));
+    }
 }

@@ -17,7 +17,7 @@ use crate::cache::{ApiCache, CacheKey};
 use crate::error::{CallSite, Error, Result};
 use crate::paging::{Page, paginate};
 use crate::scan::metrics::{CallCounter, CallMetrics};
-use crate::targets::Target;
+use crate::targets::{Place, Target};
 
 /// What one SDK call of an operation whose errors are `E` can fail with.
 pub(crate) type SdkResult<T, E> = std::result::Result<T, SdkError<E, HttpResponse>>;
@@ -42,19 +42,20 @@ impl TargetApi {
         }
     }
 
-    /// The target's region.
-    pub fn region(&self) -> &str {
-        &self.target.region
+    /// Where the target's rows come from.
+    pub fn place(&self) -> &Place {
+        &self.target.place
     }
 
     /// Where a call of `operation` goes.
     pub fn call_site(&self, operation: &'static str) -> CallSite {
-        self.target.call_site(operation)
+        self.target.place.call_site(operation)
     }
 
     /// One call of `operation` with `parameters` (every request parameter but the NextToken,
     /// rendered canonically) and `token`: answered from the cache when it holds it, else made
-    /// by `send` with the target's client and a [`CallCounter`] to attach to it.
+    /// by `send` with the target's client and a [`CallCounter`] to attach to it, once the
+    /// account's and the overall bound on calls in flight let it.
     pub fn call<T, E, S, Fut>(
         &self,
         operation: &'static str,
@@ -68,14 +69,22 @@ impl TargetApi {
         S: FnOnce(&aws_sdk_workspaces::Client, CallCounter<E>) -> Fut,
         Fut: Future<Output = SdkResult<T, E>> + Send + 'static,
     {
-        let key = CacheKey::new(self.target.key(), operation, parameters, token);
+        let key = CacheKey::new(&self.target.place.key(), operation, parameters, token);
         let request = send(&self.target.client, CallCounter::new(self.calls.clone()));
         let cache = Arc::clone(&self.cache);
         let site = self.call_site(operation);
+        let role_arn = self.target.role_arn.clone();
+        let in_flight = self.target.in_flight.clone();
         async move {
             cache
                 .get_or_fetch(key, || async move {
-                    request.await.map_err(|e| Error::from_sdk(site, e))
+                    // The account's bound first, so that one account waiting for its own permits
+                    // holds none of the others'. A closed semaphore never happens (never closed).
+                    let _account = in_flight.account.acquire().await.ok();
+                    let _overall = in_flight.overall.acquire().await.ok();
+                    request
+                        .await
+                        .map_err(|e| Error::from_sdk(site, role_arn.as_deref(), e))
                 })
                 .await
         }

@@ -16,7 +16,8 @@ use datafusion::arrow::array::{
 use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
 
-use crate::error::{CallSite, Error, Result};
+use crate::error::{Error, Result};
+use crate::targets::Place;
 
 /// The entries of one map cell: (key, value) pairs.
 pub(crate) type MapEntries<'a> = Vec<(&'a str, Option<&'a str>)>;
@@ -27,6 +28,8 @@ pub(crate) type Records<'a> = Vec<Vec<Option<&'a str>>>;
 enum Read<T> {
     /// The region the page came from.
     Region,
+    /// The account the page came from.
+    Account,
     /// A string member.
     Text(fn(&T) -> Option<&str>),
     /// An integer member.
@@ -100,6 +103,11 @@ impl<T> ColumnDef<T> {
         Self::new("region", DataType::Utf8, Read::Region).not_null()
     }
 
+    /// `account_id`, never NULL.
+    fn account() -> Self {
+        Self::new("account_id", DataType::Utf8, Read::Account).not_null()
+    }
+
     /// A nullable string column.
     pub fn text(name: &str, read: fn(&T) -> Option<&str>) -> Self {
         Self::new(name, DataType::Utf8, Read::Text(read))
@@ -158,13 +166,14 @@ impl<T> ColumnDef<T> {
 
     /// The column's values for `items`; `Err(index)` names the first item lacking a required
     /// member.
-    fn build(&self, region: &str, items: &[T]) -> std::result::Result<ArrayRef, usize> {
+    fn build(&self, place: &Place, items: &[T]) -> std::result::Result<ArrayRef, usize> {
         let missing = |present: &dyn Fn(&T) -> bool| match self.required {
             Some(_) => items.iter().position(|i| !present(i)),
             None => None,
         };
         let array: ArrayRef = match &self.read {
-            Read::Region => text_array(items, |_| Some(region)),
+            Read::Region => text_array(items, |_| Some(place.region.as_str())),
+            Read::Account => text_array(items, |_| Some(place.account.as_str())),
             Read::Text(read) => {
                 if let Some(i) = missing(&|t| read(t).is_some()) {
                     return Err(i);
@@ -291,13 +300,14 @@ pub(crate) struct Columns<T> {
 
 impl<T> Columns<T> {
     /// The columns of a table read with `operation`, whose items `identify` names in errors:
-    /// the target's columns (`region`), then `defs`.
+    /// the target's columns (`region`, `account_id`), then `defs`.
     pub fn new(
         operation: &'static str,
         identify: fn(&T) -> Option<&str>,
         defs: Vec<ColumnDef<T>>,
     ) -> Self {
-        let defs: Vec<ColumnDef<T>> = std::iter::once(ColumnDef::region()).chain(defs).collect();
+        let target = [ColumnDef::region(), ColumnDef::account()];
+        let defs: Vec<ColumnDef<T>> = target.into_iter().chain(defs).collect();
         let schema = Arc::new(Schema::new(
             defs.iter().map(|d| d.field.clone()).collect::<Vec<_>>(),
         ));
@@ -319,20 +329,17 @@ impl<T> Columns<T> {
         self.defs.iter().position(|d| d.field.name() == name)
     }
 
-    /// One page of `items` from `region` as a batch of the `projection` columns (all when
+    /// One page of `items` read at `place` as a batch of the `projection` columns (all when
     /// `None`); `schema` must be that projection of [`Columns::schema`].
     pub fn to_batch(
         &self,
-        region: &str,
+        place: &Place,
         items: &[T],
         projection: Option<&[usize]>,
         schema: &SchemaRef,
     ) -> Result<RecordBatch> {
         let unreadable = |cause: String| Error::UnreadableResponse {
-            call: CallSite {
-                operation: self.operation,
-                region: region.to_string(),
-            },
+            call: place.call_site(self.operation),
             cause,
         };
         let all: Vec<usize> = (0..self.defs.len()).collect();
@@ -343,7 +350,7 @@ impl<T> Columns<T> {
                 let def = self.defs.get(i).ok_or_else(|| {
                     Error::BadInput(format!("{} has no column number {i}", self.operation))
                 })?;
-                def.build(region, items).map_err(|item| {
+                def.build(place, items).map_err(|item| {
                     let id = items.get(item).and_then(self.identify).unwrap_or("an item");
                     let member = def.required.unwrap_or_else(|| def.field.name());
                     unreadable(format!("{id} has no {member} in the response"))
@@ -433,21 +440,22 @@ mod tests {
     fn converts_every_kind_with_nulls() {
         let c = columns();
         let batch = c
-            .to_batch("eu-west-1", &things(), None, &c.schema())
+            .to_batch(&Place::in_region("eu-west-1"), &things(), None, &c.schema())
             .expect("converts");
-        assert_eq!(batch.num_columns(), 8);
+        assert_eq!(batch.num_columns(), 9);
         assert_eq!(batch.column(0).as_string::<i32>().value(1), "eu-west-1");
-        assert!(batch.column(1).is_null(1));
-        assert_eq!(batch.column(2).as_primitive::<Int32Type>().value(0), 3);
-        assert!(batch.column(3).as_boolean().value(0));
+        assert_eq!(batch.column(1).as_string::<i32>().value(1), "123456789012");
+        assert!(batch.column(2).is_null(1));
+        assert_eq!(batch.column(3).as_primitive::<Int32Type>().value(0), 3);
+        assert!(batch.column(4).as_boolean().value(0));
         assert_eq!(
             batch
-                .column(4)
+                .column(5)
                 .as_primitive::<TimestampMicrosecondType>()
                 .value(0),
             1_700_000_000_500_000
         );
-        let tags = batch.column(5).as_list::<i32>();
+        let tags = batch.column(6).as_list::<i32>();
         assert_eq!(tags.value_length(0), 2);
         assert!(tags.is_null(1));
     }
@@ -456,16 +464,16 @@ mod tests {
     fn maps_keep_the_last_value_of_a_key_and_records_keep_empty_lists() {
         let c = columns();
         let batch = c
-            .to_batch("r", &things(), None, &c.schema())
+            .to_batch(&Place::in_region("r"), &things(), None, &c.schema())
             .expect("converts");
-        let map = batch.column(6).as_map();
+        let map = batch.column(7).as_map();
         assert_eq!(map.value_length(0), 2);
         let first = map.value(0);
         assert_eq!(first.column(0).as_string::<i32>().value(0), "cost");
         assert!(first.column(1).is_null(0));
         assert_eq!(first.column(1).as_string::<i32>().value(1), "b");
         assert!(map.is_null(1));
-        let problems = batch.column(7).as_list::<i32>();
+        let problems = batch.column(8).as_list::<i32>();
         let record = problems.value(0);
         assert_eq!(
             record.as_struct().column(1).as_string::<i32>().value(0),
@@ -478,15 +486,15 @@ mod tests {
     #[test]
     fn builds_only_the_projection() {
         let c = columns();
-        let schema = Arc::new(c.schema().project(&[2, 0]).expect("projects"));
+        let schema = Arc::new(c.schema().project(&[3, 0]).expect("projects"));
         let batch = c
-            .to_batch("r", &things(), Some(&[2, 0]), &schema)
+            .to_batch(&Place::in_region("r"), &things(), Some(&[3, 0]), &schema)
             .expect("converts");
         assert_eq!(batch.num_columns(), 2);
         assert_eq!(batch.column(1).as_string::<i32>().value(0), "r");
         let empty = Arc::new(c.schema().project(&[]).expect("projects"));
         let batch = c
-            .to_batch("r", &things(), Some(&[]), &empty)
+            .to_batch(&Place::in_region("r"), &things(), Some(&[]), &empty)
             .expect("converts");
         assert_eq!(batch.num_rows(), 2);
     }
@@ -505,7 +513,7 @@ mod tests {
         items.swap(0, 1);
         items[0].name = Some("thing-1".into());
         let error = c
-            .to_batch("r", &items, None, &c.schema())
+            .to_batch(&Place::in_region("r"), &items, None, &c.schema())
             .expect_err("size is required");
         assert_eq!(
             error.to_string(),
@@ -518,7 +526,7 @@ mod tests {
         );
         assert!(
             not_null
-                .to_batch("r", &things(), None, &not_null.schema())
+                .to_batch(&Place::in_region("r"), &things(), None, &not_null.schema())
                 .is_err()
         );
     }

@@ -29,17 +29,17 @@ use futures::StreamExt;
 use crate::report::{TargetProgress, TargetWarning};
 use crate::scan::ScanTable;
 use crate::scan::api::TargetApi;
-use crate::scan::join_filter::{only_references, required_values};
+use crate::scan::join_filter::{referenced_columns, required_values};
 use crate::scan::metrics::TargetMetrics;
 use crate::scan::provider::ScanOptions;
 use crate::scan::restrictions::Restrictions;
 use crate::scan::stream::{TargetScan, Warnings};
 use crate::targets::Target;
 
-/// A join's dynamic filter held by a scan, on one of its join keys.
+/// A join's dynamic filter held by a scan, on its join keys and target columns.
 #[derive(Debug, Clone)]
 struct JoinFilter {
-    column: &'static str,
+    columns: Vec<&'static str>,
     filter: Arc<dyn PhysicalExpr>,
 }
 
@@ -112,9 +112,26 @@ impl ApiScanExec {
         })
     }
 
-    /// The regions the scan calls, one partition each.
+    /// The regions the scan calls, each once.
     fn regions(&self) -> Vec<&str> {
-        self.targets.iter().map(|t| t.region.as_str()).collect()
+        let mut regions: Vec<&str> = Vec::new();
+        for target in &self.targets {
+            if !regions.contains(&target.place.region.as_str()) {
+                regions.push(&target.place.region);
+            }
+        }
+        regions
+    }
+
+    /// The accounts the scan calls when several are read, each once.
+    fn accounts(&self) -> Vec<&str> {
+        let mut accounts: Vec<&str> = Vec::new();
+        for target in self.targets.iter().filter(|t| t.place.named) {
+            if !accounts.contains(&target.place.account.as_str()) {
+                accounts.push(&target.place.account);
+            }
+        }
+        accounts
     }
 
     /// The table scanned.
@@ -129,7 +146,7 @@ impl ApiScanExec {
             .iter()
             .filter_map(|(partition, metrics)| {
                 let target = self.targets.get(*partition)?;
-                Some(TargetProgress::read(self.table(), target, metrics))
+                Some(TargetProgress::read(self.table(), &target.place, metrics))
             })
             .collect()
     }
@@ -159,11 +176,13 @@ impl ApiScanExec {
         let mut restrictions = self.restrictions.clone();
         let rules = self.definition.pushdown();
         for join in &self.join_filters {
-            let Some(values) = required_values(&join.filter, join.column) else {
-                continue;
-            };
-            if let Some(p) = rules.equality_columns().find(|p| p.column == join.column) {
-                restrictions.restrict(p, values);
+            for column in &join.columns {
+                let Some(values) = required_values(&join.filter, column) else {
+                    continue;
+                };
+                if let Some(p) = rules.equality_columns().find(|p| p.column == *column) {
+                    restrictions.restrict(p, values);
+                }
             }
         }
         restrictions
@@ -176,6 +195,10 @@ impl DisplayAs for ApiScanExec {
         if self.targets.is_empty() || self.restrictions.matches_nothing {
             write!(f, "no requests (the predicates match no row)")?;
         } else {
+            let accounts = self.accounts();
+            if !accounts.is_empty() {
+                write!(f, "accounts=[{}], ", accounts.join(", "))?;
+            }
             write!(
                 f,
                 "regions=[{}], requests per region={}",
@@ -190,7 +213,12 @@ impl DisplayAs for ApiScanExec {
             }
         }
         for join in &self.join_filters {
-            write!(f, ", join filter on {}={}", join.column, join.filter)?;
+            write!(
+                f,
+                ", join filter on {}={}",
+                join.columns.join(", "),
+                join.filter
+            )?;
         }
         let narrowed = self
             .state
@@ -275,10 +303,17 @@ impl ExecutionPlan for ApiScanExec {
             {
                 continue;
             }
+            // A filter on join keys, possibly with the target's columns (a join on account_id
+            // and region too): each key it names narrows the requests, each target column the
+            // targets called.
+            let rules = self.definition.pushdown();
+            let allowed: Vec<&'static str> = rules.equality_columns().map(|p| p.column).collect();
             let keys = self.definition.join_keys();
-            if let Some(column) = keys.iter().find(|c| only_references(filter, c)) {
+            if let Some(columns) = referenced_columns(filter, &allowed)
+                && columns.iter().any(|c| keys.contains(c))
+            {
                 join_filters.push(JoinFilter {
-                    column,
+                    columns,
                     filter: Arc::clone(filter),
                 });
             }

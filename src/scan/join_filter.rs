@@ -8,6 +8,9 @@
 //! `CASE hash(key) % n WHEN i THEN <partition i's filter> .. END` over the partitions, a hash
 //! table lookup, or `false` when the build side is empty.
 //!
+//! A join on several keys (`USING (account_id, region, pool_id)`) makes the list one of structs,
+//! `struct(account_id, region, pool_id) IN (...)`, read here per column.
+//!
 //! [`required_values`] reads the sets out of that expression conservatively: it answers with a
 //! set only when every row outside it is certainly rejected, and with `None` (do not narrow)
 //! for anything it cannot see through, such as a hash table lookup.
@@ -16,10 +19,10 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use datafusion::logical_expr::Operator;
-use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_expr::expressions::{
     BinaryExpr, CaseExpr, CastExpr, Column, DynamicFilterPhysicalExpr, InListExpr, Literal,
 };
+use datafusion::physical_expr::{PhysicalExpr, ScalarFunctionExpr};
 use datafusion::physical_expr::utils::collect_columns;
 use datafusion::scalar::ScalarValue;
 
@@ -37,12 +40,20 @@ pub fn required_values(expr: &Arc<dyn PhysicalExpr>, column: &str) -> Option<BTr
         .then(BTreeSet::new);
     }
     if let Some(list) = expr.downcast_ref::<InListExpr>() {
-        if list.negated() || !is_column(list.expr(), column) {
+        if list.negated() {
             return None;
         }
+        // One key, or the column's field of a struct of keys.
+        let value_of: Box<dyn Fn(&Arc<dyn PhysicalExpr>) -> Option<Option<String>>> =
+            if is_column(list.expr(), column) {
+                Box::new(string_literal)
+            } else {
+                let field = struct_field_of(list.expr(), column)?;
+                Box::new(move |item| struct_literal_field(item, field))
+            };
         let mut values = BTreeSet::new();
         for item in list.list() {
-            match string_literal(item)? {
+            match value_of(item)? {
                 Some(v) => values.insert(v),
                 None => continue,
             };
@@ -87,10 +98,43 @@ pub fn required_values(expr: &Arc<dyn PhysicalExpr>, column: &str) -> Option<BTr
     None
 }
 
-/// Whether `expr` references no column but `column` (and at least that one).
-pub fn only_references(expr: &Arc<dyn PhysicalExpr>, column: &str) -> bool {
+/// The columns `expr` references, if it references at least one and every one is in `allowed`.
+pub fn referenced_columns(
+    expr: &Arc<dyn PhysicalExpr>,
+    allowed: &[&'static str],
+) -> Option<Vec<&'static str>> {
     let columns = collect_columns(expr);
-    !columns.is_empty() && columns.iter().all(|c| c.name() == column)
+    let mut names: Vec<&'static str> = Vec::new();
+    for column in &columns {
+        let name = allowed.iter().find(|a| **a == column.name())?;
+        if !names.contains(name) {
+            names.push(name);
+        }
+    }
+    (!names.is_empty()).then_some(names)
+}
+
+/// The position of `column` among the fields of `expr`, when `expr` is `struct(.., column, ..)`.
+fn struct_field_of(expr: &Arc<dyn PhysicalExpr>, column: &str) -> Option<usize> {
+    let function = expr.downcast_ref::<ScalarFunctionExpr>()?;
+    if function.name() != "struct" {
+        return None;
+    }
+    function.args().iter().position(|a| is_column(a, column))
+}
+
+/// Field `field` of a struct literal: `Some(None)` when it is NULL, `None` when `expr` is not a
+/// struct literal of strings.
+fn struct_literal_field(expr: &Arc<dyn PhysicalExpr>, field: usize) -> Option<Option<String>> {
+    let ScalarValue::Struct(array) = expr.downcast_ref::<Literal>()?.value() else {
+        return None;
+    };
+    let value = ScalarValue::try_from_array(array.columns().get(field)?.as_ref(), 0).ok()?;
+    match value {
+        ScalarValue::Utf8(v) | ScalarValue::LargeUtf8(v) | ScalarValue::Utf8View(v) => Some(v),
+        ScalarValue::Null => Some(None),
+        _ => None,
+    }
 }
 
 fn is_column(expr: &Arc<dyn PhysicalExpr>, column: &str) -> bool {
@@ -144,6 +188,56 @@ mod tests {
         r: Arc<dyn PhysicalExpr>,
     ) -> Arc<dyn PhysicalExpr> {
         Arc::new(BinaryExpr::new(l, op, r))
+    }
+
+    /// `struct(pool_id, user_id) IN ((p, u), ...)`, as a join on two keys pushes it.
+    fn struct_in_set(rows: &[(&str, Option<&str>)]) -> Arc<dyn PhysicalExpr> {
+        use datafusion::arrow::array::{ArrayRef, StringArray, StructArray};
+        use datafusion::common::config::ConfigOptions;
+        let schema = schema();
+        let fields = vec![
+            Field::new("c0", DataType::Utf8, true),
+            Field::new("c1", DataType::Utf8, true),
+        ];
+        let function = datafusion::functions::core::r#struct();
+        let args = vec![key(), col("user_id", &schema).expect("column")];
+        let return_field = Arc::new(Field::new(
+            "struct",
+            DataType::Struct(fields.clone().into()),
+            true,
+        ));
+        let expr: Arc<dyn PhysicalExpr> = Arc::new(ScalarFunctionExpr::new(
+            "struct",
+            function,
+            args,
+            return_field,
+            Arc::new(ConfigOptions::default()),
+        ));
+        let list = rows
+            .iter()
+            .map(|(pool, user)| {
+                let columns: Vec<ArrayRef> = vec![
+                    Arc::new(StringArray::from(vec![Some(*pool)])),
+                    Arc::new(StringArray::from(vec![*user])),
+                ];
+                let array = StructArray::new(fields.clone().into(), columns, None);
+                lit(ScalarValue::Struct(Arc::new(array)))
+            })
+            .collect();
+        in_list(expr, list, &false, &schema).expect("in list")
+    }
+
+    #[test]
+    fn struct_lists_of_several_keys_give_each_key_its_values() {
+        let both = struct_in_set(&[("a", Some("x")), ("b", None), ("a", Some("y"))]);
+        assert_eq!(required_values(&both, "pool_id"), set(&["a", "b"]));
+        assert_eq!(required_values(&both, "user_id"), set(&["x", "y"]));
+        assert_eq!(required_values(&both, "region"), None);
+        assert_eq!(
+            referenced_columns(&both, &["pool_id", "user_id"]),
+            Some(vec!["pool_id", "user_id"])
+        );
+        assert_eq!(referenced_columns(&both, &["pool_id"]), None);
     }
 
     #[test]
@@ -201,8 +295,11 @@ mod tests {
         assert_eq!(required_values(&expr, "pool_id"), set(&["x"]));
         dynamic.update(lit(false)).expect("updates");
         assert_eq!(required_values(&expr, "pool_id"), set(&[]));
-        assert!(only_references(&expr, "pool_id"));
-        assert!(!only_references(&expr, "user_id"));
+        assert_eq!(
+            referenced_columns(&expr, &["pool_id", "user_id"]),
+            Some(vec!["pool_id"])
+        );
+        assert_eq!(referenced_columns(&expr, &["user_id"]), None);
     }
 
     #[test]

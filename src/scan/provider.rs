@@ -131,7 +131,7 @@ impl TableProvider for ApiTable {
             .get()
             .await?
             .iter()
-            .filter(|t| restrictions.wants_region(&t.region))
+            .filter(|t| restrictions.wants(&t.place))
             .cloned()
             .collect();
         Ok(Arc::new(ApiScanExec::new(

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 
 use crate::scan::predicates::{constant, equality_values};
+use crate::targets::Place;
 
 /// A column whose equality predicates push down, with the model's rule for a possible value.
 #[derive(Debug, Clone, Copy)]
@@ -28,9 +29,15 @@ pub(crate) const REGION: Pushable = Pushable {
     possible: |_| true,
 };
 
+/// The `account_id` column: choosing the accounts, never sent.
+pub(crate) const ACCOUNT_ID: Pushable = Pushable {
+    column: "account_id",
+    possible: |s| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()),
+};
+
 /// The columns of the target a row was read from, which every table has first and whose
 /// predicates choose the targets to call rather than being sent.
-pub(crate) const TARGET_COLUMNS: &[Pushable] = &[REGION];
+pub(crate) const TARGET_COLUMNS: &[Pushable] = &[REGION, ACCOUNT_ID];
 
 /// What the pushed predicates of one scan allow.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -98,9 +105,11 @@ impl Restrictions {
         }
     }
 
-    /// Whether `region` is to be called at all.
-    pub fn wants_region(&self, region: &str) -> bool {
-        !self.matches_nothing && self.admits(REGION.column, Some(region))
+    /// Whether the target at `place` is to be called at all.
+    pub fn wants(&self, place: &Place) -> bool {
+        !self.matches_nothing
+            && self.admits(REGION.column, Some(&place.region))
+            && self.admits(ACCOUNT_ID.column, Some(&place.account))
     }
 
     /// `Limit` for a request whose maximum page is `max`: the row limit when smaller.
@@ -269,7 +278,7 @@ mod tests {
             None,
         );
         assert!(r.matches_nothing);
-        assert!(!r.wants_region("us-east-1"));
+        assert!(!r.wants(&Place::in_region("us-east-1")));
         assert!(rules().fold(&[], Some(0)).matches_nothing);
     }
 

@@ -72,9 +72,11 @@ impl<T: DescribeTable> PageState<T> {
         if let Some(warnings) = &self.scan.warnings
             && error.is_region_failure()
         {
+            let place = self.scan.api.place();
             warnings.record(TargetWarning {
                 table: self.scan.table,
-                region: self.scan.api.region().to_string(),
+                region: place.region.clone(),
+                account: place.account.clone(),
                 rows_kept: self.rows_sent,
                 error: error.to_string(),
             });
@@ -119,9 +121,10 @@ impl TargetScan {
         restrictions: Restrictions,
         enrichment: Option<Enrichment<T::Item>>,
     ) -> BoxStream<'static, Result<RecordBatch>> {
-        let requests = match restrictions.matches_nothing {
-            true => Vec::new(),
-            false => T::requests(&restrictions),
+        // A join filter read at the first poll may leave this target out altogether.
+        let requests = match restrictions.wants(self.api.place()) {
+            true => T::requests(&restrictions),
+            false => Vec::new(),
         };
         let api = self.api.clone();
         let pages = futures::stream::iter(requests)
@@ -156,7 +159,7 @@ fn page_batches<T: DescribeTable>(
             };
         }
         let batch = T::columns().to_batch(
-            state.scan.api.region(),
+            state.scan.api.place(),
             &items,
             state.scan.projection.as_deref(),
             &state.scan.schema,

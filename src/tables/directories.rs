@@ -26,7 +26,6 @@ use crate::error::Result;
 use crate::paging::Page;
 use crate::scan::{ColumnDef, Columns, DescribeTable, Pushable, Restrictions, TargetApi};
 use crate::tables::patterns::is_directory_id;
-use crate::tables::pools::arn_account;
 
 const OPERATION: &str = "DescribeWorkspaceDirectories";
 /// Most ids, names or filter values one request may carry.
@@ -77,7 +76,6 @@ static COLUMNS: LazyLock<Columns<WorkspaceDirectory>> = LazyLock::new(|| {
         OPERATION,
         |d: &WorkspaceDirectory| d.directory_id(),
         vec![
-            ColumnDef::text("account_id", |d: &D| d.iam_role_id().and_then(arn_account)),
             ColumnDef::text("directory_id", |d: &D| d.directory_id()),
             ColumnDef::text("directory_name", |d: &D| d.directory_name()),
             ColumnDef::text("alias", |d: &D| d.alias()),

@@ -57,18 +57,12 @@ pub(crate) struct TaggedPool {
     pub tags: Option<Vec<Tag>>,
 }
 
-/// The account field of an ARN (`arn:partition:service:region:account:resource`).
-pub(crate) fn arn_account(arn: &str) -> Option<&str> {
-    arn.split(':').nth(4).filter(|a| !a.is_empty())
-}
-
 static COLUMNS: LazyLock<Columns<TaggedPool>> = LazyLock::new(|| {
     type P = TaggedPool;
     Columns::new(
         OPERATION,
         |p: &P| Some(p.pool.pool_id()),
         vec![
-            ColumnDef::text("account_id", |p: &P| arn_account(p.pool.pool_arn())),
             ColumnDef::text("pool_id", |p: &P| Some(p.pool.pool_id())).not_null(),
             ColumnDef::text("pool_arn", |p: &P| Some(p.pool.pool_arn())).not_null(),
             ColumnDef::text("pool_name", |p: &P| Some(p.pool.pool_name())).not_null(),
@@ -339,6 +333,7 @@ fn sdk_filters(filters: &[NameFilter]) -> Option<Vec<DescribeWorkspacesPoolsFilt
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::targets::Place;
     use crate::tables::pool_names::NameOperator;
     use aws_sdk_workspaces::types::{
         ApplicationSettingsResponse, ApplicationSettingsStatusEnum, CapacityStatus,
@@ -388,7 +383,7 @@ mod tests {
         let both = [col("pool_id").eq(lit(A)), col("pool_id").eq(lit(B))];
         let r = restrictions(&both, None);
         assert!(r.matches_nothing);
-        assert!(!r.wants_region("us-east-1"));
+        assert!(!r.wants(&Place::in_region("us-east-1")));
     }
 
     #[test]
@@ -445,8 +440,8 @@ mod tests {
             &[col("region").in_list(vec![lit("us-east-1"), lit("eu-west-1")], false)],
             None,
         );
-        assert!(r.wants_region("us-east-1"));
-        assert!(!r.wants_region("ap-south-1"));
+        assert!(r.wants(&Place::in_region("us-east-1")));
+        assert!(!r.wants(&Place::in_region("ap-south-1")));
     }
 
     #[test]
@@ -495,7 +490,7 @@ mod tests {
     }
 
     fn convert(pools: &[TaggedPool]) -> Result<datafusion::arrow::record_batch::RecordBatch> {
-        COLUMNS.to_batch("us-east-1", pools, None, &COLUMNS.schema())
+        COLUMNS.to_batch(&Place::in_region("us-east-1"), pools, None, &COLUMNS.schema())
     }
 
     #[test]
@@ -584,14 +579,5 @@ mod tests {
             error.to_string(),
             "DescribeWorkspacesPools in us-east-1 failed: unreadable response: wspool-00000000b has no CapacityStatus in the response"
         );
-    }
-
-    #[test]
-    fn arn_account_is_the_fifth_field() {
-        assert_eq!(
-            arn_account("arn:aws:workspaces:us-east-1:123456789012:workspacespool/wspool-1"),
-            Some("123456789012")
-        );
-        assert_eq!(arn_account("garbage"), None);
     }
 }

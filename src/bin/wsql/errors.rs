@@ -109,6 +109,7 @@ mod tests {
         CallSite {
             operation: "DescribeWorkspaceBundles",
             region: "us-east-1".into(),
+            account: None,
         }
     }
 
