@@ -52,6 +52,11 @@ const COMMON_ERRORS: &[CommonError] = &[
         organizations: ("UnrecognizedClientException", 400),
     },
     CommonError {
+        workspaces: "ExpiredTokenException",
+        sts: ("ExpiredToken", 400),
+        organizations: ("ExpiredTokenException", 400),
+    },
+    CommonError {
         workspaces: "UnknownOperationException",
         sts: ("InvalidAction", 400),
         organizations: ("UnknownOperationException", 400),
@@ -200,6 +205,15 @@ impl ApiError {
         )
     }
 
+    /// Credentials `AssumeRole` issued, used after their expiration.
+    pub(crate) fn expired_token() -> ApiError {
+        Self::new(
+            400,
+            "ExpiredTokenException",
+            "The security token included in the request is expired",
+        )
+    }
+
     /// STS: the caller may not assume the role.
     pub(crate) fn assume_role_denied(caller_arn: &str, role_arn: &str) -> ApiError {
         Self::new(
@@ -337,6 +351,8 @@ mod tests {
         );
         let token = ApiError::invalid_client_token().in_words_of(Service::Sts);
         assert_eq!((token.code, token.status), ("InvalidClientTokenId", 403));
+        let expired = ApiError::expired_token().in_words_of(Service::Sts);
+        assert_eq!((expired.code, expired.status), ("ExpiredToken", 400));
         let failure = ApiError::internal_failure().in_words_of(Service::Organizations);
         assert_eq!((failure.code, failure.status), ("ServiceException", 500));
         // A service's own error keeps its name.

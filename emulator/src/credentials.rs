@@ -8,8 +8,9 @@
 //! own session token is refused, as AWS refuses it. A key of the issued form that was never issued
 //! is refused too. Any other access key id is a static credential of the management account.
 //!
-//! Expiration is reported, not enforced. Keys are numbered modulo 36⁴ per account: the
-//! 1,679,617th session of one account takes the first one's key.
+//! Issued credentials expire: a call signed with them after their `Expiration` is refused with
+//! `ExpiredTokenException` (STS: `ExpiredToken`). Keys are numbered modulo 36⁴, so after
+//! 1,679,616 sessions a new session of an account can take an older one's key.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -59,11 +60,20 @@ pub(crate) struct CredentialStore {
 struct Session {
     session_token: String,
     caller: Caller,
+    /// Epoch seconds.
+    expires_at: i64,
 }
 
 impl CredentialStore {
-    /// Issues credentials for `session_name` in `role_name` of `account_id`.
-    pub(crate) fn issue(&self, account_id: &str, role_name: &str, session_name: &str) -> Issued {
+    /// Issues credentials for `session_name` in `role_name` of `account_id`, valid until
+    /// `expires_at` (epoch seconds).
+    pub(crate) fn issue(
+        &self,
+        account_id: &str,
+        role_name: &str,
+        session_name: &str,
+        expires_at: i64,
+    ) -> Issued {
         let number = self.issued.fetch_add(1, Ordering::Relaxed);
         let mut rng = SplitMix::new(mix64(number ^ fnv1a(account_id.as_bytes())));
         let issued = Issued {
@@ -79,6 +89,7 @@ impl CredentialStore {
         let session = Session {
             session_token: issued.session_token.clone(),
             caller: issued.caller.clone(),
+            expires_at,
         };
         self.sessions
             .lock()
@@ -88,24 +99,27 @@ impl CredentialStore {
     }
 
     /// The caller of a request signed with `access_key_id` and carrying `session_token`
-    /// (`X-Amz-Security-Token`), or `UnrecognizedClientException` for credentials the
-    /// emulator did not issue.
+    /// (`X-Amz-Security-Token`) at `now` (epoch seconds): `UnrecognizedClientException` for
+    /// credentials the emulator did not issue, `ExpiredTokenException` for expired ones.
     pub(crate) fn caller(
         &self,
         organization: &Organization,
         access_key_id: &str,
         session_token: Option<&str>,
+        now: i64,
     ) -> Result<Caller, ApiError> {
         if !looks_issued(access_key_id) {
             return Ok(static_caller(organization, access_key_id));
         }
         let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        match sessions.get(access_key_id) {
-            Some(session) if session_token == Some(session.session_token.as_str()) => {
-                Ok(session.caller.clone())
-            }
-            _ => Err(ApiError::invalid_client_token()),
+        let session = sessions
+            .get(access_key_id)
+            .filter(|s| session_token == Some(s.session_token.as_str()))
+            .ok_or_else(ApiError::invalid_client_token)?;
+        if now >= session.expires_at {
+            return Err(ApiError::expired_token());
         }
+        Ok(session.caller.clone())
     }
 }
 
@@ -151,6 +165,9 @@ mod tests {
     use super::*;
     use crate::Fleet;
 
+    const NOW: i64 = 1_800_000_000;
+    const LATER: i64 = NOW + 3600;
+
     fn organization() -> Organization {
         Organization::seeded(4, 3, &["us-east-1"], 1)
     }
@@ -160,12 +177,17 @@ mod tests {
         let org = organization();
         let member = org.accounts()[1].id();
         let store = CredentialStore::default();
-        let issued = store.issue(member, "OrganizationAccountAccessRole", "wsql");
+        let issued = store.issue(member, "OrganizationAccountAccessRole", "wsql", LATER);
         assert_eq!(issued.access_key_id.len(), 20);
         assert!(issued.access_key_id.starts_with(&format!("ASIA{member}")));
         assert!(looks_issued(&issued.access_key_id));
         let caller = store
-            .caller(&org, &issued.access_key_id, Some(&issued.session_token))
+            .caller(
+                &org,
+                &issued.access_key_id,
+                Some(&issued.session_token),
+                NOW,
+            )
             .expect("issued");
         assert_eq!(caller.account_id, member);
         assert_eq!(
@@ -173,7 +195,7 @@ mod tests {
             format!("arn:aws:sts::{member}:assumed-role/OrganizationAccountAccessRole/wsql")
         );
         assert!(caller.user_id.starts_with("AROA") && caller.user_id.ends_with(":wsql"));
-        let again = store.issue(member, "OrganizationAccountAccessRole", "wsql");
+        let again = store.issue(member, "OrganizationAccountAccessRole", "wsql", LATER);
         assert_ne!(again.access_key_id, issued.access_key_id);
         assert_ne!(again.session_token, issued.session_token);
         assert_eq!(again.caller.user_id, caller.user_id, "one role id per role");
@@ -183,16 +205,33 @@ mod tests {
     fn issued_keys_need_their_own_token() {
         let org = organization();
         let store = CredentialStore::default();
-        let first = store.issue(org.accounts()[1].id(), "R", "a1");
-        let second = store.issue(org.accounts()[2].id(), "R", "a2");
+        let first = store.issue(org.accounts()[1].id(), "R", "a1", LATER);
+        let second = store.issue(org.accounts()[2].id(), "R", "a2", LATER);
         for token in [None, Some("forged"), Some(second.session_token.as_str())] {
             let err = store
-                .caller(&org, &first.access_key_id, token)
+                .caller(&org, &first.access_key_id, token, NOW)
                 .expect_err("wrong token");
             assert_eq!(err.code, "UnrecognizedClientException");
         }
         let never_issued = format!("ASIA{}ZZZZ", org.accounts()[1].id());
-        assert!(store.caller(&org, &never_issued, Some("t")).is_err());
+        assert!(store.caller(&org, &never_issued, Some("t"), NOW).is_err());
+    }
+
+    #[test]
+    fn issued_credentials_expire() {
+        let org = organization();
+        let store = CredentialStore::default();
+        let issued = store.issue(org.accounts()[1].id(), "R", "s", LATER);
+        let token = Some(issued.session_token.as_str());
+        assert!(
+            store
+                .caller(&org, &issued.access_key_id, token, LATER - 1)
+                .is_ok()
+        );
+        let err = store
+            .caller(&org, &issued.access_key_id, token, LATER)
+            .expect_err("expired");
+        assert_eq!(err.code, "ExpiredTokenException");
     }
 
     #[test]
@@ -201,7 +240,9 @@ mod tests {
         let store = CredentialStore::default();
         let management = org.management().id();
         for key in ["AKIDEMULATORTEST", "test", "ASIAEXAMPLEKEY123456"] {
-            let caller = store.caller(&org, key, Some("ignored")).expect("static");
+            let caller = store
+                .caller(&org, key, Some("ignored"), NOW)
+                .expect("static");
             assert_eq!(caller.account_id, management, "{key}");
             assert_eq!(
                 caller.arn,
@@ -210,7 +251,7 @@ mod tests {
             assert!(caller.user_id.starts_with("AIDA") && caller.user_id.len() == 21);
         }
         let single = Organization::of_fleet(Fleet::seeded(1, &["us-east-1"], 1));
-        let caller = store.caller(&single, "AKID", None).expect("static");
+        let caller = store.caller(&single, "AKID", None, NOW).expect("static");
         assert_eq!(caller.account_id, single.management().id());
     }
 

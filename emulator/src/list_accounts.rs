@@ -164,7 +164,7 @@ mod tests {
 
     fn management(organization: &Organization) -> Caller {
         CredentialStore::default()
-            .caller(organization, "AKIDSTATIC", None)
+            .caller(organization, "AKIDSTATIC", None, 0)
             .expect("static")
     }
 
@@ -212,7 +212,7 @@ mod tests {
     fn only_the_management_account_may_list() {
         let org = Organization::seeded(6, 3, &["us-east-1"], 0);
         let member = CredentialStore::default()
-            .issue(org.accounts()[1].id(), "R", "s")
+            .issue(org.accounts()[1].id(), "R", "s", i64::MAX)
             .caller;
         let err = list(&org, &member, json!({}), TokenFault::None).expect_err("member");
         assert_eq!(err.code, "AccessDeniedException");

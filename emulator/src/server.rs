@@ -317,6 +317,7 @@ fn identify<'a>(
         organization,
         &signer.access_key_id,
         header("x-amz-security-token"),
+        now_epoch_seconds(),
     )?;
     let role_account = match service {
         Service::Sts => body

@@ -115,15 +115,16 @@ fn assume_role(call: &AccountCall<'_>) -> Result<Vec<u8>, ApiError> {
         ));
     }
 
+    let expires_at = call.now + duration;
     let issued = call
         .credentials
-        .issue(account.id(), role.name, &session_name);
+        .issue(account.id(), role.name, &session_name, expires_at);
     let result = format!(
         "<Credentials>{}{}{}{}</Credentials><AssumedRoleUser>{}{}</AssumedRoleUser>",
         element("AccessKeyId", &issued.access_key_id),
         element("SecretAccessKey", &issued.secret_access_key),
         element("SessionToken", &issued.session_token),
-        element("Expiration", &format_rfc3339(call.now + duration)),
+        element("Expiration", &format_rfc3339(expires_at)),
         element("AssumedRoleId", &issued.caller.user_id),
         element("Arn", &issued.caller.arn),
     );
@@ -185,7 +186,7 @@ mod tests {
 
         fn management(&self) -> Caller {
             self.credentials
-                .caller(&self.organization, "AKIDSTATIC", None)
+                .caller(&self.organization, "AKIDSTATIC", None, NOW)
                 .expect("static caller")
         }
 
@@ -276,7 +277,12 @@ mod tests {
         assert!(xml.contains("<RequestId>req-1</RequestId>"));
         let caller = fixture
             .credentials
-            .caller(&fixture.organization, key, Some(text(&xml, "SessionToken")))
+            .caller(
+                &fixture.organization,
+                key,
+                Some(text(&xml, "SessionToken")),
+                NOW,
+            )
             .expect("issued credentials work");
         assert_eq!(caller.account_id, member);
 
@@ -334,7 +340,7 @@ mod tests {
         // A member account's credentials may not assume the role elsewhere.
         let member_credentials = fixture
             .credentials
-            .issue(&good, role_name, "chained")
+            .issue(&good, role_name, "chained", NOW + 900)
             .caller;
         let err = fixture
             .assume(&member_credentials, &role(&good, role_name), "")
@@ -426,7 +432,10 @@ mod tests {
         assert_eq!(text(&xml, "UserId"), management.user_id);
 
         let member = fixture.member(1);
-        let assumed = fixture.credentials.issue(&member, "R", "s1").caller;
+        let assumed = fixture
+            .credentials
+            .issue(&member, "R", "s1", NOW + 900)
+            .caller;
         let xml = fixture
             .call(&assumed, "Action=GetCallerIdentity")
             .expect("identity");
