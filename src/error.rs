@@ -200,7 +200,11 @@ impl Error {
     /// transport failures their innermost cause; a credential failure becomes
     /// [`Error::RoleNotAssumed`] when the call's credentials come from assuming `role_arn`, else
     /// [`Error::NoCredentials`]. Never more than one line.
-    pub(crate) fn from_sdk<E, R>(call: CallSite, role_arn: Option<&str>, err: SdkError<E, R>) -> Error
+    pub(crate) fn from_sdk<E, R>(
+        call: CallSite,
+        role_arn: Option<&str>,
+        err: SdkError<E, R>,
+    ) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: fmt::Debug + 'static,

@@ -25,7 +25,7 @@ use std::time::Duration;
 use datafusion::physical_plan::ExecutionPlan;
 
 use crate::scan::{ApiScanExec, TargetMetrics};
-use crate::targets::Place;
+use crate::targets::Target;
 
 /// The scans of one statement.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -67,8 +67,8 @@ pub struct TargetProgress {
     pub table: &'static str,
     /// The region read.
     pub region: String,
-    /// The account read.
-    pub account: String,
+    /// The account read, when known (the scan read several accounts, or the account id).
+    pub account: Option<String>,
     /// API calls made (answers from the cache are not calls).
     pub api_calls: u64,
     /// Responses received, from the service or the cache.
@@ -84,7 +84,7 @@ pub struct TargetProgress {
 }
 
 impl TargetProgress {
-    pub(crate) fn read(table: &'static str, place: &Place, metrics: &TargetMetrics) -> Self {
+    pub(crate) fn read(table: &'static str, target: &Target, metrics: &TargetMetrics) -> Self {
         let count = |c: &datafusion::physical_plan::metrics::Count| c.value() as u64;
         let elapsed = match (metrics.start.value(), metrics.end.value()) {
             (Some(start), Some(end)) => (end - start).to_std().ok(),
@@ -92,8 +92,8 @@ impl TargetProgress {
         };
         Self {
             table,
-            region: place.region.clone(),
-            account: place.account.clone(),
+            region: target.region.clone(),
+            account: target.known_account().map(String::from),
             api_calls: count(&metrics.calls.api_calls),
             pages: count(&metrics.pages),
             rows: count(&metrics.output_rows),
@@ -117,8 +117,8 @@ pub struct TargetWarning {
     pub table: &'static str,
     /// The region.
     pub region: String,
-    /// The account.
-    pub account: String,
+    /// The account, when known.
+    pub account: Option<String>,
     /// Rows of that target the answer holds (streamed before the failure).
     pub rows_kept: u64,
     /// The failure, as the query would have failed with it.
@@ -147,7 +147,7 @@ mod tests {
         let warning = |rows_kept| TargetWarning {
             table: "workspaces_pools",
             region: "eu-west-1".into(),
-            account: "123456789012".into(),
+            account: Some("123456789012".into()),
             rows_kept,
             error: "DescribeWorkspacesPools in eu-west-1 failed: AccessDeniedException: no".into(),
         };

@@ -3,10 +3,13 @@
 //! list, resolved from the settings lazily (start-up never waits on the credential chain or the
 //! network) and once per [`crate::Library`].
 //!
-//! Accounts come from the profiles (each resolved to its account with STS `GetCallerIdentity`),
+//! Accounts come from the profiles (each named by STS `GetCallerIdentity`, once and only when a
+//! query needs the account id: a scan that reads `account_id`, filters on it, or reads several
+//! accounts),
 //! or from a role assumed in each account of a list or of the organization (Organizations
 //! `ListAccounts`, ACTIVE accounts only), with aws-config's own `AssumeRoleProvider`, whose
-//! credentials are cached and refreshed per account. Every account's calls share the bounds on
+//! credentials are cached and refreshed per account; the base credentials' own account is read
+//! with them, as AWS gives the management account no `OrganizationAccountAccessRole`. Every account's calls share the bounds on
 //! calls in flight ([`InFlight`]); every target has a retry partition of its own, so a throttled
 //! account does not spend another's retries.
 
@@ -30,8 +33,8 @@ use crate::settings::{Accounts, AssumeRole, AwsSettings, RetryMode};
 pub(crate) struct Place {
     /// The region.
     pub region: String,
-    /// The 12-digit account id.
-    pub account: String,
+    /// The 12-digit account id, once known (a scan that needs it resolves it first).
+    pub account: Option<String>,
     /// Whether errors and warnings name the account (several accounts are read).
     pub named: bool,
 }
@@ -42,7 +45,7 @@ impl Place {
     pub fn in_region(region: &str) -> Place {
         Place {
             region: region.to_string(),
-            account: "123456789012".to_string(),
+            account: Some("123456789012".to_string()),
             named: false,
         }
     }
@@ -52,27 +55,84 @@ impl Place {
         CallSite {
             operation,
             region: self.region.clone(),
-            account: self.named.then(|| self.account.clone()),
+            account: self.account.clone().filter(|_| self.named),
         }
-    }
-
-    /// What identifies the place in cache keys.
-    pub fn key(&self) -> String {
-        format!("{}/{}", self.account, self.region)
     }
 }
 
 /// One place a scan reads, and the client that calls it.
 #[derive(Debug, Clone)]
 pub(crate) struct Target {
-    /// The account and region.
-    pub place: Place,
+    /// The region.
+    pub region: String,
+    /// The account.
+    pub account: Account,
+    /// Whether errors and warnings name the account (several accounts are read).
+    pub named: bool,
     /// The SDK client (the account's credentials, the region).
     pub client: aws_sdk_workspaces::Client,
     /// The role whose credentials the client uses, when one is assumed.
     pub role_arn: Option<String>,
     /// The bounds on calls in flight.
     pub in_flight: InFlight,
+}
+
+/// The account of a target: known from the settings (a role's account), or that of a
+/// profile's credentials, asked of STS when first needed.
+#[derive(Debug, Clone)]
+pub(crate) enum Account {
+    /// This account id.
+    Known(String),
+    /// The account of these credentials.
+    Caller(Arc<Caller>),
+}
+
+/// A profile's credentials, and their account once asked.
+#[derive(Debug)]
+pub(crate) struct Caller {
+    /// The profile's name, or `default`: what identifies the credentials until the id is known.
+    label: String,
+    config: SdkConfig,
+    id: OnceCell<String>,
+}
+
+impl Target {
+    /// What identifies the target's credentials and region in cache keys and metrics labels.
+    pub fn key(&self) -> String {
+        let account = match &self.account {
+            Account::Known(id) => id.as_str(),
+            Account::Caller(caller) => caller.label.as_str(),
+        };
+        format!("{account}/{}", self.region)
+    }
+
+    /// The account id when it is known without a call.
+    pub fn known_account(&self) -> Option<&str> {
+        match &self.account {
+            Account::Known(id) => Some(id),
+            Account::Caller(caller) => caller.id.get().map(String::as_str),
+        }
+    }
+
+    /// Where the target's rows come from; with `resolve`, the account id is asked of STS first
+    /// if it is not known yet (once per profile).
+    pub async fn place(&self, resolve: bool) -> Result<Place> {
+        let account = match (&self.account, resolve) {
+            (Account::Caller(caller), true) => Some(
+                caller
+                    .id
+                    .get_or_try_init(|| caller_account(&caller.config))
+                    .await?
+                    .clone(),
+            ),
+            _ => self.known_account().map(String::from),
+        };
+        Ok(Place {
+            region: self.region.clone(),
+            account,
+            named: self.named,
+        })
+    }
 }
 
 /// The bounds on calls in flight: overall, and per account.
@@ -115,9 +175,9 @@ impl Targets {
     }
 }
 
-/// One account's configuration: its id, the role assumed in it, and its SDK configuration.
+/// One account's configuration: its account, the role assumed in it, and its SDK configuration.
 struct AccountConfig {
-    id: String,
+    account: Account,
     role_arn: Option<String>,
     config: SdkConfig,
 }
@@ -142,23 +202,21 @@ async fn resolve(settings: &AwsSettings) -> Result<Vec<Target>> {
     static NEXT_LIBRARY: AtomicU64 = AtomicU64::new(0);
     let library = NEXT_LIBRARY.fetch_add(1, Ordering::Relaxed);
     let mut targets = Vec::new();
-    for account in accounts {
+    for (number, account) in accounts.into_iter().enumerate() {
         let in_flight = InFlight {
             overall: Arc::clone(&overall),
             account: Arc::new(Semaphore::new(settings.max_in_flight_per_account.max(1))),
         };
         for region in &regions {
-            let partition = format!("wsql-{library}-{}-{region}", account.id);
+            let partition = format!("wsql-{library}-{number}-{region}");
             let config = aws_sdk_workspaces::config::Builder::from(&account.config)
                 .region(Region::new(region.clone()))
                 .retry_partition(RetryPartition::new(partition))
                 .build();
             targets.push(Target {
-                place: Place {
-                    region: region.clone(),
-                    account: account.id.clone(),
-                    named,
-                },
+                region: region.clone(),
+                account: account.account.clone(),
+                named,
                 client: aws_sdk_workspaces::Client::from_conf(config),
                 role_arn: account.role_arn.clone(),
                 in_flight: in_flight.clone(),
@@ -202,7 +260,7 @@ async fn base_config(settings: &AwsSettings, profile: Option<&str>) -> SdkConfig
     loader.load().await
 }
 
-/// One account per profile (or the default chain), each named by `GetCallerIdentity`.
+/// One account per profile (or the default chain), named by `GetCallerIdentity` when needed.
 async fn profile_accounts(settings: &AwsSettings) -> Result<Vec<AccountConfig>> {
     let profiles: Vec<Option<&str>> = match settings.profiles.is_empty() {
         true => vec![None],
@@ -211,15 +269,16 @@ async fn profile_accounts(settings: &AwsSettings) -> Result<Vec<AccountConfig>> 
     let mut accounts: Vec<AccountConfig> = Vec::new();
     for profile in profiles {
         let config = base_config(settings, profile).await;
-        let id = caller_account(&config).await?;
-        // Two profiles of one account read it once.
-        if accounts.iter().all(|a| a.id != id) {
-            accounts.push(AccountConfig {
-                id,
-                role_arn: None,
-                config,
-            });
-        }
+        let caller = Caller {
+            label: profile.unwrap_or("default").to_string(),
+            config: config.clone(),
+            id: OnceCell::new(),
+        };
+        accounts.push(AccountConfig {
+            account: Account::Caller(Arc::new(caller)),
+            role_arn: None,
+            config,
+        });
     }
     Ok(accounts)
 }
@@ -264,8 +323,19 @@ async fn role_accounts(settings: &AwsSettings, role: &AssumeRole) -> Result<Vec<
         }
         Accounts::Organization => organization_accounts(&base).await?,
     };
+    // The base credentials' own account is read with them: AWS creates no
+    // OrganizationAccountAccessRole in the management account.
+    let own = caller_account(&base).await?;
     let mut accounts = Vec::new();
     for id in ids {
+        if id == own {
+            accounts.push(AccountConfig {
+                account: Account::Known(id),
+                role_arn: None,
+                config: base.clone(),
+            });
+            continue;
+        }
         let role_arn = format!("arn:aws:iam::{id}:role/{}", role.role_name);
         let mut provider = AssumeRoleProvider::builder(role_arn.clone())
             .session_name("wsql")
@@ -280,7 +350,7 @@ async fn role_accounts(settings: &AwsSettings, role: &AssumeRole) -> Result<Vec<
             .credentials_provider(SharedCredentialsProvider::new(provider))
             .build();
         accounts.push(AccountConfig {
-            id,
+            account: Account::Known(id),
             role_arn: Some(role_arn),
             config,
         });
@@ -331,7 +401,7 @@ mod tests {
     fn places_name_their_account_only_when_several_are_read() {
         let one = Place {
             region: "eu-west-1".into(),
-            account: "111111111111".into(),
+            account: Some("111111111111".into()),
             named: false,
         };
         assert_eq!(
@@ -343,7 +413,6 @@ mod tests {
             many.call_site("DescribeWorkspaces").to_string(),
             "DescribeWorkspaces in eu-west-1 of account 111111111111"
         );
-        assert_eq!(many.key(), "111111111111/eu-west-1");
     }
 
     #[test]

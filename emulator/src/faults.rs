@@ -34,6 +34,20 @@ pub struct Faults {
     pub seed: u64,
     /// How `DescribeWorkspacesPools` answers `PoolIds` naming pools that do not exist.
     pub unknown_pool_ids: UnknownPoolIds,
+    /// Which services the rate faults (throttling, server errors, dropped connections,
+    /// truncated bodies) hit. Latency always delays every service.
+    pub faulted_services: FaultedServices,
+}
+
+/// Which services the rate faults of [`Faults`] hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FaultedServices {
+    /// WorkSpaces only: the identity calls around it (STS, Organizations) answer normally, so a
+    /// test of a client's paging and retries sees its Describe calls fail and nothing else.
+    #[default]
+    Workspaces,
+    /// Every service, STS and Organizations included.
+    All,
 }
 
 /// How `DescribeWorkspacesPools` answers `PoolIds` naming pools that do not exist. The service
@@ -85,8 +99,11 @@ pub(crate) fn roll(faults: &Faults, call: u64, service: Service, region: &str) -
     let truncate = dice.unit();
     let denied =
         service == Service::Workspaces && faults.access_denied_regions.iter().any(|r| r == region);
+    let faulted = service == Service::Workspaces || faults.faulted_services == FaultedServices::All;
     let injected = if denied {
         Injected::Error(ApiError::access_denied(region))
+    } else if !faulted {
+        Injected::Nothing
     } else if drop < faults.drop_connection_rate {
         Injected::DropConnection
     } else if throttle < faults.throttle_rate {
@@ -109,7 +126,7 @@ pub(crate) fn roll(faults: &Faults, call: u64, service: Service, region: &str) -
     };
     Roll {
         injected,
-        truncate_body: truncate < faults.malformed_json_rate,
+        truncate_body: faulted && truncate < faults.malformed_json_rate,
         token_fault,
     }
 }

@@ -71,7 +71,7 @@ mod tags;
 mod validate;
 mod workspaces;
 
-pub use faults::{Faults, UnknownPoolIds};
+pub use faults::{FaultedServices, Faults, UnknownPoolIds};
 pub use fleet::{FixtureError, Fleet, RegionFleet};
 pub use organization::{Account, AccountStatus, DEFAULT_ROLE_NAME, Organization};
 pub use shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};

@@ -26,16 +26,25 @@ pub(crate) type SdkResult<T, E> = std::result::Result<T, SdkError<E, HttpRespons
 #[derive(Debug, Clone)]
 pub(crate) struct TargetApi {
     target: Target,
+    place: Place,
     cache: Arc<ApiCache>,
     max_pages: usize,
     calls: CallMetrics,
 }
 
 impl TargetApi {
-    /// `target` through `cache`, paging at most `max_pages` a chain, counting into `calls`.
-    pub fn new(target: Target, cache: Arc<ApiCache>, max_pages: usize, calls: CallMetrics) -> Self {
+    /// `target`, read at `place`, through `cache`, paging at most `max_pages` a chain,
+    /// counting into `calls`.
+    pub fn new(
+        target: Target,
+        place: Place,
+        cache: Arc<ApiCache>,
+        max_pages: usize,
+        calls: CallMetrics,
+    ) -> Self {
         Self {
             target,
+            place,
             cache,
             max_pages,
             calls,
@@ -44,12 +53,12 @@ impl TargetApi {
 
     /// Where the target's rows come from.
     pub fn place(&self) -> &Place {
-        &self.target.place
+        &self.place
     }
 
     /// Where a call of `operation` goes.
     pub fn call_site(&self, operation: &'static str) -> CallSite {
-        self.target.place.call_site(operation)
+        self.place.call_site(operation)
     }
 
     /// One call of `operation` with `parameters` (every request parameter but the NextToken,
@@ -69,7 +78,7 @@ impl TargetApi {
         S: FnOnce(&aws_sdk_workspaces::Client, CallCounter<E>) -> Fut,
         Fut: Future<Output = SdkResult<T, E>> + Send + 'static,
     {
-        let key = CacheKey::new(&self.target.place.key(), operation, parameters, token);
+        let key = CacheKey::new(&self.target.key(), operation, parameters, token);
         let request = send(&self.target.client, CallCounter::new(self.calls.clone()));
         let cache = Arc::clone(&self.cache);
         let site = self.call_site(operation);

@@ -173,7 +173,7 @@ impl<T> ColumnDef<T> {
         };
         let array: ArrayRef = match &self.read {
             Read::Region => text_array(items, |_| Some(place.region.as_str())),
-            Read::Account => text_array(items, |_| Some(place.account.as_str())),
+            Read::Account => text_array(items, |_| place.account.as_deref()),
             Read::Text(read) => {
                 if let Some(i) = missing(&|t| read(t).is_some()) {
                     return Err(i);

@@ -33,7 +33,7 @@ use crate::scan::join_filter::{referenced_columns, required_values};
 use crate::scan::metrics::TargetMetrics;
 use crate::scan::provider::ScanOptions;
 use crate::scan::restrictions::Restrictions;
-use crate::scan::stream::{TargetScan, Warnings};
+use crate::scan::stream::{TargetScan, Warnings, failed_before_start};
 use crate::targets::Target;
 
 /// A join's dynamic filter held by a scan, on its join keys and target columns.
@@ -116,19 +116,21 @@ impl ApiScanExec {
     fn regions(&self) -> Vec<&str> {
         let mut regions: Vec<&str> = Vec::new();
         for target in &self.targets {
-            if !regions.contains(&target.place.region.as_str()) {
-                regions.push(&target.place.region);
+            if !regions.contains(&target.region.as_str()) {
+                regions.push(&target.region);
             }
         }
         regions
     }
 
-    /// The accounts the scan calls when several are read, each once.
+    /// The accounts the scan calls when several are read, each once (as far as known).
     fn accounts(&self) -> Vec<&str> {
         let mut accounts: Vec<&str> = Vec::new();
-        for target in self.targets.iter().filter(|t| t.place.named) {
-            if !accounts.contains(&target.place.account.as_str()) {
-                accounts.push(&target.place.account);
+        for target in self.targets.iter().filter(|t| t.named) {
+            if let Some(account) = target.known_account()
+                && !accounts.contains(&account)
+            {
+                accounts.push(account);
             }
         }
         accounts
@@ -146,7 +148,7 @@ impl ApiScanExec {
             .iter()
             .filter_map(|(partition, metrics)| {
                 let target = self.targets.get(*partition)?;
-                Some(TargetProgress::read(self.table(), &target.place, metrics))
+                Some(TargetProgress::read(self.table(), target, metrics))
             })
             .collect()
     }
@@ -343,40 +345,58 @@ impl ExecutionPlan for ApiScanExec {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(partition, metrics.clone());
-        let api = TargetApi::new(
-            target.clone(),
-            Arc::clone(&self.options.cache),
-            self.options.max_pages,
-            metrics.calls.clone(),
-        );
-        let scan = TargetScan {
-            table: self.definition.name(),
-            api,
-            projection: self.projection.clone(),
-            schema: Arc::clone(&schema),
-            metrics,
-            warnings: self.options.warn.then(|| self.state.warnings.clone()),
-        };
-        let definition = self.definition;
-        let batches = if self.join_filters.is_empty() {
-            definition.batches(scan, self.restrictions.clone())
-        } else {
-            // The join fills its filter in after its build side is read, and polls this side
-            // only then: read it at the first poll, not here.
-            let node = self.with_join_filters(self.join_filters.clone());
-            futures::stream::once(async move {
-                let restrictions = node.restrictions_after_join();
-                *node
-                    .state
-                    .narrowed
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner()) =
-                    Some(definition.describe_requests(&restrictions));
-                definition.batches(scan, restrictions)
-            })
-            .flatten()
-            .boxed()
-        };
+        let node = self.with_join_filters(self.join_filters.clone());
+        let target = target.clone();
+        let warnings = self.options.warn.then(|| self.state.warnings.clone());
+        // Everything that may wait happens at the first poll: the join fills its filter in
+        // after its build side is read and polls this side only then, and naming a profile's
+        // account is a call.
+        let batches = futures::stream::once(async move {
+            let definition = node.definition;
+            let restrictions = match node.join_filters.is_empty() {
+                true => node.restrictions.clone(),
+                false => {
+                    let narrowed = node.restrictions_after_join();
+                    *node
+                        .state
+                        .narrowed
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner()) =
+                        Some(definition.describe_requests(&narrowed));
+                    narrowed
+                }
+            };
+            let place = match target.place(node.options.resolve_account).await {
+                Ok(place) => place,
+                Err(error) => {
+                    return failed_before_start(
+                        definition.name(),
+                        &target,
+                        warnings,
+                        metrics,
+                        error,
+                    );
+                }
+            };
+            let api = TargetApi::new(
+                target,
+                place,
+                Arc::clone(&node.options.cache),
+                node.options.max_pages,
+                metrics.calls.clone(),
+            );
+            let scan = TargetScan {
+                table: definition.name(),
+                api,
+                projection: node.projection.clone(),
+                schema: Arc::clone(&node.schema),
+                metrics,
+                warnings,
+            };
+            definition.batches(scan, restrictions)
+        })
+        .flatten()
+        .boxed();
         Ok(Box::pin(RecordBatchStreamAdapter::new(
             schema,
             batches.map(|r| r.map_err(DataFusionError::from)),

@@ -22,8 +22,8 @@ use datafusion::logical_expr::Operator;
 use datafusion::physical_expr::expressions::{
     BinaryExpr, CaseExpr, CastExpr, Column, DynamicFilterPhysicalExpr, InListExpr, Literal,
 };
-use datafusion::physical_expr::{PhysicalExpr, ScalarFunctionExpr};
 use datafusion::physical_expr::utils::collect_columns;
+use datafusion::physical_expr::{PhysicalExpr, ScalarFunctionExpr};
 use datafusion::scalar::ScalarValue;
 
 /// The values of `column` outside which `expr` is never true, if the expression says.
@@ -104,13 +104,15 @@ pub fn referenced_columns(
     allowed: &[&'static str],
 ) -> Option<Vec<&'static str>> {
     let columns = collect_columns(expr);
-    let mut names: Vec<&'static str> = Vec::new();
-    for column in &columns {
-        let name = allowed.iter().find(|a| **a == column.name())?;
-        if !names.contains(name) {
-            names.push(name);
-        }
+    if columns.iter().any(|c| !allowed.contains(&c.name())) {
+        return None;
     }
+    // In the order of `allowed`, so that what is shown of a filter does not vary.
+    let names: Vec<&'static str> = allowed
+        .iter()
+        .copied()
+        .filter(|a| columns.iter().any(|c| c.name() == *a))
+        .collect();
     (!names.is_empty()).then_some(names)
 }
 

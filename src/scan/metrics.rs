@@ -58,8 +58,7 @@ impl TargetMetrics {
     pub fn register(set: &ExecutionPlanMetricsSet, partition: usize, target: &Target) -> Self {
         let builder = || {
             MetricBuilder::new(set)
-                .with_new_label("account", target.place.account.clone())
-                .with_new_label("region", target.place.region.clone())
+                .with_new_label("target", target.key())
                 .with_type(MetricType::Summary)
         };
         let metrics = Self {

@@ -41,7 +41,12 @@ pub(crate) struct ScanOptions {
     /// Whether a target's failure ends its part of the answer with a warning
     /// ([`RegionErrorPolicy::Warn`]) rather than failing the query.
     pub warn: bool,
+    /// Whether each target's account id is made known before its scan starts.
+    pub resolve_account: bool,
 }
+
+/// Where `account_id` is in every table: after `region`, before the table's own columns.
+const ACCOUNT_ID_COLUMN: usize = 1;
 
 impl fmt::Debug for ApiTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -67,6 +72,7 @@ impl ApiTable {
                 max_pages: DEFAULT_MAX_PAGES,
                 pushdown: true,
                 warn,
+                resolve_account: false,
             },
         }
     }
@@ -131,15 +137,24 @@ impl TableProvider for ApiTable {
             .get()
             .await?
             .iter()
-            .filter(|t| restrictions.wants(&t.place))
+            .filter(|t| restrictions.may_want(&t.region, t.known_account()))
             .cloned()
             .collect();
+        // The account id of a profile costs a call (GetCallerIdentity): made only when the
+        // query reads it, filters on it, or reads several accounts.
+        let reads_account = projection.is_none_or(|p| p.contains(&ACCOUNT_ID_COLUMN));
+        let resolve_account = reads_account
+            || restrictions.restricts_account()
+            || self.targets.settings().reads_many_accounts();
         Ok(Arc::new(ApiScanExec::new(
             self.definition,
             restrictions,
             targets,
             projection.cloned(),
-            self.options.clone(),
+            ScanOptions {
+                resolve_account,
+                ..self.options.clone()
+            },
         )?))
     }
 }

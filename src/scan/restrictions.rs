@@ -109,7 +109,20 @@ impl Restrictions {
     pub fn wants(&self, place: &Place) -> bool {
         !self.matches_nothing
             && self.admits(REGION.column, Some(&place.region))
-            && self.admits(ACCOUNT_ID.column, Some(&place.account))
+            && self.admits(ACCOUNT_ID.column, place.account.as_deref())
+    }
+
+    /// Whether a target in `region` of `account` (`None`: not known before its scan starts) may
+    /// be called: planning keeps it unless what is known rules it out.
+    pub fn may_want(&self, region: &str, account: Option<&str>) -> bool {
+        !self.matches_nothing
+            && self.admits(REGION.column, Some(region))
+            && account.is_none_or(|a| self.admits(ACCOUNT_ID.column, Some(a)))
+    }
+
+    /// Whether the account id of every target must be known (a predicate restricts it).
+    pub fn restricts_account(&self) -> bool {
+        self.values(ACCOUNT_ID.column).is_some()
     }
 
     /// `Limit` for a request whose maximum page is `max`: the row limit when smaller.

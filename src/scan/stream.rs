@@ -17,6 +17,7 @@ use crate::scan::api::TargetApi;
 use crate::scan::metrics::{EndOnDrop, TargetMetrics};
 use crate::scan::restrictions::Restrictions;
 use crate::scan::{DescribeTable, Enrichment, REQUEST_CONCURRENCY};
+use crate::targets::Target;
 
 /// The warnings of one statement's scan, shared by its targets.
 #[derive(Debug, Clone, Default)]
@@ -50,6 +51,31 @@ pub(crate) struct TargetScan {
     pub metrics: TargetMetrics,
     /// `Some` under the warn policy: where a failure is recorded instead of failing the query.
     pub warnings: Option<Warnings>,
+}
+
+/// The stream of a target whose scan failed before its first call (its account could not be
+/// named): nothing, with a warning under the warn policy, or the error.
+pub(crate) fn failed_before_start(
+    table: &'static str,
+    target: &Target,
+    warnings: Option<Warnings>,
+    metrics: TargetMetrics,
+    error: Error,
+) -> BoxStream<'static, Result<RecordBatch>> {
+    metrics.end.record();
+    if let Some(warnings) = warnings
+        && error.is_region_failure()
+    {
+        warnings.record(TargetWarning {
+            table,
+            region: target.region.clone(),
+            account: target.known_account().map(String::from),
+            rows_kept: 0,
+            error: error.to_string(),
+        });
+        return futures::stream::empty().boxed();
+    }
+    futures::stream::once(async { Err(error) }).boxed()
 }
 
 /// What one target's stream carries from page to page.

@@ -333,8 +333,8 @@ fn sdk_filters(filters: &[NameFilter]) -> Option<Vec<DescribeWorkspacesPoolsFilt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::targets::Place;
     use crate::tables::pool_names::NameOperator;
+    use crate::targets::Place;
     use aws_sdk_workspaces::types::{
         ApplicationSettingsResponse, ApplicationSettingsStatusEnum, CapacityStatus,
         PoolsRunningMode, TimeoutSettings, WorkspacesPoolError, WorkspacesPoolErrorCode,
@@ -490,7 +490,12 @@ mod tests {
     }
 
     fn convert(pools: &[TaggedPool]) -> Result<datafusion::arrow::record_batch::RecordBatch> {
-        COLUMNS.to_batch(&Place::in_region("us-east-1"), pools, None, &COLUMNS.schema())
+        COLUMNS.to_batch(
+            &Place::in_region("us-east-1"),
+            pools,
+            None,
+            &COLUMNS.schema(),
+        )
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::support::harness_with;
 
 fn fixture() -> serde_json::Value {
     let arn = |id: &str| format!("arn:aws:workspaces:us-east-1:111122223333:workspacespool/{id}");
-    json!({"regions": {"us-east-1": {"pools": [
+    json!({"account_id": "111122223333", "regions": {"us-east-1": {"pools": [
         {
             "PoolId": "wspool-full00001", "PoolArn": arn("wspool-full00001"),
             "PoolName": "full.pool-1", "Description": "Everything set",

@@ -11,7 +11,7 @@ use aws_sdk_organizations::operation::list_accounts::ListAccountsError;
 use aws_sdk_organizations::types::{AccountStatus as WireStatus, InvalidInputExceptionReason};
 use aws_sdk_sts::error::ProvideErrorMetadata;
 use aws_sdk_workspaces::config::{Credentials, SharedCredentialsProvider};
-use wsql_emulator::{AccountStatus, Emulator, Faults, Organization};
+use wsql_emulator::{AccountStatus, Emulator, FaultedServices, Faults, Organization};
 
 use crate::common::{REGION, sdk_config, static_credentials};
 
@@ -460,6 +460,7 @@ async fn faults_speak_each_services_words() {
 
     emulator.set_faults(Faults {
         throttle_rate: 1.0,
+        faulted_services: FaultedServices::All,
         ..Faults::default()
     });
     let err = sts

@@ -5,8 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::builder::TypedValueParser;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
-use wsql::{AwsSettings, DEFAULT_TTL, RegionErrorPolicy, RetryMode};
+use wsql::{
+    Accounts, AssumeRole, AwsSettings, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT,
+    DEFAULT_TTL, RegionErrorPolicy, RetryMode,
+};
 
 use crate::print::{OutputFormat, PrintOptions};
 
@@ -20,11 +24,28 @@ pub struct Args {
     #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
     pub regions: Vec<String>,
 
-    /// Named profile from ~/.aws/config and ~/.aws/credentials
-    #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
+    /// Named profile from ~/.aws/config and ~/.aws/credentials, one account each; repeat the flag or give a comma list
+    #[arg(long = "profile", value_name = "NAME", value_delimiter = ',')]
+    pub profiles: Vec<String>,
 
-    /// Send WorkSpaces calls to URL instead of AWS (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_WORKSPACES)
+    /// Read many accounts by assuming the role NAME in each (with --accounts), from the base credentials
+    #[arg(long, value_name = "NAME", requires = "accounts")]
+    pub assume_role: Option<String>,
+
+    /// The accounts to assume --assume-role in: 12-digit ids (repeat or comma list), or `org` for every ACTIVE account of the organization
+    #[arg(
+        long,
+        value_name = "ID,...|org",
+        value_delimiter = ',',
+        requires = "assume_role"
+    )]
+    pub accounts: Vec<String>,
+
+    /// ExternalId to pass when assuming --assume-role
+    #[arg(long, value_name = "ID", requires = "assume_role")]
+    pub external_id: Option<String>,
+
+    /// Send every call (WorkSpaces, STS, Organizations) to URL instead of AWS (also AWS_ENDPOINT_URL; AWS_ENDPOINT_URL_<SERVICE> still wins for its service)
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
@@ -72,9 +93,17 @@ pub struct Args {
     #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
     pub read_timeout: Option<Duration>,
 
-    /// When one region's calls fail: fail the query, or warn and answer from the other regions
+    /// When one region of one account fails (its calls, or assuming its role): fail the query, or warn and answer from the others
     #[arg(long, value_enum, value_name = "POLICY", default_value_t = RegionErrorArg::Fail)]
     pub on_region_error: RegionErrorArg,
+
+    /// Calls in flight at once, over every account and region
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_IN_FLIGHT, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub max_in_flight: usize,
+
+    /// Calls in flight at once in one account
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub max_in_flight_per_account: usize,
 
     /// Keep API responses for SECS and answer repeated calls from them; 0 turns the cache off
     /// [default: off with -c/-f/--report, 300 in the REPL]
@@ -178,6 +207,17 @@ fn ordered_inputs(args: &Args, matches: &ArgMatches) -> Vec<Input> {
     indexed.into_iter().map(|(_, input)| input).collect()
 }
 
+/// `values` trimmed, blanks and repeats dropped, in order.
+fn distinct(values: &[String]) -> Vec<String> {
+    let mut kept: Vec<String> = Vec::new();
+    for value in values.iter().map(|v| v.trim()) {
+        if !value.is_empty() && !kept.iter().any(|k| k == value) {
+            kept.push(value.to_string());
+        }
+    }
+    kept
+}
+
 /// `--cache-ttl`: like [`parse_seconds`], but 0 (the cache off) is allowed.
 fn parse_cache_ttl(text: &str) -> Result<Duration, String> {
     if text.trim().parse::<f64>() == Ok(0.0) {
@@ -201,24 +241,34 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
 impl Args {
     /// The regions asked for, comma lists split, blanks and repeats dropped.
     pub fn region_list(&self) -> Vec<String> {
-        let mut regions: Vec<String> = Vec::new();
-        for region in self.regions.iter().map(|r| r.trim()) {
-            if !region.is_empty() && !regions.iter().any(|r| r == region) {
-                regions.push(region.to_string());
-            }
-        }
-        regions
+        distinct(&self.regions)
     }
 
     /// The AWS settings these flags ask for.
     pub fn aws_settings(&self) -> AwsSettings {
         let settings = AwsSettings {
             regions: self.region_list(),
-            profile: self.profile.clone(),
+            profiles: distinct(&self.profiles),
+            assume_role: self.assume_role(),
             endpoint_url: self.endpoint_url.clone(),
             ..AwsSettings::default()
         };
         self.with_call_settings(settings)
+    }
+
+    /// `--assume-role` with its `--accounts` and `--external-id`.
+    pub fn assume_role(&self) -> Option<AssumeRole> {
+        let role_name = self.assume_role.clone()?;
+        let accounts = distinct(&self.accounts);
+        let accounts = match accounts.iter().any(|a| a.eq_ignore_ascii_case("org")) {
+            true => Accounts::Organization,
+            false => Accounts::Listed(accounts),
+        };
+        Some(AssumeRole {
+            role_name,
+            accounts,
+            external_id: self.external_id.clone(),
+        })
     }
 
     /// `settings` with the retry and timeout flags applied (the demo's settings go through this too).
@@ -238,6 +288,8 @@ impl Args {
             RegionErrorArg::Fail => RegionErrorPolicy::Fail,
             RegionErrorArg::Warn => RegionErrorPolicy::Warn,
         };
+        settings.max_in_flight = self.max_in_flight;
+        settings.max_in_flight_per_account = self.max_in_flight_per_account;
         settings
     }
 
@@ -334,7 +386,7 @@ mod tests {
             "warn",
         ]);
         let settings = cli.args.aws_settings();
-        assert_eq!(settings.profile.as_deref(), Some("ops"));
+        assert_eq!(settings.profiles, ["ops"]);
         assert_eq!(settings.endpoint_url.as_deref(), Some("http://127.0.0.1:9"));
         assert_eq!(settings.max_attempts, Some(7));
         assert_eq!(settings.retry_mode, RetryMode::Adaptive);
@@ -373,6 +425,48 @@ mod tests {
     }
 
     #[test]
+    fn many_accounts_map_to_profiles_or_a_role() {
+        let settings = cli(&["--profile", "a,b", "--profile", "a", "--profile", " c "])
+            .args
+            .aws_settings();
+        assert_eq!(settings.profiles, ["a", "b", "c"]);
+        assert!(settings.reads_many_accounts());
+        let settings = cli(&[
+            "--assume-role",
+            "Audit",
+            "--accounts",
+            "111111111111,222222222222",
+            "--accounts",
+            "111111111111",
+            "--external-id",
+            "ext",
+            "--max-in-flight",
+            "8",
+            "--max-in-flight-per-account",
+            "2",
+        ])
+        .args
+        .aws_settings();
+        assert_eq!(
+            settings.assume_role,
+            Some(AssumeRole {
+                role_name: "Audit".into(),
+                accounts: Accounts::Listed(vec!["111111111111".into(), "222222222222".into()]),
+                external_id: Some("ext".into()),
+            })
+        );
+        assert_eq!(
+            (settings.max_in_flight, settings.max_in_flight_per_account),
+            (8, 2)
+        );
+        let org = cli(&["--assume-role", "Audit", "--accounts", "org"]).args;
+        assert_eq!(
+            org.aws_settings().assume_role.map(|r| r.accounts),
+            Some(Accounts::Organization)
+        );
+    }
+
+    #[test]
     fn bad_values_are_refused() {
         for bad in [
             vec!["--format", "xml"],
@@ -382,6 +476,11 @@ mod tests {
             vec!["--cache-ttl", "-5"],
             vec!["--cache-ttl", "forever"],
             vec!["--on-region-error", "ignore"],
+            vec!["--accounts", "111111111111"],
+            vec!["--external-id", "x"],
+            vec!["--assume-role", "Audit"],
+            vec!["--max-in-flight", "0"],
+            vec!["--max-in-flight-per-account", "-2"],
             vec!["--bogus"],
         ] {
             let argv = std::iter::once("wsql").chain(bad.iter().copied());

@@ -273,6 +273,7 @@ mod tests {
         let scans = vec![TargetProgress {
             table: "workspaces_pools",
             region: "eu-west-1".to_string(),
+            account: Some("123456789012".to_string()),
             api_calls: 4,
             pages: 3,
             rows: 60,

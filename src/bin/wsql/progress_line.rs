@@ -142,6 +142,7 @@ mod tests {
         TargetProgress {
             table,
             region: region.to_string(),
+            account: Some("123456789012".to_string()),
             api_calls: pages,
             pages,
             rows,
