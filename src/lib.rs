@@ -99,7 +99,7 @@ pub mod bench_internals {
         pub fn new(pools: Vec<WorkspacesPool>) -> Self {
             let place = Place {
                 region: "us-east-1".to_string(),
-                account: "123456789012".to_string(),
+                account: Some("123456789012".to_string()),
                 named: false,
             };
             Self(
