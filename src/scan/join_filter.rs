@@ -44,16 +44,17 @@ pub fn required_values(expr: &Arc<dyn PhysicalExpr>, column: &str) -> Option<BTr
             return None;
         }
         // One key, or the column's field of a struct of keys.
-        let value_of: Box<dyn Fn(&Arc<dyn PhysicalExpr>) -> Option<Option<String>>> =
-            if is_column(list.expr(), column) {
-                Box::new(string_literal)
-            } else {
-                let field = struct_field_of(list.expr(), column)?;
-                Box::new(move |item| struct_literal_field(item, field))
-            };
+        let field = match is_column(list.expr(), column) {
+            true => None,
+            false => Some(struct_field_of(list.expr(), column)?),
+        };
         let mut values = BTreeSet::new();
         for item in list.list() {
-            match value_of(item)? {
+            let value = match field {
+                None => string_literal(item)?,
+                Some(field) => struct_literal_field(item, field)?,
+            };
+            match value {
                 Some(v) => values.insert(v),
                 None => continue,
             };
