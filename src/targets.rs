@@ -16,6 +16,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
@@ -246,7 +247,14 @@ async fn base_config(settings: &AwsSettings, profile: Option<&str>) -> SdkConfig
         .retry_config(retry)
         .timeout_config(timeouts);
     if let Some(profile) = profile {
-        loader = loader.profile_name(profile);
+        // A profile named on purpose is the credentials to use, as with the AWS CLI: not the
+        // environment's keys, which the default chain would try first.
+        let credentials = ProfileFileCredentialsProvider::builder()
+            .profile_name(profile)
+            .build();
+        loader = loader
+            .profile_name(profile)
+            .credentials_provider(credentials);
     }
     if let Some(url) = &settings.endpoint_url {
         loader = loader.endpoint_url(url);

@@ -58,6 +58,7 @@ pub(crate) struct CredentialStore {
 
 #[derive(Debug)]
 struct Session {
+    secret_access_key: String,
     session_token: String,
     caller: Caller,
     /// Epoch seconds.
@@ -87,6 +88,7 @@ impl CredentialStore {
             },
         };
         let session = Session {
+            secret_access_key: issued.secret_access_key.clone(),
             session_token: issued.session_token.clone(),
             caller: issued.caller.clone(),
             expires_at,
@@ -96,6 +98,16 @@ impl CredentialStore {
             .unwrap_or_else(|e| e.into_inner())
             .insert(issued.access_key_id.clone(), session);
         issued
+    }
+
+    /// The secret access key and the session token of every session issued so far, for tests
+    /// that check a client never shows them.
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        let sessions = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
+        sessions
+            .values()
+            .flat_map(|s| [s.secret_access_key.clone(), s.session_token.clone()])
+            .collect()
     }
 
     /// The caller of a request signed with `access_key_id` and carrying `session_token`

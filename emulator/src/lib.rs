@@ -184,6 +184,12 @@ impl Emulator {
         self.shared.peak_in_flight_by_account()
     }
 
+    /// The secret access key and session token of every session `AssumeRole` issued so far:
+    /// what a client must never print or log.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.shared.credentials.secrets()
+    }
+
     /// Replaces the faults injected from now on, and restarts the fault dice's sequence.
     pub fn set_faults(&self, faults: Faults) {
         self.shared.set_faults(faults)

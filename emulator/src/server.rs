@@ -53,7 +53,7 @@ pub(crate) struct Shared {
     requests: AtomicU64,
     log: Mutex<Vec<LoggedRequest>>,
     in_flight: InFlight,
-    credentials: CredentialStore,
+    pub(crate) credentials: CredentialStore,
 }
 
 impl Shared {
