@@ -1,8 +1,8 @@
 -- Pools per `owner` tag: how many, the capacity they ask for, the sessions they hold, and the bundles they run
 WITH sessions AS (
-    SELECT pool_id, count(*) AS sessions
+    SELECT account_id, region, pool_id, count(*) AS sessions
     FROM workspaces_pool_sessions
-    GROUP BY pool_id
+    GROUP BY account_id, region, pool_id
 )
 SELECT coalesce(p.tags['owner'], '(untagged)') AS owner,
        count(*) AS pools,
@@ -11,7 +11,9 @@ SELECT coalesce(p.tags['owner'], '(untagged)') AS owner,
        count(DISTINCT p.bundle_id) AS bundles,
        count(DISTINCT b.compute_type) AS compute_types
 FROM workspaces_pools p
-LEFT JOIN sessions s ON s.pool_id = p.pool_id
-LEFT JOIN workspaces_bundles b ON b.bundle_id = p.bundle_id
+LEFT JOIN sessions s
+       ON s.account_id = p.account_id AND s.region = p.region AND s.pool_id = p.pool_id
+LEFT JOIN workspaces_bundles b
+       ON b.account_id = p.account_id AND b.region = p.region AND b.bundle_id = p.bundle_id
 GROUP BY 1
 ORDER BY pools DESC, owner;

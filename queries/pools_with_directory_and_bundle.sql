@@ -1,5 +1,6 @@
 -- Every pool with its directory and its bundle (a pool whose directory or bundle is gone still shows, with NULLs)
-SELECT p.region,
+SELECT p.account_id,
+       p.region,
        p.pool_name,
        p.pool_id,
        p.state,
@@ -14,6 +15,8 @@ SELECT p.region,
        b.owner AS bundle_owner,
        b.compute_type
 FROM workspaces_pools p
-LEFT JOIN workspaces_directories d ON d.directory_id = p.directory_id
-LEFT JOIN workspaces_bundles b ON b.bundle_id = p.bundle_id
-ORDER BY p.region, p.pool_name;
+LEFT JOIN workspaces_directories d
+       ON d.account_id = p.account_id AND d.region = p.region AND d.directory_id = p.directory_id
+LEFT JOIN workspaces_bundles b
+       ON b.account_id = p.account_id AND b.region = p.region AND b.bundle_id = p.bundle_id
+ORDER BY p.account_id, p.region, p.pool_name;

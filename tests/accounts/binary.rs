@@ -185,3 +185,35 @@ async fn assume(
         credentials.session_token,
     ))
 }
+
+#[test]
+fn the_accounts_summary_report_counts_each_account_and_region() {
+    let org = start(organization(73, 3, 4));
+    let run = wsql(&org)
+        .args(["--assume-role", DEFAULT_ROLE_NAME, "--accounts", "org"])
+        .args(["--quiet", "--format", "csv", "--report", "accounts_summary"])
+        .run()
+        .success();
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let headers = reader.headers().expect("a header").clone();
+    assert_eq!(&headers[0], "account_id");
+    assert_eq!(&headers[2], "pools");
+    let mut seen = 0;
+    for record in reader.records() {
+        let record = record.expect("a record");
+        let account = org
+            .emulator
+            .organization()
+            .account(&record[0])
+            .expect("an account of the organization");
+        let pools = account.fleet.pools(&record[1]);
+        assert_eq!(record[2].parse::<usize>().ok(), Some(pools.len()));
+        let running = pools
+            .iter()
+            .filter(|p| p.state == wsql_emulator::shapes::PoolState::Running)
+            .count();
+        assert_eq!(record[3].parse::<usize>().ok(), Some(running), "{record:?}");
+        seen += 1;
+    }
+    assert_eq!(seen, 3 * 2, "every (account, region) once");
+}

@@ -15,7 +15,7 @@ use futures::StreamExt;
 use wsql::{Library, ScanReport, TargetProgress};
 
 use crate::print::{self, OutputFormat, PrintOptions};
-use crate::progress_line::ProgressLine;
+use crate::progress_line::{ProgressLine, target_labels};
 use crate::statements::split_statements;
 
 /// A SQL session over the library's tables, with how it prints.
@@ -239,7 +239,7 @@ pub fn debug_report(
         }
         None => report.push_str("debug: no physical plan (the statement failed to plan)\n"),
     }
-    for scan in scans {
+    for (scan, target) in scans.iter().zip(target_labels(scans)) {
         let took = scan.elapsed.map_or_else(
             || "still running".to_string(),
             |e| format!("{:.3} s", e.as_secs_f64()),
@@ -247,7 +247,7 @@ pub fn debug_report(
         report.push_str(&format!(
             "debug: {} in {}: {} page(s), {} row(s), {} call(s), {} retr{}, {took}\n",
             scan.table,
-            scan.region,
+            target,
             scan.pages,
             scan.rows,
             scan.api_calls,

@@ -83,11 +83,12 @@ async fn draw_until_stopped(plan: Arc<dyn ExecutionPlan>, state: Arc<Mutex<LineS
 /// One line: per table, the rows and pages fetched so far, then each region's rows (`✓` once
 /// the region is done). Totals come first so that a line cut to fit still says the most.
 pub fn render(scans: &[TargetProgress]) -> String {
+    let labels = target_labels(scans);
     let mut tables: Vec<(&str, Vec<(&str, &TargetProgress)>)> = Vec::new();
-    for scan in scans {
+    for (scan, label) in scans.iter().zip(&labels) {
         match tables.iter_mut().find(|(name, _)| *name == scan.table) {
-            Some((_, regions)) => regions.push((scan.region.as_str(), scan)),
-            None => tables.push((scan.table, vec![(scan.region.as_str(), scan)])),
+            Some((_, regions)) => regions.push((label.as_str(), scan)),
+            None => tables.push((scan.table, vec![(label.as_str(), scan)])),
         }
     }
     let parts: Vec<String> = tables
@@ -114,6 +115,20 @@ pub fn render(scans: &[TargetProgress]) -> String {
     let mut cut: String = line.chars().take(MAX_WIDTH - 1).collect();
     cut.push('…');
     cut
+}
+
+/// How each scan's target is named: its region, or `account/region` when the scans read more
+/// than one account.
+pub fn target_labels(scans: &[TargetProgress]) -> Vec<String> {
+    let first = scans.first().and_then(|s| s.account.as_deref());
+    let many = scans.iter().any(|s| s.account.as_deref() != first);
+    scans
+        .iter()
+        .map(|s| match (&s.account, many) {
+            (Some(account), true) => format!("{account}/{}", s.region),
+            _ => s.region.clone(),
+        })
+        .collect()
 }
 
 /// What a table's rows are called on the progress line.
@@ -173,6 +188,24 @@ mod tests {
                 .chain(['…'])
                 .collect::<String>()
         );
+    }
+
+    #[test]
+    fn several_accounts_name_their_targets() {
+        let mut a = region("workspaces_pools", "us-east-1", 1, 5, true);
+        let mut b = region("workspaces_pools", "us-east-1", 1, 7, false);
+        a.account = Some("111111111111".into());
+        b.account = Some("222222222222".into());
+        assert_eq!(
+            target_labels(&[a.clone(), b.clone()]),
+            ["111111111111/us-east-1", "222222222222/us-east-1"]
+        );
+        assert!(
+            render(&[a.clone(), b]).starts_with(
+                "workspaces_pools: 12 pools, 2 pages · 111111111111/us-east-1 5 ✓ · 2"
+            )
+        );
+        assert_eq!(target_labels(&[a]), ["us-east-1"], "one account: regions");
     }
 
     #[test]

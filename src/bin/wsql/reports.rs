@@ -23,6 +23,7 @@ macro_rules! report {
 
 /// Every saved report, by name.
 pub const REPORTS: &[Report] = &[
+    report!("accounts_summary"),
     report!("app_settings_audit"),
     report!("capacity_headroom"),
     report!("fleet_summary"),
