@@ -138,8 +138,14 @@ fn organization(c: &mut Criterion) {
     let bounded = LATENCY * total as u32 / DEFAULT_MAX_IN_FLIGHT as u32;
     let floor = critical.max(bounded);
     let wall = median(&walls.into_inner());
-    println!("\norganization summary: {ACCOUNTS} accounts × {} regions × {POOLS_PER_REGION} pools, {} ms a call", REGIONS.len(), LATENCY.as_millis());
-    println!("calls: {total} in all {by_operation:?}; longest page chain {longest_chain}; peak in flight {peak}");
+    println!(
+        "\norganization summary: {ACCOUNTS} accounts × {} regions × {POOLS_PER_REGION} pools, {} ms a call",
+        REGIONS.len(),
+        LATENCY.as_millis()
+    );
+    println!(
+        "calls: {total} in all {by_operation:?}; longest page chain {longest_chain}; peak in flight {peak}"
+    );
     println!(
         "(a) critical path {} ms = ({list_pages} ListAccounts pages + 1 AssumeRole + {longest_chain} pages) × {} ms",
         critical.as_millis(),

@@ -1,10 +1,11 @@
-//! [`ApiScanExec`]: the plan node of every table's scan. One partition per target, each
-//! streaming one batch per page; a hash join's dynamic filter on a join key narrows the requests
-//! at the first poll. The node holds the statement's own state: its metrics (API calls, pages,
-//! retries, throttling, rows, per target) and the warnings of targets that failed under the warn
-//! policy, read back through [`crate::ScanReport`].
+//! [`ApiScanExec`]: the plan node of every table's scan. One partition per region; in it, every
+//! account is scanned as soon as the account list names it (so an organization's first accounts
+//! are read while the next page of its list is fetched), each target (account, region) streaming
+//! one batch per page; a hash join's dynamic filter narrows the requests, and the targets, at the
+//! first poll. The node holds the statement's own state: its metrics (API calls, pages, retries,
+//! throttling, rows, per target) and the warnings of targets that failed under the warn policy,
+//! read back through [`crate::ScanReport`].
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -34,7 +35,7 @@ use crate::scan::metrics::TargetMetrics;
 use crate::scan::provider::ScanOptions;
 use crate::scan::restrictions::Restrictions;
 use crate::scan::stream::{TargetScan, Warnings, failed_before_start};
-use crate::targets::Target;
+use crate::targets::{AccountList, Target};
 
 /// A join's dynamic filter held by a scan, on its join keys and target columns.
 #[derive(Debug, Clone)]
@@ -46,8 +47,8 @@ struct JoinFilter {
 /// What one statement's scan has seen so far, shared by the node's copies.
 #[derive(Debug, Default)]
 struct ScanState {
-    /// Each started partition's metrics.
-    targets: Mutex<BTreeMap<usize, TargetMetrics>>,
+    /// Each started target, with its metrics.
+    targets: Mutex<Vec<(Target, TargetMetrics)>>,
     /// Targets that failed under the warn policy.
     warnings: Warnings,
     /// What the join filters made of the requests, once read (for EXPLAIN ANALYZE).
@@ -58,7 +59,9 @@ struct ScanState {
 pub(crate) struct ApiScanExec {
     definition: &'static dyn ScanTable,
     restrictions: Restrictions,
-    targets: Vec<Target>,
+    /// The regions called, one partition each, with their number in the account list's clients.
+    regions: Vec<(usize, String)>,
+    accounts: Arc<AccountList>,
     projection: Option<Vec<usize>>,
     schema: SchemaRef,
     properties: Arc<PlanProperties>,
@@ -78,12 +81,14 @@ impl fmt::Debug for ApiScanExec {
 }
 
 impl ApiScanExec {
-    /// A scan of `targets` (already pruned by `restrictions`) producing the `projection` of the
-    /// table's columns.
+    /// A scan of `regions` (already pruned by `restrictions`; each with its number among the
+    /// account list's regions) in every account of `accounts`, producing the `projection` of
+    /// the table's columns.
     pub fn new(
         definition: &'static dyn ScanTable,
         restrictions: Restrictions,
-        targets: Vec<Target>,
+        regions: Vec<(usize, String)>,
+        accounts: Arc<AccountList>,
         projection: Option<Vec<usize>>,
         options: ScanOptions,
     ) -> DfResult<Self> {
@@ -94,14 +99,15 @@ impl ApiScanExec {
         // Always at least one partition: an empty plan still has to answer (with no rows).
         let properties = PlanProperties::new(
             EquivalenceProperties::new(Arc::clone(&schema)),
-            Partitioning::UnknownPartitioning(targets.len().max(1)),
+            Partitioning::UnknownPartitioning(regions.len().max(1)),
             EmissionType::Incremental,
             Boundedness::Bounded,
         );
         Ok(Self {
             definition,
             restrictions,
-            targets,
+            regions,
+            accounts,
             projection,
             schema,
             properties: Arc::new(properties),
@@ -112,28 +118,30 @@ impl ApiScanExec {
         })
     }
 
-    /// The regions the scan calls, each once.
+    /// The regions the scan calls.
     fn regions(&self) -> Vec<&str> {
-        let mut regions: Vec<&str> = Vec::new();
-        for target in &self.targets {
-            if !regions.contains(&target.region.as_str()) {
-                regions.push(&target.region);
-            }
-        }
-        regions
+        self.regions.iter().map(|(_, r)| r.as_str()).collect()
     }
 
-    /// The accounts the scan calls when several are read, each once (as far as known).
-    fn accounts(&self) -> Vec<&str> {
-        let mut accounts: Vec<&str> = Vec::new();
-        for target in self.targets.iter().filter(|t| t.named) {
-            if let Some(account) = target.known_account()
-                && !accounts.contains(&account)
-            {
-                accounts.push(account);
-            }
+    /// The accounts as EXPLAIN shows them when several are read: those listed, or what lists
+    /// them when the scan has not yet.
+    fn accounts(&self) -> Option<String> {
+        let (listed, complete) = self.accounts.listed();
+        if !listed.first().is_some_and(|a| a.named()) {
+            return None;
         }
-        accounts
+        let wanted = |a: &&Arc<crate::targets::AccountTarget>| {
+            self.restrictions.may_want_account(a.known_account())
+        };
+        let ids: Vec<&str> = listed
+            .iter()
+            .filter(wanted)
+            .filter_map(|a| a.known_account())
+            .collect();
+        Some(match complete {
+            true => format!("[{}]", ids.join(", ")),
+            false => "listed as the scan starts".to_string(),
+        })
     }
 
     /// The table scanned.
@@ -146,10 +154,7 @@ impl ApiScanExec {
         let targets = self.state.targets.lock().unwrap_or_else(|e| e.into_inner());
         targets
             .iter()
-            .filter_map(|(partition, metrics)| {
-                let target = self.targets.get(*partition)?;
-                Some(TargetProgress::read(self.table(), target, metrics))
-            })
+            .map(|(target, metrics)| TargetProgress::read(self.table(), target, metrics))
             .collect()
     }
 
@@ -162,7 +167,8 @@ impl ApiScanExec {
         Self {
             definition: self.definition,
             restrictions: self.restrictions.clone(),
-            targets: self.targets.clone(),
+            regions: self.regions.clone(),
+            accounts: Arc::clone(&self.accounts),
             projection: self.projection.clone(),
             schema: Arc::clone(&self.schema),
             properties: Arc::clone(&self.properties),
@@ -191,15 +197,84 @@ impl ApiScanExec {
     }
 }
 
+impl ApiScanExec {
+    /// The restrictions as they stand at the first poll: with what the join filters say then.
+    fn restrictions_now(&self) -> Restrictions {
+        if self.join_filters.is_empty() {
+            return self.restrictions.clone();
+        }
+        let narrowed = self.restrictions_after_join();
+        *self
+            .state
+            .narrowed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) =
+            Some(self.definition.describe_requests(&narrowed));
+        narrowed
+    }
+
+    /// The batches of one target under `restrictions`, its metrics registered under `partition`.
+    fn scan_target(
+        self: &Arc<Self>,
+        partition: usize,
+        target: Target,
+        restrictions: Restrictions,
+    ) -> futures::stream::BoxStream<
+        'static,
+        crate::error::Result<datafusion::arrow::record_batch::RecordBatch>,
+    > {
+        let metrics = TargetMetrics::register(&self.metrics, partition, &target);
+        self.state
+            .targets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((target.clone(), metrics.clone()));
+        let node = Arc::clone(self);
+        let warnings = node.options.warn.then(|| node.state.warnings.clone());
+        futures::stream::once(async move {
+            let definition = node.definition;
+            let place = match target.place(node.options.resolve_account).await {
+                Ok(place) => place,
+                Err(error) => {
+                    return failed_before_start(
+                        definition.name(),
+                        &target,
+                        warnings,
+                        metrics,
+                        error,
+                    );
+                }
+            };
+            let api = TargetApi::new(
+                target,
+                place,
+                Arc::clone(&node.options.cache),
+                node.options.max_pages,
+                metrics.calls.clone(),
+            );
+            let scan = TargetScan {
+                table: definition.name(),
+                api,
+                projection: node.projection.clone(),
+                schema: Arc::clone(&node.schema),
+                metrics,
+                warnings,
+            };
+            definition.batches(scan, restrictions)
+        })
+        .flatten()
+        .boxed()
+    }
+}
+
 impl DisplayAs for ApiScanExec {
     fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{}: ", self.definition.exec_name())?;
-        if self.targets.is_empty() || self.restrictions.matches_nothing {
+        if self.regions.is_empty() || self.restrictions.matches_nothing {
             write!(f, "no requests (the predicates match no row)")?;
         } else {
-            let accounts = self.accounts();
-            if !accounts.is_empty() {
-                write!(f, "accounts=[{}], ", accounts.join(", "))?;
+            if let Some(accounts) = self.accounts() {
+                write!(f, "accounts={accounts}, ")?;
             }
             write!(
                 f,
@@ -333,67 +408,41 @@ impl ExecutionPlan for ApiScanExec {
         _context: Arc<TaskContext>,
     ) -> DfResult<SendableRecordBatchStream> {
         let schema = Arc::clone(&self.schema);
-        let Some(target) = self.targets.get(partition) else {
+        let Some((index, region)) = self.regions.get(partition).cloned() else {
             return Ok(Box::pin(RecordBatchStreamAdapter::new(
                 schema,
                 futures::stream::empty(),
             )));
         };
-        let metrics = TargetMetrics::register(&self.metrics, partition, target);
-        self.state
-            .targets
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(partition, metrics.clone());
-        let node = self.with_join_filters(self.join_filters.clone());
-        let target = target.clone();
-        let warnings = self.options.warn.then(|| self.state.warnings.clone());
+        let node = Arc::new(self.with_join_filters(self.join_filters.clone()));
         // Everything that may wait happens at the first poll: the join fills its filter in
-        // after its build side is read and polls this side only then, and naming a profile's
-        // account is a call.
+        // after its build side is read and polls this side only then, and listing accounts is
+        // a call.
         let batches = futures::stream::once(async move {
-            let definition = node.definition;
-            let restrictions = match node.join_filters.is_empty() {
-                true => node.restrictions.clone(),
-                false => {
-                    let narrowed = node.restrictions_after_join();
-                    *node
-                        .state
-                        .narrowed
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner()) =
-                        Some(definition.describe_requests(&narrowed));
-                    narrowed
+            let restrictions = node.restrictions_now();
+            let list = Arc::clone(&node.accounts);
+            // The accounts as they are listed (a listing that fails ends the list).
+            let accounts = futures::stream::unfold(Some(0usize), move |next| {
+                let list = Arc::clone(&list);
+                async move {
+                    let index = next?;
+                    let account = list.get(index).await?;
+                    let next = account.is_ok().then_some(index + 1);
+                    Some((account, next))
                 }
-            };
-            let place = match target.place(node.options.resolve_account).await {
-                Ok(place) => place,
-                Err(error) => {
-                    return failed_before_start(
-                        definition.name(),
-                        &target,
-                        warnings,
-                        metrics,
-                        error,
-                    );
-                }
-            };
-            let api = TargetApi::new(
-                target,
-                place,
-                Arc::clone(&node.options.cache),
-                node.options.max_pages,
-                metrics.calls.clone(),
-            );
-            let scan = TargetScan {
-                table: definition.name(),
-                api,
-                projection: node.projection.clone(),
-                schema: Arc::clone(&node.schema),
-                metrics,
-                warnings,
-            };
-            definition.batches(scan, restrictions)
+            });
+            accounts
+                .map(move |account| match account {
+                    Err(error) => futures::stream::once(async { Err(error) }).boxed(),
+                    Ok(account) if !restrictions.may_want_account(account.known_account()) => {
+                        futures::stream::empty().boxed()
+                    }
+                    Ok(account) => match account.target(index, &region) {
+                        Some(target) => node.scan_target(partition, target, restrictions.clone()),
+                        None => futures::stream::empty().boxed(),
+                    },
+                })
+                .flatten_unordered(None)
         })
         .flatten()
         .boxed();

@@ -132,13 +132,13 @@ impl TableProvider for ApiTable {
             true => self.definition.pushdown().fold(filters, limit),
             false => Restrictions::default(),
         };
-        let targets = self
-            .targets
-            .get()
-            .await?
+        let resolved = self.targets.get().await?;
+        let regions = resolved
+            .regions
             .iter()
-            .filter(|t| restrictions.may_want(&t.region, t.known_account()))
             .cloned()
+            .enumerate()
+            .filter(|(_, region)| restrictions.may_want_region(region))
             .collect();
         // The account id of a profile costs a call (GetCallerIdentity): made only when the
         // query reads it, filters on it, or reads several accounts.
@@ -149,7 +149,8 @@ impl TableProvider for ApiTable {
         Ok(Arc::new(ApiScanExec::new(
             self.definition,
             restrictions,
-            targets,
+            regions,
+            Arc::clone(&resolved.accounts),
             projection.cloned(),
             ScanOptions {
                 resolve_account,

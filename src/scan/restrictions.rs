@@ -112,12 +112,14 @@ impl Restrictions {
             && self.admits(ACCOUNT_ID.column, place.account.as_deref())
     }
 
-    /// Whether a target in `region` of `account` (`None`: not known before its scan starts) may
-    /// be called: planning keeps it unless what is known rules it out.
-    pub fn may_want(&self, region: &str, account: Option<&str>) -> bool {
-        !self.matches_nothing
-            && self.admits(REGION.column, Some(region))
-            && account.is_none_or(|a| self.admits(ACCOUNT_ID.column, Some(a)))
+    /// Whether `region` may be called: planning keeps it unless the predicates rule it out.
+    pub fn may_want_region(&self, region: &str) -> bool {
+        !self.matches_nothing && self.admits(REGION.column, Some(region))
+    }
+
+    /// Whether an account (`None`: its id is not known before its scan starts) may be called.
+    pub fn may_want_account(&self, account: Option<&str>) -> bool {
+        !self.matches_nothing && account.is_none_or(|a| self.admits(ACCOUNT_ID.column, Some(a)))
     }
 
     /// Whether the account id of every target must be known (a predicate restricts it).
