@@ -218,35 +218,3 @@ async fn concurrent_callers() {
     }
     assert_eq!(emulator.request_log().len(), 16);
 }
-
-/// Sequential pages through the SDK: a page must not wait on Nagle/delayed-ACK (~40 ms).
-#[tokio::test]
-async fn a_page_round_trip_is_fast() {
-    let (_emulator, client) = start(Fleet::seeded(1, &[REGION], 5000)).await;
-    // Warm up the connection and the credential cache.
-    client
-        .describe_workspaces_pools()
-        .send()
-        .await
-        .expect("warm-up");
-    let started = Instant::now();
-    let mut token = None;
-    let mut pages = 0;
-    for _ in 0..200 {
-        let page = client
-            .describe_workspaces_pools()
-            .set_next_token(token)
-            .send()
-            .await
-            .expect("page");
-        pages += 1;
-        token = page.next_token().map(str::to_string);
-    }
-    let per_page = started.elapsed().as_secs_f64() * 1000.0 / f64::from(pages);
-    println!("{pages} sequential DescribeWorkspacesPools pages: {per_page:.3} ms/page");
-    assert!(token.is_none(), "5000 pools are exactly 200 pages of 25");
-    assert!(
-        per_page < 20.0,
-        "{per_page:.1} ms/page: is TCP_NODELAY set?"
-    );
-}
