@@ -10,6 +10,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::error::{DataFusionError, Result as DfResult};
@@ -26,7 +27,9 @@ use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, Partitioning, PlanProperties,
 };
 use futures::StreamExt;
+use futures::stream::BoxStream;
 
+use crate::error::Result;
 use crate::report::{TargetProgress, TargetWarning};
 use crate::scan::ScanTable;
 use crate::scan::api::TargetApi;
@@ -35,7 +38,7 @@ use crate::scan::metrics::TargetMetrics;
 use crate::scan::provider::ScanOptions;
 use crate::scan::restrictions::Restrictions;
 use crate::scan::stream::{TargetScan, Warnings, failed_before_start};
-use crate::targets::{AccountList, Target};
+use crate::targets::{AccountList, AccountTarget, Target};
 
 /// A join's dynamic filter held by a scan, on its join keys and target columns.
 #[derive(Debug, Clone)]
@@ -130,9 +133,8 @@ impl ApiScanExec {
         if !listed.first().is_some_and(|a| a.named()) {
             return None;
         }
-        let wanted = |a: &&Arc<crate::targets::AccountTarget>| {
-            self.restrictions.may_want_account(a.known_account())
-        };
+        let wanted =
+            |a: &&Arc<AccountTarget>| self.restrictions.may_want_account(a.known_account());
         let ids: Vec<&str> = listed
             .iter()
             .filter(wanted)
@@ -195,9 +197,7 @@ impl ApiScanExec {
         }
         restrictions
     }
-}
 
-impl ApiScanExec {
     /// The restrictions as they stand at the first poll: with what the join filters say then.
     fn restrictions_now(&self) -> Restrictions {
         if self.join_filters.is_empty() {
@@ -219,10 +219,7 @@ impl ApiScanExec {
         partition: usize,
         target: Target,
         restrictions: Restrictions,
-    ) -> futures::stream::BoxStream<
-        'static,
-        crate::error::Result<datafusion::arrow::record_batch::RecordBatch>,
-    > {
+    ) -> BoxStream<'static, Result<RecordBatch>> {
         let metrics = TargetMetrics::register(&self.metrics, partition, &target);
         self.state
             .targets
