@@ -4,6 +4,8 @@
 use wsql::AwsSettings;
 use wsql_emulator::{Emulator, Fleet};
 
+use crate::cli::Args;
+
 /// Regions of the demo fleet when `--region` is not given.
 pub const DEMO_REGIONS: &[&str] = &["us-east-1", "eu-west-1", "ap-southeast-2"];
 /// Pools in each region of the demo fleet.
@@ -31,6 +33,19 @@ impl Demo {
         let fleet = Fleet::seeded(SEED, &region_refs, POOLS_PER_REGION);
         let emulator = Emulator::start(fleet).await?;
         Ok(Demo { emulator, regions })
+    }
+
+    /// The settings `args` ask for. With `--demo`, the demo's (its emulator started here, its
+    /// banner printed unless `--quiet`), handed back with the demo, which must be kept alive.
+    pub async fn settings_for(args: &Args) -> std::io::Result<(AwsSettings, Option<Demo>)> {
+        if !args.demo {
+            return Ok((args.aws_settings(), None));
+        }
+        let demo = Demo::start(&args.region_list()).await?;
+        if !args.quiet {
+            eprintln!("{}", demo.banner());
+        }
+        Ok((args.with_call_settings(demo.settings()), Some(demo)))
     }
 
     /// Settings that send every call to the emulator, with its fixed fake credentials.
