@@ -145,9 +145,14 @@ fn listening_line(addr: SocketAddr, server: &Server, tls: bool, method: AuthMeth
         (true, false) => format!("password required ({})", method_name(method)),
         (true, true) => format!("TLS, password required ({})", method_name(method)),
     };
+    // Listening on every address (0.0.0.0, ::), this machine is reached through loopback.
+    let host = match addr.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => "127.0.0.1".to_string(),
+        ip if ip.is_unspecified() => "::1".to_string(),
+        ip => ip.to_string(),
+    };
     format!(
-        "wsql serve: listening on {addr}, {security}; try: psql -h {} -p {} -U wsql wsql",
-        addr.ip(),
+        "wsql serve: listening on {addr}, {security}; try: psql -h {host} -p {} -U wsql wsql",
         addr.port()
     )
 }
