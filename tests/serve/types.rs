@@ -145,3 +145,28 @@ async fn saved_reports_are_views() {
     let regions: std::collections::BTreeSet<String> = rows.iter().map(|row| row.get(0)).collect();
     assert_eq!(regions.len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parameters_are_bound_by_type() {
+    let emulator = emulator(REGIONS, 5).await;
+    let server = Server::start(&emulator, REGIONS, &[], &[]);
+    let connected = server.connect().await;
+    let pool = &emulator.fleet().pools("eu-west-1")[0];
+    let row = connected
+        .client
+        .query_one(
+            "SELECT pool_name, region FROM workspaces_pools WHERE pool_id = $1",
+            &[&pool.pool_id],
+        )
+        .await
+        .expect("a string parameter compared with a column");
+    assert_eq!(row.get::<_, &str>(0), pool.pool_name);
+    assert_eq!(row.get::<_, &str>(1), "eu-west-1");
+    let row = connected
+        .client
+        .query_one("SELECT $1::INT + 1, $2::TEXT", &[&41i32, &"text"])
+        .await
+        .expect("parameters typed by their casts");
+    assert_eq!(row.get::<_, i64>(0), 42);
+    assert_eq!(row.get::<_, &str>(1), "text");
+}

@@ -9,6 +9,7 @@
 //! rows. WorkSpaces results are small (a fleet of thousands of pools is a few MB), so holding
 //! one costs little.
 
+use std::collections::HashMap;
 use std::fmt::Debug;
 use std::io;
 use std::sync::Arc;
@@ -17,8 +18,9 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ParamValues;
+use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
 use datafusion::execution::session_state::SessionState;
-use datafusion::logical_expr::LogicalPlan;
+use datafusion::logical_expr::{Expr, LogicalPlan};
 use datafusion::physical_plan::collect;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::Statement as DfStatement;
@@ -427,15 +429,30 @@ impl ExtendedQueryHandler for Connection {
     }
 }
 
-/// The types of `$1`, `$2`, ... in order, as far as DataFusion can tell.
+/// The types of `$1`, `$2`, ... in order, as far as DataFusion can tell: from what a
+/// parameter is compared with, else from a cast (`$1::INT`), which DataFusion leaves untyped.
 fn parameter_types(plan: &LogicalPlan) -> PgWireResult<Vec<Option<DataType>>> {
+    let mut casts = HashMap::new();
+    plan.apply(|node| {
+        node.apply_expressions(|expr| {
+            expr.apply(|e| {
+                if let Expr::Cast(cast) = e
+                    && let Expr::Placeholder(placeholder) = cast.expr.as_ref()
+                {
+                    casts.insert(placeholder.id.clone(), cast.field.data_type().clone());
+                }
+                Ok(TreeNodeRecursion::Continue)
+            })
+        })
+    })
+    .map_err(|e| client_error(&e))?;
     let mut types: Vec<(usize, Option<DataType>)> = plan
         .get_parameter_types()
         .map_err(|e| client_error(&e))?
         .into_iter()
         .map(|(id, datatype)| {
             let position = id.trim_start_matches('$').parse().unwrap_or(usize::MAX);
-            (position, datatype)
+            (position, datatype.or_else(|| casts.get(&id).cloned()))
         })
         .collect();
     types.sort_by_key(|(position, _)| *position);
@@ -475,5 +492,32 @@ async fn peer_closed(peer: &TcpStream) {
             }
             Err(_) => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn parameters_come_in_numeric_order() {
+        let ctx = SessionContext::new();
+        let columns: Vec<String> = (1..=10)
+            .map(|n| format!("${n}::{}", ["INT", "TEXT"][n % 2]))
+            .collect();
+        let sql = format!(
+            "SELECT {}",
+            columns.iter().rev().cloned().collect::<Vec<_>>().join(", ")
+        );
+        let plan = ctx.state().create_logical_plan(&sql).await.unwrap();
+        let types = parameter_types(&plan).unwrap();
+        assert_eq!(types.len(), 10);
+        assert_eq!(types[0], Some(DataType::Utf8View), "$1");
+        assert_eq!(types[1], Some(DataType::Int32), "$2");
+        assert_eq!(
+            types[9],
+            Some(DataType::Int32),
+            "$10 comes last, not after $1"
+        );
     }
 }
