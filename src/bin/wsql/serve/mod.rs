@@ -46,6 +46,7 @@ use connection::{Handlers, Server};
 
 /// The flags of `wsql serve` (the AWS flags of `wsql` apply too).
 #[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(next_help_heading = "Serving")]
 pub struct ServeArgs {
     /// Address and port to listen on; anything but loopback needs a password
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:5433")]
