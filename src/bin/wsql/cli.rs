@@ -13,23 +13,39 @@ use wsql::{
 };
 
 use crate::print::{OutputFormat, PrintOptions};
+use crate::serve::ServeArgs;
 
 /// SQL over AWS WorkSpaces.
 ///
 /// With -c, -f or --report, runs them in the order given and exits; otherwise starts a REPL.
+/// `wsql serve` serves the tables to Postgres clients instead.
 #[derive(Debug, Parser)]
 #[command(name = "wsql", version, about, long_about = None)]
 pub struct Args {
+    /// What to run instead of the REPL or scripts.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Region to query; repeat the flag or give a comma list [default: the region of AWS_REGION or the profile]
-    #[arg(long = "region", value_name = "REGION", value_delimiter = ',')]
+    #[arg(
+        long = "region",
+        value_name = "REGION",
+        value_delimiter = ',',
+        global = true
+    )]
     pub regions: Vec<String>,
 
     /// Named profile from ~/.aws/config and ~/.aws/credentials, one account each; repeat the flag or give a comma list
-    #[arg(long = "profile", value_name = "NAME", value_delimiter = ',')]
+    #[arg(
+        long = "profile",
+        value_name = "NAME",
+        value_delimiter = ',',
+        global = true
+    )]
     pub profiles: Vec<String>,
 
     /// Read many accounts by assuming the role NAME in each (with --accounts), from the base credentials
-    #[arg(long, value_name = "NAME", requires = "accounts")]
+    #[arg(long, value_name = "NAME", requires = "accounts", global = true)]
     pub assume_role: Option<String>,
 
     /// The accounts to assume --assume-role in: 12-digit ids (repeat or comma list), or `org` for every ACTIVE account of the organization
@@ -37,20 +53,21 @@ pub struct Args {
         long,
         value_name = "ID,...|org",
         value_delimiter = ',',
-        requires = "assume_role"
+        requires = "assume_role",
+        global = true
     )]
     pub accounts: Vec<String>,
 
     /// ExternalId to pass when assuming --assume-role
-    #[arg(long, value_name = "ID", requires = "assume_role")]
+    #[arg(long, value_name = "ID", requires = "assume_role", global = true)]
     pub external_id: Option<String>,
 
     /// Send every call (WorkSpaces, STS, Organizations) to URL instead of AWS (also AWS_ENDPOINT_URL; AWS_ENDPOINT_URL_<SERVICE> still wins for its service)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", global = true)]
     pub endpoint_url: Option<String>,
 
     /// Query a built-in emulator with a synthetic fleet instead of AWS (no account needed)
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub demo: bool,
 
     /// Run SQL (several statements separated by ';') and exit; repeatable
@@ -74,46 +91,53 @@ pub struct Args {
     pub maxrows: Option<usize>,
 
     /// No row-count/timing footer (and no demo banner)
-    #[arg(short = 'q', long)]
+    #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
 
     /// Attempts per API call, the first included [default: 3]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub max_attempts: Option<u32>,
 
     /// How throttled and failed calls are retried
-    #[arg(long, value_enum, value_name = "MODE", default_value_t = RetryModeArg::Standard)]
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = RetryModeArg::Standard, global = true)]
     pub retry_mode: RetryModeArg,
 
     /// Seconds to wait for a connection [default: 5]
-    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds, global = true)]
     pub connect_timeout: Option<Duration>,
 
     /// Seconds one attempt of one call may take, reading the answer included [default: 30]
-    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds, global = true)]
     pub read_timeout: Option<Duration>,
 
     /// When one region of one account fails (its calls, or assuming its role): fail the query, or warn and answer from the others
-    #[arg(long, value_enum, value_name = "POLICY", default_value_t = RegionErrorArg::Fail)]
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = RegionErrorArg::Fail, global = true)]
     pub on_region_error: RegionErrorArg,
 
     /// Calls in flight at once, over every account and region
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_IN_FLIGHT, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_IN_FLIGHT, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize), global = true)]
     pub max_in_flight: usize,
 
     /// Calls in flight at once in one account
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize), global = true)]
     pub max_in_flight_per_account: usize,
 
     /// Keep API responses for SECS and answer repeated calls from them; 0 turns the cache off
-    /// [default: off with -c/-f/--report, 300 in the REPL]
-    #[arg(long, value_name = "SECS", value_parser = parse_cache_ttl)]
+    /// [default: off with -c/-f/--report, 300 in the REPL and wsql serve]
+    #[arg(long, value_name = "SECS", value_parser = parse_cache_ttl, global = true)]
     pub cache_ttl: Option<Duration>,
 
     /// After each statement, print its physical plan (with the requests), the pages and rows of
     /// each region and the timings to stderr
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub debug: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
+pub enum Command {
+    /// Serve the tables over the Postgres protocol (psql, Grafana, psycopg, JDBC) until Ctrl-C
+    Serve(ServeArgs),
 }
 
 /// `--on-region-error`.
@@ -163,6 +187,10 @@ pub fn parse(argv: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> Res
     match parsed {
         Ok((args, matches)) => {
             let inputs = ordered_inputs(&args, &matches);
+            if args.command.is_some() && !inputs.is_empty() {
+                eprintln!("error: wsql serve runs no -c, -f or --report; see wsql serve --help");
+                return Err(ExitCode::from(2));
+            }
             Ok(Cli { args, inputs })
         }
         Err(error) if !error.use_stderr() => {
@@ -486,6 +514,34 @@ mod tests {
             let argv = std::iter::once("wsql").chain(bad.iter().copied());
             assert!(Args::try_parse_from(argv).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn serve_takes_the_aws_flags_but_no_scripts() {
+        let cli = cli(&[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--region",
+            "eu-west-1",
+            "--on-region-error",
+            "warn",
+            "--demo",
+        ]);
+        let Some(Command::Serve(serve)) = &cli.args.command else {
+            panic!("not serve: {:?}", cli.args.command);
+        };
+        assert_eq!(serve.listen.port(), 0);
+        assert_eq!(cli.args.region_list(), vec!["eu-west-1"]);
+        assert_eq!(
+            cli.args.aws_settings().on_region_error,
+            RegionErrorPolicy::Warn
+        );
+        assert!(cli.args.demo);
+        let scripted = std::iter::once("wsql").chain(["-c", "SELECT 1", "serve"]);
+        assert_eq!(parse(scripted).err(), Some(ExitCode::from(2)));
+        assert!(Args::try_parse_from(["wsql", "serve", "--format", "csv"]).is_err());
+        assert!(Args::try_parse_from(["wsql", "serve", "--tls-cert", "c.pem"]).is_err());
     }
 
     #[test]

@@ -6,6 +6,8 @@
 use wsql::{Accounts, AssumeRole, AwsSettings};
 use wsql_emulator::{Account, DEFAULT_ROLE_NAME, Emulator, Fleet, Organization};
 
+use crate::cli::Args;
+
 /// Regions of the demo fleet when `--region` is not given.
 pub const DEMO_REGIONS: &[&str] = &["us-east-1", "eu-west-1", "ap-southeast-2"];
 /// The accounts of the demo organization after the management account: (id, name, pools in
@@ -49,6 +51,19 @@ impl Demo {
         }
         let emulator = Emulator::start_organization(organization).await?;
         Ok(Demo { emulator, regions })
+    }
+
+    /// The settings `args` ask for. With `--demo`, the demo's (its emulator started here, its
+    /// banner printed unless `--quiet`), handed back with the demo, which must be kept alive.
+    pub async fn settings_for(args: &Args) -> std::io::Result<(AwsSettings, Option<Demo>)> {
+        if !args.demo {
+            return Ok((args.aws_settings(), None));
+        }
+        let demo = Demo::start(&args.region_list()).await?;
+        if !args.quiet {
+            eprintln!("{}", demo.banner());
+        }
+        Ok((args.with_call_settings(demo.settings()), Some(demo)))
     }
 
     /// Settings that read every account of the organization from the emulator, with the

@@ -13,6 +13,7 @@ mod print;
 mod progress_line;
 mod repl;
 mod reports;
+mod serve;
 mod statements;
 
 use std::process::ExitCode;
@@ -21,7 +22,7 @@ use datafusion::error::DataFusionError;
 use tokio::runtime::Runtime;
 use wsql::Library;
 
-use crate::cli::{Cli, Input};
+use crate::cli::{Cli, Command, Input};
 use crate::demo::Demo;
 use crate::errors::{CliError, error_line, is_broken_pipe};
 use crate::exec::Session;
@@ -42,6 +43,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(Command::Serve(serve)) = &cli.args.command {
+        return match serve::run(&runtime, &cli.args, serve) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(&runtime, cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
@@ -55,21 +65,9 @@ fn main() -> ExitCode {
 fn run(runtime: &Runtime, cli: Cli) -> Result<(), DataFusionError> {
     let _context = runtime.enter();
     let Cli { args, inputs } = cli;
-    let demo = if args.demo {
-        let demo = runtime
-            .block_on(Demo::start(&args.region_list()))
-            .map_err(|e| CliError(format!("cannot start the demo emulator: {e}")))?;
-        if !args.quiet {
-            eprintln!("{}", demo.banner());
-        }
-        Some(demo)
-    } else {
-        None
-    };
-    let settings = match &demo {
-        Some(demo) => args.with_call_settings(demo.settings()),
-        None => args.aws_settings(),
-    };
+    let (settings, _demo) = runtime
+        .block_on(Demo::settings_for(&args))
+        .map_err(|e| CliError(format!("cannot start the demo emulator: {e}")))?;
     let repl = inputs.is_empty();
     let library = Library::new(settings).with_cache_ttl(args.cache_ttl(repl));
     let mut session = Session::new(library, args.print_options())?.with_debug(args.debug);
