@@ -4,29 +4,15 @@
 
 use wsql_emulator::{AccountStatus, DEFAULT_ROLE_NAME, Emulator};
 
-use crate::common::{Run, Wsql};
+use crate::common::{Run, TestEmulator, Wsql};
 use crate::org::{account_ids, organization};
 
-/// The emulator on a runtime of its own, for tests that run the binary.
-struct Org {
-    emulator: Emulator,
-    runtime: tokio::runtime::Runtime,
-}
-
-fn start(organization: wsql_emulator::Organization) -> Org {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let emulator = runtime
-        .block_on(Emulator::start_organization(organization))
-        .expect("emulator starts");
-    Org { emulator, runtime }
+fn start(organization: wsql_emulator::Organization) -> TestEmulator {
+    TestEmulator::start_organization(organization)
 }
 
 /// `wsql` against the organization with the management account's static credentials.
-fn wsql(org: &Org) -> Wsql {
+fn wsql(org: &TestEmulator) -> Wsql {
     let mut wsql = Wsql::new();
     wsql.command
         .env("AWS_ACCESS_KEY_ID", "AKIDMANAGEMENT")
@@ -36,7 +22,7 @@ fn wsql(org: &Org) -> Wsql {
     wsql
 }
 
-fn assert_no_secret(org: &Org, runs: &[&Run]) {
+fn assert_no_secret(org: &TestEmulator, runs: &[&Run]) {
     let mut secrets = org.emulator.issued_secrets();
     assert!(
         !secrets.is_empty(),
@@ -122,7 +108,6 @@ fn profiles_each_read_their_own_account() {
     let ids = account_ids(&org.emulator);
     // A member's credentials, as `aws sts assume-role` would hand them to a profile.
     let credentials = org
-        .runtime
         .block_on(assume(&org.emulator, &ids[1]))
         .expect("the member's role is assumed");
     let run = wsql(&org);

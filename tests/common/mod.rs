@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use tempfile::TempDir;
-use wsql_emulator::{Emulator, Faults, Fleet};
+use wsql_emulator::{Emulator, Faults, Fleet, Organization};
 
 /// Regions of the test fleet.
 pub const REGIONS: &[&str] = &["us-east-1", "eu-west-1", "ap-southeast-2"];
@@ -150,19 +150,30 @@ impl TestEmulator {
     }
 
     pub fn start_with(fleet: Fleet) -> Self {
+        Self::start_organization(Organization::of_fleet(fleet))
+    }
+
+    /// The emulator serving `organization`; [`TestEmulator::fleet`] is its management account's.
+    pub fn start_organization(organization: Organization) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
+        let fleet = organization.management().fleet.clone();
         let emulator = runtime
-            .block_on(Emulator::start(fleet.clone()))
+            .block_on(Emulator::start_organization(organization))
             .expect("emulator starts");
         Self {
             emulator,
             fleet,
             runtime,
         }
+    }
+
+    /// Runs `future` on the emulator's runtime.
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
     }
 
     pub fn url(&self) -> String {
