@@ -2,6 +2,8 @@
 # Peak memory (max RSS, /usr/bin/time -v) of the release `wsql` for `SELECT count(*)` and for
 # `SELECT *` streamed to CSV, over 10k and 100k pools served by a standalone `wsql-emulator`.
 # A streaming scan must stay flat as the fleet grows: the last column is RSS ÷ RSS at 10k.
+# Then an organization: 50 accounts × 4 regions × 100 pools at 20 ms a call, the per-account
+# summary read through the role assumed in every ACTIVE account (max RSS and whole-process wall).
 #
 #   benches/memory.sh            # sizes 10000 100000
 #   benches/memory.sh 1000 5000  # other sizes
@@ -28,9 +30,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts the emulator with $1 pools; sets $url.
+# Starts the emulator with $1 pools and the flags that follow; sets $url.
 start_emulator() {
-    "$bin/wsql-emulator" --port 0 --pools "$1" --regions us-east-1 >"$work/emulator.out" 2>&1 &
+    local pools=$1
+    shift
+    "$bin/wsql-emulator" --port 0 --pools "$pools" "$@" >"$work/emulator.out" 2>&1 &
     emulator_pid=$!
     for _ in $(seq 1 600); do
         url=$(sed -n 's/^listening on //p' "$work/emulator.out")
@@ -41,10 +45,12 @@ start_emulator() {
     exit 1
 }
 
-# Prints "max_rss_kib wall_seconds" of one wsql run of $1.
+# Prints "max_rss_kib wall_seconds rows" of one wsql run of $1 (the flags that follow are wsql's).
 measure() {
+    local query=$1
+    shift
     /usr/bin/time -v -o "$work/time.txt" \
-        "$bin/wsql" --endpoint-url "$url" --region us-east-1 -q --format csv -c "$1" >"$work/out.csv"
+        "$bin/wsql" --endpoint-url "$url" -q --format csv "$@" -c "$query" >"$work/out.csv"
     local rss wall
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt")
@@ -55,9 +61,9 @@ queries=("SELECT count(*) FROM workspaces_pools" "SELECT * FROM workspaces_pools
 declare -A base
 printf '%-40s %8s %10s %10s %12s %8s\n' query pools rows "max RSS" wall "vs first"
 for pools in "${sizes[@]}"; do
-    start_emulator "$pools"
+    start_emulator "$pools" --regions us-east-1
     for query in "${queries[@]}"; do
-        read -r rss wall rows < <(measure "$query")
+        read -r rss wall rows < <(measure "$query" --region us-east-1)
         [[ -z "${base[$query]:-}" ]] && base[$query]=$rss
         ratio=$(awk -v a="$rss" -v b="${base[$query]}" 'BEGIN {printf "%.2f", a / b}')
         printf '%-40s %8d %10d %7.1f MiB %12s %7s×\n' "$query" "$pools" "$rows" \
@@ -67,3 +73,11 @@ for pools in "${sizes[@]}"; do
     wait "$emulator_pid" 2>/dev/null || true
     emulator_pid=""
 done
+
+regions=us-east-1,eu-west-1,ap-southeast-2,us-west-2
+summary="SELECT account_id, region, count(*) FROM workspaces_pools GROUP BY 1, 2"
+start_emulator 100 --regions "$regions" --accounts 50 --latency-ms 20
+read -r rss wall rows < <(measure "$summary" --region "$regions" \
+    --assume-role OrganizationAccountAccessRole --accounts org)
+printf '\norganization, 50 accounts × 4 regions × 100 pools, 20 ms a call: %d (account, region) rows, max RSS %.1f MiB, wall %s\n' \
+    "$rows" "$(awk -v k="$rss" 'BEGIN {print k / 1024}')" "$wall"
