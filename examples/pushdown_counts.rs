@@ -17,7 +17,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let library = Library::new(AwsSettings::emulator(emulator.endpoint_url(), &[region]));
     let ctx = SessionContext::new();
     library.register(&ctx)?;
-    let reference = library.table(Table::Pools).with_pushdown(false);
+    let reference = library
+        .table(Table::named("workspaces_pools").expect("a table"))
+        .with_pushdown(false);
     ctx.register_table("pools_reference", Arc::new(reference))?;
 
     let pools = emulator.fleet().pools(region);

@@ -288,7 +288,7 @@ mod tests {
         let cache = ApiCache::new(Some(Duration::from_secs(60)));
         let failed: Result<u32> =
             futures::executor::block_on(cache.get_or_fetch(key(None), || async {
-                Err(crate::Error::BadInput("x".into()))
+                Err(crate::Error::Internal("x".into()))
             }));
         assert!(failed.is_err());
         assert_eq!(cache.stats().entries, 0);

@@ -166,9 +166,16 @@ pub enum Error {
         pages: usize,
     },
 
-    /// Input from the caller that cannot work (a setting, a name).
-    #[error("{0}")]
-    BadInput(String),
+    /// An account id in the settings that is not one (12 digits).
+    #[error("`{value}` is not an AWS account id (12 digits)")]
+    InvalidAccountId {
+        /// The value given.
+        value: String,
+    },
+
+    /// A broken invariant of wsql itself (a bug), never a user's or the service's doing.
+    #[error("internal error: {0} (a bug in wsql; please report it)")]
+    Internal(String),
 }
 
 impl Error {
@@ -185,7 +192,10 @@ impl Error {
             | Error::RoleNotAssumed { call, .. }
             | Error::RepeatedNextToken { call, .. }
             | Error::TooManyPages { call, .. } => Some(call),
-            Error::NoRegion | Error::NoCredentials { .. } | Error::BadInput(_) => None,
+            Error::NoRegion
+            | Error::NoCredentials { .. }
+            | Error::InvalidAccountId { .. }
+            | Error::Internal(_) => None,
         }
     }
 

@@ -1,119 +1,78 @@
-//! The library: every WorkSpaces table over one set of settings, sharing one set of targets
-//! (clients, resolved on the first scan) and one response cache.
+//! The library: every table of [`crate::tables`] over one set of settings, sharing one set of
+//! targets (clients, resolved on the first scan) and one response cache.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::prelude::SessionContext;
 
 use crate::cache::ApiCache;
-use crate::scan::{ApiTable, Describe, ScanTable};
+use crate::scan::{ApiTable, PushdownRule, ScanTable};
 use crate::settings::AwsSettings;
-use crate::tables::bundles::Bundles;
-use crate::tables::directories::Directories;
-use crate::tables::pools::Pools;
-use crate::tables::sessions::PoolSessions;
-use crate::tables::workspaces::Workspaces;
+use crate::tables::TABLES;
 use crate::targets::Targets;
 
-/// A table of the library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Table {
-    /// `workspaces_pools`: `DescribeWorkspacesPools`, one row per pool.
-    Pools,
-    /// `workspaces_pool_sessions`: `DescribeWorkspacesPoolSessions`, one row per session.
-    PoolSessions,
-    /// `workspaces_directories`: `DescribeWorkspaceDirectories`, one row per directory.
-    Directories,
-    /// `workspaces_bundles`: `DescribeWorkspaceBundles`, one row per bundle.
-    Bundles,
-    /// `workspaces`: `DescribeWorkspaces`, one row per WorkSpace.
-    Workspaces,
-}
+/// A table of the library: what it is called, which operation it reads, and how its
+/// predicates push down.
+#[derive(Clone, Copy)]
+pub struct Table(&'static dyn ScanTable);
 
 impl Table {
-    /// Every table, in the order they are listed.
-    pub const ALL: [Table; 5] = [
-        Table::Pools,
-        Table::PoolSessions,
-        Table::Directories,
-        Table::Bundles,
-        Table::Workspaces,
-    ];
+    /// Every table, in the order `\d` lists them.
+    pub fn all() -> impl Iterator<Item = Table> {
+        TABLES.iter().map(|definition| Table(*definition))
+    }
+
+    /// The table called `name` (its SQL name), if there is one.
+    pub fn named(name: &str) -> Option<Table> {
+        Self::all().find(|t| t.name() == name)
+    }
 
     /// The table's SQL name.
     pub fn name(self) -> &'static str {
-        self.definition().name()
+        self.0.name()
     }
 
-    /// The API operation behind it.
+    /// The API operation whose items are its rows.
     pub fn operation(self) -> &'static str {
-        match self {
-            Table::Pools => "DescribeWorkspacesPools",
-            Table::PoolSessions => "DescribeWorkspacesPoolSessions",
-            Table::Directories => "DescribeWorkspaceDirectories",
-            Table::Bundles => "DescribeWorkspaceBundles",
-            Table::Workspaces => "DescribeWorkspaces",
-        }
+        self.0.operation()
     }
 
-    /// One line per predicate form pushed into the API call (what `\d TABLE` shows).
-    pub fn pushdown(self) -> &'static [&'static str] {
-        match self {
-            Table::Pools => &[
-                "pool_id = 'x', pool_id IN (...), OR-chains of them -> PoolIds (exact)",
-                "pool_name = / IN -> Filter PoolName EQUALS; <> / NOT IN -> NOTEQUALS (re-checked)",
-                "pool_name LIKE -> CONTAINS longest literal; NOT LIKE '%lit%' -> NOTCONTAINS (re-checked)",
-                "region = / IN -> only those regions are called (exact)",
-                "JOIN ... USING (pool_id) -> only the build side's pools are called (dynamic filter)",
-                "LIMIT n (when every filter is exact) -> Limit, paging stops at n rows",
-                "tags (last column) -> DescribeTags per pool, only when the query reads it",
-            ],
-            Table::PoolSessions => &[
-                "pool_id = / IN / OR-chains -> one PoolId chain per pool (exact); else every pool is listed first",
-                "user_id = 'x' -> UserId (exact)",
-                "region = / IN -> only those regions are called (exact)",
-                "JOIN ... USING (pool_id) -> only the build side's pools are called (dynamic filter)",
-                "LIMIT n (when every filter is exact) -> Limit (up to 50), paging stops at n rows",
-            ],
-            Table::Directories => &[
-                "directory_id = / IN / OR-chains -> DirectoryIds, 25 a request (exact)",
-                "workspace_directory_name = / IN -> WorkspaceDirectoryNames (exact)",
-                "user_identity_type, workspace_type = / IN -> Filters (exact)",
-                "region = / IN -> only those regions are called (exact)",
-                "JOIN ON directory_id -> only the build side's directories are called (dynamic filter)",
-            ],
-            Table::Bundles => &[
-                "bundle_id = / IN / OR-chains -> BundleIds, 25 a request (exact)",
-                "owner = 'AMAZON' -> Owner=AMAZON only; other owners -> the account's list only (exact)",
-                "region = / IN -> only those regions are called (exact)",
-                "JOIN ON bundle_id -> only the build side's bundles are called (dynamic filter)",
-            ],
-            Table::Workspaces => &[
-                "workspace_id = / IN / OR-chains -> WorkspaceIds, 25 a request (exact)",
-                "directory_id = / IN -> DirectoryId per value, with UserName for user_name = 'x' (exact)",
-                "bundle_id = / IN -> BundleId per value; workspace_name = / IN -> WorkspaceName (exact)",
-                "region = / IN -> only those regions are called (exact)",
-                "JOIN ON workspace_id / directory_id / bundle_id -> as the IN form (dynamic filter)",
-            ],
-        }
+    /// What one row is: "one row per pool".
+    pub fn row(self) -> &'static str {
+        self.0.row()
     }
 
-    fn definition(self) -> &'static dyn ScanTable {
-        static POOLS: Describe<Pools> = Describe::TABLE;
-        static SESSIONS: Describe<PoolSessions> = Describe::TABLE;
-        static DIRECTORIES: Describe<Directories> = Describe::TABLE;
-        static BUNDLES: Describe<Bundles> = Describe::TABLE;
-        static WORKSPACES: Describe<Workspaces> = Describe::TABLE;
-        match self {
-            Table::Pools => &POOLS,
-            Table::PoolSessions => &SESSIONS,
-            Table::Directories => &DIRECTORIES,
-            Table::Bundles => &BUNDLES,
-            Table::Workspaces => &WORKSPACES,
-        }
+    /// The table's columns.
+    pub fn schema(self) -> SchemaRef {
+        self.0.schema()
+    }
+
+    /// Every form of predicate or clause the table sends to the API (what `\d TABLE` shows).
+    pub fn pushdown(self) -> Vec<PushdownRule> {
+        self.0.rules()
+    }
+
+    pub(crate) fn definition(self) -> &'static dyn ScanTable {
+        self.0
     }
 }
+
+impl fmt::Debug for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl PartialEq for Table {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Table {}
 
 /// The WorkSpaces tables over one set of settings.
 #[derive(Debug, Clone)]
@@ -156,7 +115,7 @@ impl Library {
 
     /// Registers every table of the library into `ctx` under its SQL name.
     pub fn register(&self, ctx: &SessionContext) -> datafusion::error::Result<()> {
-        for table in Table::ALL {
+        for table in Table::all() {
             ctx.register_table(table.name(), Arc::new(self.table(table)))?;
         }
         Ok(())

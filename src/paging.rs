@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn an_error_ends_the_stream() {
         let results = run(paginate(site(), 10, |_token| async {
-            Err::<Page<u8>, _>(Error::BadInput("boom".into()))
+            Err::<Page<u8>, _>(Error::Internal("boom".into()))
         }));
         assert_eq!(results.len(), 1);
     }

@@ -298,9 +298,7 @@ fn listed_ids(ids: &[String]) -> Result<Vec<String>> {
     let mut unique: Vec<String> = Vec::new();
     for id in ids {
         if !is_account_id(id) {
-            return Err(Error::BadInput(format!(
-                "`{id}` is not an AWS account id (12 digits)"
-            )));
+            return Err(Error::InvalidAccountId { value: id.clone() });
         }
         if !unique.contains(id) {
             unique.push(id.clone());
@@ -627,7 +625,7 @@ mod tests {
         assert!(listed_ids(&["111111111111".into(), "111111111111".into()]).is_ok());
         assert!(matches!(
             listed_ids(&["org1".into()]),
-            Err(Error::BadInput(_))
+            Err(Error::InvalidAccountId { .. })
         ));
     }
 }

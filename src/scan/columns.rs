@@ -329,6 +329,28 @@ impl<T> Columns<T> {
         self.defs.iter().position(|d| d.field.name() == name)
     }
 
+    /// How text column `name` is read from an item: what a pushed value of it is checked with.
+    /// `None` if the table has no such text column.
+    pub fn text_reader(&self, name: &str) -> Option<fn(&T) -> Option<&str>> {
+        self.defs
+            .iter()
+            .find(|d| d.field.name() == name)
+            .and_then(|d| match d.read {
+                Read::Text(read) => Some(read),
+                _ => None,
+            })
+    }
+
+    /// The names of the text columns read from items (not the target's).
+    #[cfg(test)]
+    pub fn text_columns(&self) -> Vec<&str> {
+        self.defs
+            .iter()
+            .filter(|d| matches!(d.read, Read::Text(_)))
+            .map(|d| d.field.name().as_str())
+            .collect()
+    }
+
     /// One page of `items` read at `place` as a batch of the `projection` columns (all when
     /// `None`); `schema` must be that projection of [`Columns::schema`].
     pub fn to_batch(
@@ -348,7 +370,7 @@ impl<T> Columns<T> {
             .iter()
             .map(|&i| {
                 let def = self.defs.get(i).ok_or_else(|| {
-                    Error::BadInput(format!("{} has no column number {i}", self.operation))
+                    Error::Internal(format!("{} has no column number {i}", self.operation))
                 })?;
                 def.build(place, items).map_err(|item| {
                     let id = items.get(item).and_then(self.identify).unwrap_or("an item");

@@ -61,6 +61,8 @@ struct ScanState {
 /// The scan of one table.
 pub(crate) struct ApiScanExec {
     definition: &'static dyn ScanTable,
+    /// The node's name in plans: the table's name in CamelCase, `WorkspacesPoolsExec`.
+    name: Arc<str>,
     restrictions: Restrictions,
     /// The regions called, one partition each, with their number in the account list's clients.
     regions: Vec<(usize, String)>,
@@ -76,7 +78,7 @@ pub(crate) struct ApiScanExec {
 
 impl fmt::Debug for ApiScanExec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(self.definition.exec_name())
+        f.debug_struct(&self.name)
             .field("restrictions", &self.restrictions)
             .field("regions", &self.regions())
             .finish()
@@ -108,6 +110,7 @@ impl ApiScanExec {
         );
         Ok(Self {
             definition,
+            name: exec_name(definition.name()).into(),
             restrictions,
             regions,
             accounts,
@@ -168,6 +171,7 @@ impl ApiScanExec {
     fn with_join_filters(&self, join_filters: Vec<JoinFilter>) -> Self {
         Self {
             definition: self.definition,
+            name: Arc::clone(&self.name),
             restrictions: self.restrictions.clone(),
             regions: self.regions.clone(),
             accounts: Arc::clone(&self.accounts),
@@ -264,9 +268,24 @@ impl ApiScanExec {
     }
 }
 
+/// `workspaces_pools` → `WorkspacesPoolsExec`.
+fn exec_name(table: &str) -> String {
+    let mut name: String = table
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect();
+    name.push_str("Exec");
+    name
+}
+
 impl DisplayAs for ApiScanExec {
     fn fmt_as(&self, _t: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{}: ", self.definition.exec_name())?;
+        write!(f, "{}: ", self.name)?;
         if self.regions.is_empty() || self.restrictions.matches_nothing {
             write!(f, "no requests (the predicates match no row)")?;
         } else {
@@ -314,7 +333,7 @@ impl DisplayAs for ApiScanExec {
 
 impl ExecutionPlan for ApiScanExec {
     fn name(&self) -> &str {
-        self.definition.exec_name()
+        &self.name
     }
 
     fn properties(&self) -> &Arc<PlanProperties> {
@@ -351,7 +370,7 @@ impl ExecutionPlan for ApiScanExec {
         }
         Err(DataFusionError::Internal(format!(
             "{} has no children",
-            self.definition.exec_name()
+            self.name
         )))
     }
 

@@ -1,13 +1,16 @@
 //! The one scan engine every table runs on: a [`TableProvider`](datafusion::datasource::TableProvider)
-//! ([`ApiTable`]) beside its plan ([`exec::ApiScanExec`]), one partition per target, one batch per
+//! ([`ApiTable`]) beside its plan ([`exec::ApiScanExec`]), one partition per region, one batch per
 //! page as each response arrives, pushed restrictions re-checked on every row, a hash join's
-//! dynamic filter on a join key turned into request parameters at the first poll, and per-scan
-//! metrics and warnings in the plan.
+//! dynamic filter on a join key turned into request parameters at the first poll, parents
+//! listed first for an operation that needs a parent id, and per-scan metrics and warnings in
+//! the plan.
 //!
-//! A table only says what differs ([`DescribeTable`]): its columns, which columns push down, the
-//! predicates it translates itself, which requests a set of [`Restrictions`] makes, how one
-//! request is paged, and any per-page enrichment (a second call for columns the Describe
-//! operation does not return). The engine knows no table.
+//! A table is one file that says what it is ([`DescribeTable`]): its operation, its columns and
+//! how each is read, its pushdown rules as data (which columns push down and what they are sent
+//! as, which predicates it translates itself, its join keys, its page limit, its parent), which
+//! requests a set of [`Restrictions`] makes and how one request is paged. `\d`, `EXPLAIN` and the
+//! module doc of each table read the same rules ([`rules`]), and the rows are re-checked with
+//! the column readers themselves. The engine knows no table.
 
 mod api;
 mod columns;
@@ -17,6 +20,7 @@ mod metrics;
 mod predicates;
 mod provider;
 mod restrictions;
+pub(crate) mod rules;
 mod stream;
 
 use std::fmt;
@@ -27,6 +31,7 @@ use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::logical_expr::Expr;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
 
 pub(crate) use api::TargetApi;
 pub(crate) use columns::{ColumnDef, Columns};
@@ -35,6 +40,8 @@ pub(crate) use metrics::TargetMetrics;
 pub(crate) use predicates::{equality_values, inequality_values, is_column, string_literal};
 pub use provider::ApiTable;
 pub(crate) use restrictions::{Pushable, PushdownRules, Restrictions, Translation};
+pub use rules::PushdownRule;
+pub(crate) use rules::TranslatedRule;
 
 use crate::error::Result;
 use stream::TargetScan;
@@ -42,47 +49,58 @@ use stream::TargetScan;
 /// How many request chains of one target are read at once.
 pub(crate) const REQUEST_CONCURRENCY: usize = 4;
 
-/// What a table over one Describe operation has of its own.
+/// Everything the library knows of one table over one operation.
 pub(crate) trait DescribeTable: Send + Sync + 'static {
     /// One row as the API returns it (with what any enrichment adds).
     type Item: Send + Sync + 'static;
-    /// The parameters of one request chain (its pages differ only by NextToken).
+    /// The parameters of one request chain (its pages differ only by NextToken), as EXPLAIN
+    /// shows them.
     type Request: fmt::Display + Clone + Send + Sync + 'static;
     /// SQL name.
     const NAME: &'static str;
-    /// Plan node name, shown by EXPLAIN.
-    const EXEC: &'static str;
-    /// Columns whose `=` / `IN` predicates push down (and are re-checked on every row).
-    const PUSHABLE: &'static [Pushable];
+    /// The API operation whose items are the rows.
+    const OPERATION: &'static str;
+    /// What one row is, for `\d`: "one row per pool".
+    const ROW: &'static str;
+    /// Columns whose `=` / `IN` / OR-chain predicates push down exactly, with what they are
+    /// sent as (each a text column of [`Self::columns`]).
+    const PUSHABLE: &'static [Pushable] = &[];
+    /// The predicates [`Self::translate`] sends, as `\d` shows them.
+    const TRANSLATED: &'static [TranslatedRule] = &[];
     /// Columns a hash join's dynamic filter may narrow (each one of [`Self::PUSHABLE`]).
-    const JOIN_KEYS: &'static [&'static str];
-    /// The columns.
+    const JOIN_KEYS: &'static [&'static str] = &[];
+    /// The request's page-size member and its maximum, which a pushed `LIMIT` lowers.
+    const PAGE_LIMIT: Option<(&'static str, usize)> = None;
+    /// The columns, each with how it is read from an item.
     fn columns() -> &'static Columns<Self::Item>;
-    /// The value of a pushable column of `item`, for the row check.
-    fn value<'a>(item: &'a Self::Item, column: &str) -> Option<&'a str>;
     /// A predicate beyond the equality forms of [`Self::PUSHABLE`] that the table sends, and how
     /// far it pushes. None by default.
     fn translate(_predicate: &Expr) -> Option<Translation> {
         None
     }
     /// The request chains one target is sent under `restrictions` (never called when they
-    /// match nothing).
+    /// match nothing; with [`Self::parent`], called with the parent column restricted).
     fn requests(restrictions: &Restrictions) -> Vec<Self::Request>;
     /// The pages of one request chain.
     fn pages(
         api: &TargetApi,
         request: Self::Request,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>>;
+    /// A call made per page for columns the operation does not return. None by default.
+    fn enrichment() -> Option<Enrichment<Self::Item>> {
+        None
+    }
+    /// For an operation that needs a parent's id: how the parents are listed when no predicate
+    /// or join names them. None by default.
+    fn parent() -> Option<Parent> {
+        None
+    }
     /// How the table's predicates push down.
     fn rules() -> PushdownRules {
         PushdownRules {
             pushable: Self::PUSHABLE,
             translate: Self::translate,
         }
-    }
-    /// A call made per page for columns the operation does not return. None by default.
-    fn enrichment() -> Option<Enrichment<Self::Item>> {
-        None
     }
 }
 
@@ -93,10 +111,73 @@ pub(crate) type Enrich<T> = fn(TargetApi, Vec<T>) -> BoxFuture<'static, Result<V
 pub(crate) struct Enrichment<T> {
     /// The column it fills: the call is made only when the query reads that column.
     pub column: &'static str,
-    /// What EXPLAIN says of it (`then DescribeTags per pool`).
+    /// What EXPLAIN says of it (`DescribeTags per pool`).
     pub explain: &'static str,
     /// Fills the column in a page's items.
     pub fetch: Enrich<T>,
+}
+
+/// The parents of a table whose operation needs a parent's id (`PoolId`, `ImageId`, ...): the
+/// column that names the parent, and the table whose rows are the parents. When neither a
+/// predicate nor a join names the parents, each target lists them first (Steampipe's parent
+/// hydrate), and the table's requests are made for each page of them.
+#[derive(Clone, Copy)]
+pub(crate) struct Parent {
+    /// The column of this table holding the parent's id (one of its pushable columns).
+    pub column: &'static str,
+    /// The parent table's column holding the same id.
+    pub parent_column: &'static str,
+    /// The parent table's operation, for EXPLAIN and `\d`.
+    pub operation: &'static str,
+    /// The parent listing's request, as EXPLAIN shows it.
+    pub listing: fn() -> String,
+    /// The parents' ids in a target, page by page.
+    pub list: fn(&TargetApi, &'static str) -> BoxStream<'static, Result<Vec<String>>>,
+}
+
+impl Parent {
+    /// Parents that are the rows of table `P`, whose `parent_column` holds the id this table's
+    /// `column` takes. The listing is `P`'s scan without predicates.
+    pub fn rows_of<P: DescribeTable>(column: &'static str, parent_column: &'static str) -> Self {
+        Self {
+            column,
+            parent_column,
+            operation: P::OPERATION,
+            listing: listing::<P>,
+            list: parent_ids::<P>,
+        }
+    }
+}
+
+fn listing<P: DescribeTable>() -> String {
+    let requests: Vec<String> = P::requests(&Restrictions::default())
+        .iter()
+        .map(|r| r.to_string())
+        .collect();
+    format!("{} {}", P::OPERATION, requests.join(" + "))
+}
+
+/// The ids in `column` of every row of `P` in the target, one page at a time.
+fn parent_ids<P: DescribeTable>(
+    api: &TargetApi,
+    column: &'static str,
+) -> BoxStream<'static, Result<Vec<String>>> {
+    let read = match P::columns().text_reader(column) {
+        Some(read) => read,
+        None => {
+            let error = crate::error::Error::Internal(format!(
+                "{} has no text column {column} to list parents by",
+                P::NAME
+            ));
+            return futures::stream::once(async { Err(error) }).boxed();
+        }
+    };
+    let api = api.clone();
+    futures::stream::iter(P::requests(&Restrictions::default()))
+        .map(move |request| P::pages(&api, request))
+        .flatten()
+        .map_ok(move |items| items.iter().filter_map(read).map(String::from).collect())
+        .boxed()
 }
 
 /// What the engine asks of a table, without its item and request types, so that one provider
@@ -104,18 +185,34 @@ pub(crate) struct Enrichment<T> {
 pub(crate) trait ScanTable: Send + Sync + fmt::Debug {
     /// SQL name.
     fn name(&self) -> &'static str;
-    /// Plan node name.
-    fn exec_name(&self) -> &'static str;
+    /// The API operation.
+    fn operation(&self) -> &'static str;
+    /// What one row is.
+    fn row(&self) -> &'static str;
     /// The full schema.
     fn schema(&self) -> SchemaRef;
     /// How the table's predicates push down.
     fn pushdown(&self) -> PushdownRules;
     /// The join keys a dynamic filter may narrow.
     fn join_keys(&self) -> &'static [&'static str];
+    /// Every form of predicate or clause the table sends, as `\d` shows them.
+    fn rules(&self) -> Vec<PushdownRule>;
     /// The requests of `restrictions`, as EXPLAIN shows them.
     fn describe_requests(&self, restrictions: &Restrictions) -> String;
     /// The enrichment a scan of `projection` makes, as EXPLAIN shows it.
     fn enrichment_for(&self, projection: Option<&[usize]>) -> Option<&'static str>;
+    /// Every text column read from items: what a pushed value is checked by.
+    #[cfg(test)]
+    fn text_columns(&self) -> Vec<&'static str>;
+    /// The predicates the table translates itself, with their examples.
+    #[cfg(test)]
+    fn translated(&self) -> &'static [TranslatedRule];
+    /// The parents listed first when no predicate names them, if the operation needs one.
+    #[cfg(test)]
+    fn parent(&self) -> Option<Parent>;
+    /// The request's page-size member and its maximum.
+    #[cfg(test)]
+    fn page_limit(&self) -> Option<(&'static str, usize)>;
     /// One target's batches under `restrictions`.
     fn batches(
         &self,
@@ -146,13 +243,38 @@ fn reads<T: DescribeTable>(projection: Option<&[usize]>, column: &str) -> bool {
     projection.is_none_or(|p| p.contains(&index))
 }
 
+/// The requests of `restrictions` as EXPLAIN shows them: `[{..}, {..}]`, and for a table whose
+/// parents are listed first, the listing and the requests made for each parent.
+pub(crate) fn describe_requests<T: DescribeTable>(restrictions: &Restrictions) -> String {
+    let render = |r: &Restrictions| {
+        let requests: Vec<String> = T::requests(r).iter().map(|r| r.to_string()).collect();
+        requests.join(", ")
+    };
+    match T::parent() {
+        Some(parent) if restrictions.values(parent.column).is_none() => {
+            let each = restrictions.with_listed(parent.column, vec!["<each>".to_string()]);
+            format!(
+                "[{}, then for each {}: {}]",
+                (parent.listing)(),
+                parent.column,
+                render(&each)
+            )
+        }
+        _ => format!("[{}]", render(restrictions)),
+    }
+}
+
 impl<T: DescribeTable> ScanTable for Describe<T> {
     fn name(&self) -> &'static str {
         T::NAME
     }
 
-    fn exec_name(&self) -> &'static str {
-        T::EXEC
+    fn operation(&self) -> &'static str {
+        T::OPERATION
+    }
+
+    fn row(&self) -> &'static str {
+        T::ROW
     }
 
     fn schema(&self) -> SchemaRef {
@@ -167,21 +289,41 @@ impl<T: DescribeTable> ScanTable for Describe<T> {
         T::JOIN_KEYS
     }
 
+    fn rules(&self) -> Vec<PushdownRule> {
+        rules::of::<T>()
+    }
+
     fn describe_requests(&self, restrictions: &Restrictions) -> String {
         if restrictions.matches_nothing {
             return "none (the predicates match no row)".to_string();
         }
-        let requests: Vec<String> = T::requests(restrictions)
-            .iter()
-            .map(|r| r.to_string())
-            .collect();
-        format!("[{}]", requests.join(", "))
+        describe_requests::<T>(restrictions)
     }
 
     fn enrichment_for(&self, projection: Option<&[usize]>) -> Option<&'static str> {
         T::enrichment()
             .filter(|e| reads::<T>(projection, e.column))
             .map(|e| e.explain)
+    }
+
+    #[cfg(test)]
+    fn text_columns(&self) -> Vec<&'static str> {
+        T::columns().text_columns()
+    }
+
+    #[cfg(test)]
+    fn translated(&self) -> &'static [TranslatedRule] {
+        T::TRANSLATED
+    }
+
+    #[cfg(test)]
+    fn parent(&self) -> Option<Parent> {
+        T::parent()
+    }
+
+    #[cfg(test)]
+    fn page_limit(&self) -> Option<(&'static str, usize)> {
+        T::PAGE_LIMIT
     }
 
     fn batches(

@@ -14,26 +14,66 @@ use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use crate::scan::predicates::{constant, equality_values};
 use crate::targets::Place;
 
-/// A column whose equality predicates push down, with the model's rule for a possible value.
+/// A column whose equality predicates (`=`, `IN`, OR-chains) push down exactly: the model's rule
+/// for a possible value, and what the table sends for it. The value a row has is read by the
+/// column's own reader ([`crate::scan::Columns`]), so the rule and the re-check cannot disagree.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Pushable {
-    /// Column name.
+    /// Column name (a text column of the table).
     pub column: &'static str,
     /// Whether a value can occur at all (the member's pattern and length bounds).
     pub possible: fn(&str) -> bool,
+    /// What the scan sends for it, as `\d` and the module doc show it: "`PoolIds` (25 a request)".
+    pub sent_as: &'static str,
+    /// A value the model allows, which the requests of `column = example` show: the check that
+    /// the rule is what the scan does.
+    pub example: &'static str,
+    /// A predicate the example needs beside it for the value to be sent (`UserName` only goes
+    /// with one `DirectoryId`), or "".
+    pub example_with: &'static str,
+}
+
+impl Pushable {
+    /// A column sent as `sent_as`, whose values `possible` allows; `example` is one of them.
+    pub const fn new(
+        column: &'static str,
+        possible: fn(&str) -> bool,
+        sent_as: &'static str,
+        example: &'static str,
+    ) -> Self {
+        Self {
+            column,
+            possible,
+            sent_as,
+            example,
+            example_with: "",
+        }
+    }
+
+    /// The same rule, whose example is sent only beside `predicate`.
+    pub const fn sent_with(self, predicate: &'static str) -> Self {
+        Self {
+            example_with: predicate,
+            ..self
+        }
+    }
 }
 
 /// The `region` column: pruning the partitions, never sent.
-pub(crate) const REGION: Pushable = Pushable {
-    column: "region",
-    possible: |_| true,
-};
+pub(crate) const REGION: Pushable = Pushable::new(
+    "region",
+    |_| true,
+    "only those regions are called",
+    "us-east-1",
+);
 
 /// The `account_id` column: choosing the accounts, never sent.
-pub(crate) const ACCOUNT_ID: Pushable = Pushable {
-    column: "account_id",
-    possible: |s| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()),
-};
+pub(crate) const ACCOUNT_ID: Pushable = Pushable::new(
+    "account_id",
+    |s| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()),
+    "only those accounts are called",
+    "123456789012",
+);
 
 /// The columns of the target a row was read from, which every table has first and whose
 /// predicates choose the targets to call rather than being sent.
@@ -82,6 +122,16 @@ impl Restrictions {
         };
         self.matches_nothing |= kept.is_empty();
         self.by_column.insert(p.column, kept);
+    }
+
+    /// These restrictions with `column` (not restricted yet) taking one of `values`, as listed by
+    /// the service: the parents a table's requests are made for ([`crate::scan::Parent`]).
+    pub fn with_listed(&self, column: &'static str, values: Vec<String>) -> Self {
+        let mut restrictions = self.clone();
+        restrictions
+            .by_column
+            .insert(column, values.into_iter().collect());
+        restrictions
     }
 
     /// The values `column` is restricted to, if it is.
@@ -217,10 +267,12 @@ mod tests {
     use datafusion::logical_expr::{col, lit};
     use datafusion::scalar::ScalarValue;
 
-    const ID: Pushable = Pushable {
-        column: "bundle_id",
-        possible: |s| s.starts_with("wsb-") && s.len() == 12,
-    };
+    const ID: Pushable = Pushable::new(
+        "bundle_id",
+        |s| s.starts_with("wsb-") && s.len() == 12,
+        "`BundleIds`",
+        "wsb-12345678",
+    );
 
     fn rules() -> PushdownRules {
         PushdownRules::equalities(&[ID])

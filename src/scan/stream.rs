@@ -1,5 +1,6 @@
-//! One target's stream of batches: every page of every request chain, a few chains at a time,
-//! rows re-checked against the pushed restrictions, enriched when the query reads an enriched
+//! One target's stream of batches: every page of every request chain, a few chains at a time
+//! (after listing the parents, for a table whose parents no predicate names), rows re-checked
+//! against the pushed restrictions with the columns' own readers, enriched when the query reads an enriched
 //! column, converted to Arrow, and cut at the row limit (the page after the one that meets it is
 //! never requested). A failure ends the stream with the error, or, under the warn policy, quietly
 //! with a warning recorded in the statement's plan.
@@ -78,11 +79,16 @@ pub(crate) fn failed_before_start(
     futures::stream::once(async { Err(error) }).boxed()
 }
 
+/// How a row's value of a restricted column is read: the column's own reader.
+type RowCheck<T> = (&'static str, fn(&T) -> Option<&str>);
+
 /// What one target's stream carries from page to page.
 struct PageState<T: DescribeTable> {
     pages: BoxStream<'static, Result<Vec<T::Item>>>,
     scan: TargetScan,
     restrictions: Restrictions,
+    /// The restricted columns of the table and their readers.
+    checks: Vec<RowCheck<T::Item>>,
     enrichment: Option<Enrichment<T::Item>>,
     /// Rows still wanted; `Some(0)` or an error ends the stream without another call.
     remaining: Option<usize>,
@@ -125,9 +131,9 @@ impl<T: DescribeTable> PageState<T> {
             self.scan.metrics.pages.add(1);
             let restrictions = &self.restrictions;
             items.retain(|item| {
-                restrictions
-                    .columns()
-                    .all(|c| restrictions.admits(c, T::value(item, c)))
+                self.checks
+                    .iter()
+                    .all(|(column, read)| restrictions.admits(column, read(item)))
             });
             if items.is_empty() {
                 continue;
@@ -147,27 +153,76 @@ impl TargetScan {
         restrictions: Restrictions,
         enrichment: Option<Enrichment<T::Item>>,
     ) -> BoxStream<'static, Result<RecordBatch>> {
-        // A join filter read at the first poll may leave this target out altogether.
-        let requests = match restrictions.wants(self.api.place()) {
-            true => T::requests(&restrictions),
-            false => Vec::new(),
+        let checks = match row_checks::<T>(&restrictions) {
+            Ok(checks) => checks,
+            Err(error) => return futures::stream::once(async { Err(error) }).boxed(),
         };
-        let api = self.api.clone();
-        let pages = futures::stream::iter(requests)
-            .map(move |request| T::pages(&api, request))
-            .flatten_unordered(REQUEST_CONCURRENCY)
-            .boxed();
+        // A join filter read at the first poll may leave this target out altogether.
+        let pages = match restrictions.wants(self.api.place()) {
+            true => request_pages::<T>(&self.api, &restrictions),
+            false => futures::stream::empty().boxed(),
+        };
         let state = PageState::<T> {
             pages,
             _end: EndOnDrop(self.metrics.end.clone()),
             remaining: restrictions.limit,
             rows_sent: 0,
+            checks,
             restrictions,
             enrichment,
             scan: self,
         };
         page_batches(state).boxed()
     }
+}
+
+/// The reader of every restricted column of `T`: a restriction on a column without one is a
+/// bug in the table's definition, said as such rather than dropping every row.
+fn row_checks<T: DescribeTable>(restrictions: &Restrictions) -> Result<Vec<RowCheck<T::Item>>> {
+    restrictions
+        .columns()
+        .map(|column| match T::columns().text_reader(column) {
+            Some(read) => Ok((column, read)),
+            None => Err(Error::Internal(format!(
+                "{} pushes down {column}, which is not one of its text columns",
+                T::NAME
+            ))),
+        })
+        .collect()
+}
+
+/// The pages of every request chain of a target under `restrictions`, a few chains at a time.
+/// A table whose parents no predicate names lists them first, and makes its requests for each
+/// page of parents as it arrives.
+fn request_pages<T: DescribeTable>(
+    api: &TargetApi,
+    restrictions: &Restrictions,
+) -> BoxStream<'static, Result<Vec<T::Item>>> {
+    let requests: BoxStream<'static, Result<T::Request>> = match T::parent() {
+        Some(parent) if restrictions.values(parent.column).is_none() => {
+            let restrictions = restrictions.clone();
+            (parent.list)(api, parent.parent_column)
+                .map(move |page| match page {
+                    Ok(ids) if ids.is_empty() => futures::stream::empty().boxed(),
+                    Ok(ids) => {
+                        let requests = T::requests(&restrictions.with_listed(parent.column, ids));
+                        futures::stream::iter(requests.into_iter().map(Ok)).boxed()
+                    }
+                    Err(error) => futures::stream::once(async { Err(error) }).boxed(),
+                })
+                .flatten()
+                .boxed()
+        }
+        _ => futures::stream::iter(T::requests(restrictions).into_iter().map(Ok)).boxed(),
+    };
+    let api = api.clone();
+    requests
+        .map(move |request| match request {
+            Ok(request) => T::pages(&api, request),
+            Err(error) => futures::stream::once(async { Err(error) }).boxed(),
+        })
+        .flatten_unordered(REQUEST_CONCURRENCY)
+        .boxed()
 }
 
 fn page_batches<T: DescribeTable>(

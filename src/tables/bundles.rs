@@ -1,15 +1,16 @@
-//! `workspaces_bundles`: `DescribeWorkspaceBundles` as a table.
+//! `workspaces_bundles`: `DescribeWorkspaceBundles` as a table, one row per bundle.
 //!
 //! The operation lists either the account's bundles (no `Owner`) or Amazon's (`Owner=AMAZON`),
 //! and `BundleIds` cannot be combined with `Owner`; with no predicate both lists are read.
 //!
 //! | predicate | request | pushdown |
 //! |---|---|---|
-//! | `bundle_id = 'x'`, `IN (...)`, OR-chains | `BundleIds` (chunks of 25) | exact |
-//! | `owner = 'AMAZON'` | only `Owner=AMAZON` | exact |
-//! | `owner = '<account>'` | only the account's list | exact (re-checked) |
-//! | `region =` / `IN` | only those regions are called | exact |
-//! | join on `bundle_id` | the build side's ids, as for `bundle_id IN` | |
+//! | `bundle_id =`, `IN (...)`, OR-chains | `BundleIds` (25 a request) | exact |
+//! | `owner =`, `IN (...)`, OR-chains | `Owner=AMAZON` for `'AMAZON'`; the account's own list for any other owner | exact |
+//! | `region =`, `IN (...)` | only those regions are called | exact |
+//! | `account_id =`, `IN (...)` | only those accounts are called | exact |
+//! | a join on `bundle_id` (this table on the probe side) | the build side's values, as for `bundle_id IN (...)` | exact |
+//! | `LIMIT n` (when every filter is exact) | paging stops at n rows |  |
 
 use std::fmt;
 use std::sync::LazyLock;
@@ -29,14 +30,18 @@ pub(crate) const MAX_BUNDLE_IDS: usize = 25;
 /// The `Owner` of the bundles Amazon provides.
 pub(crate) const AMAZON: &str = "AMAZON";
 
-const BUNDLE_ID: Pushable = Pushable {
-    column: "bundle_id",
-    possible: is_bundle_id,
-};
-const OWNER: Pushable = Pushable {
-    column: "owner",
-    possible: |s| !s.is_empty(),
-};
+const BUNDLE_ID: Pushable = Pushable::new(
+    "bundle_id",
+    is_bundle_id,
+    "`BundleIds` (25 a request)",
+    "wsb-12345678",
+);
+const OWNER: Pushable = Pushable::new(
+    "owner",
+    |s| !s.is_empty(),
+    "`Owner=AMAZON` for `'AMAZON'`; the account's own list for any other owner",
+    "AMAZON",
+);
 
 /// `DescribeWorkspaceBundles`, as a [`DescribeTable`].
 #[derive(Debug)]
@@ -95,20 +100,13 @@ impl DescribeTable for Bundles {
     type Item = WorkspaceBundle;
     type Request = BundlesRequest;
     const NAME: &'static str = "workspaces_bundles";
-    const EXEC: &'static str = "WorkspacesBundlesExec";
+    const OPERATION: &'static str = OPERATION;
+    const ROW: &'static str = "one row per bundle, the account's own and Amazon's";
     const PUSHABLE: &'static [Pushable] = &[BUNDLE_ID, OWNER];
     const JOIN_KEYS: &'static [&'static str] = &["bundle_id"];
 
     fn columns() -> &'static Columns<Self::Item> {
         &COLUMNS
-    }
-
-    fn value<'a>(item: &'a Self::Item, column: &str) -> Option<&'a str> {
-        match column {
-            "bundle_id" => item.bundle_id(),
-            "owner" => item.owner(),
-            _ => None,
-        }
     }
 
     fn requests(restrictions: &Restrictions) -> Vec<BundlesRequest> {

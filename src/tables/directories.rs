@@ -1,16 +1,18 @@
-//! `workspaces_directories`: `DescribeWorkspaceDirectories` as a table.
+//! `workspaces_directories`: `DescribeWorkspaceDirectories` as a table, one row per directory.
+//!
+//! Only one kind of selector is sent per request (ids, else names, else filters), since the
+//! service documents no combination; the others are checked on the rows that come back.
 //!
 //! | predicate | request | pushdown |
 //! |---|---|---|
-//! | `directory_id = 'x'`, `IN (...)`, OR-chains | `DirectoryIds` (chunks of 25) | exact |
-//! | `workspace_directory_name =` / `IN` | `WorkspaceDirectoryNames` (when no ids are sent) | exact |
-//! | `user_identity_type =` / `IN` | `Filters` `USER_IDENTITY_TYPE` (when no ids or names) | exact |
-//! | `workspace_type =` / `IN` | `Filters` `WORKSPACE_TYPE` (when no ids or names) | exact |
-//! | `region =` / `IN` | only those regions are called | exact |
-//! | join on `directory_id` | the build side's ids, as for `directory_id IN` | |
-//!
-//! Only one kind of selector is sent per request, since the service documents no combination;
-//! the others are checked on the rows that come back.
+//! | `directory_id =`, `IN (...)`, OR-chains | `DirectoryIds` (25 a request) | exact |
+//! | `workspace_directory_name =`, `IN (...)`, OR-chains | `WorkspaceDirectoryNames` (25 a request), when no id is sent | exact |
+//! | `user_identity_type =`, `IN (...)`, OR-chains | `Filters` `USER_IDENTITY_TYPE`, when no id or name is sent | exact |
+//! | `workspace_type =`, `IN (...)`, OR-chains | `Filters` `WORKSPACE_TYPE`, when no id or name is sent | exact |
+//! | `region =`, `IN (...)` | only those regions are called | exact |
+//! | `account_id =`, `IN (...)` | only those accounts are called | exact |
+//! | a join on `directory_id` (this table on the probe side) | the build side's values, as for `directory_id IN (...)` | exact |
+//! | `LIMIT n` (when every filter is exact) | `Limit` up to 25; paging stops at n rows |  |
 
 use std::fmt;
 use std::sync::LazyLock;
@@ -33,22 +35,30 @@ pub(crate) const MAX_LIST: usize = 25;
 /// Most directories one page may hold (`Limit`).
 pub(crate) const MAX_PAGE_SIZE: usize = 25;
 
-const DIRECTORY_ID: Pushable = Pushable {
-    column: "directory_id",
-    possible: is_directory_id,
-};
-const NAME: Pushable = Pushable {
-    column: "workspace_directory_name",
-    possible: is_directory_name,
-};
-const USER_IDENTITY_TYPE: Pushable = Pushable {
-    column: "user_identity_type",
-    possible: |s| UserIdentityType::values().contains(&s),
-};
-const WORKSPACE_TYPE: Pushable = Pushable {
-    column: "workspace_type",
-    possible: |s| WorkspaceType::values().contains(&s),
-};
+const DIRECTORY_ID: Pushable = Pushable::new(
+    "directory_id",
+    is_directory_id,
+    "`DirectoryIds` (25 a request)",
+    "d-1234567890",
+);
+const NAME: Pushable = Pushable::new(
+    "workspace_directory_name",
+    is_directory_name,
+    "`WorkspaceDirectoryNames` (25 a request), when no id is sent",
+    "corp-directory",
+);
+const USER_IDENTITY_TYPE: Pushable = Pushable::new(
+    "user_identity_type",
+    |s| UserIdentityType::values().contains(&s),
+    "`Filters` `USER_IDENTITY_TYPE`, when no id or name is sent",
+    "AWS_DIRECTORY_SERVICE",
+);
+const WORKSPACE_TYPE: Pushable = Pushable::new(
+    "workspace_type",
+    |s| WorkspaceType::values().contains(&s),
+    "`Filters` `WORKSPACE_TYPE`, when no id or name is sent",
+    "POOLS",
+);
 
 /// `^[a-zA-Z0-9][a-zA-Z0-9_.\s-]{1,64}$` (`WorkspaceDirectoryName`).
 pub(crate) fn is_directory_name(s: &str) -> bool {
@@ -157,22 +167,14 @@ impl DescribeTable for Directories {
     type Item = WorkspaceDirectory;
     type Request = DirectoriesRequest;
     const NAME: &'static str = "workspaces_directories";
-    const EXEC: &'static str = "WorkspacesDirectoriesExec";
+    const OPERATION: &'static str = OPERATION;
+    const ROW: &'static str = "one row per directory registered with WorkSpaces";
     const PUSHABLE: &'static [Pushable] = &[DIRECTORY_ID, NAME, USER_IDENTITY_TYPE, WORKSPACE_TYPE];
     const JOIN_KEYS: &'static [&'static str] = &["directory_id"];
+    const PAGE_LIMIT: Option<(&'static str, usize)> = Some(("Limit", MAX_PAGE_SIZE));
 
     fn columns() -> &'static Columns<Self::Item> {
         &COLUMNS
-    }
-
-    fn value<'a>(item: &'a Self::Item, column: &str) -> Option<&'a str> {
-        match column {
-            "directory_id" => item.directory_id(),
-            "workspace_directory_name" => item.workspace_directory_name(),
-            "user_identity_type" => item.user_identity_type().map(|t| t.as_str()),
-            "workspace_type" => item.workspace_type().map(|t| t.as_str()),
-            _ => None,
-        }
     }
 
     fn requests(restrictions: &Restrictions) -> Vec<DirectoriesRequest> {

@@ -2,17 +2,22 @@
 //!
 //! | predicate | request | pushdown |
 //! |---|---|---|
-//! | `pool_id = 'x'`, `IN (...)`, OR-chains of them | `PoolIds` (chunks of 25, 4 at a time) | exact |
-//! | an id that cannot be valid (`^wspool-[0-9a-z]{9}$`) | no call | exact |
-//! | `region = 'x'`, `IN (...)`, OR-chains | only those regions are called | exact |
-//! | `pool_name` forms ([`super::pool_names`]) | `Filters: PoolName ...` | inexact |
-//! | `LIMIT n` (every filter exact) | `Limit` up to 25, paging stops at n rows | |
-//! | join on `pool_id` | the build side's ids, as for `pool_id IN` | |
+//! | `pool_id =`, `IN (...)`, OR-chains | `PoolIds` (25 a request, 4 requests at a time) | exact |
+//! | `pool_name =`, `IN (...)`, OR-chains | `Filters` `PoolName EQUALS` | inexact |
+//! | `pool_name <>`, `NOT IN (...)` | `Filters` `PoolName NOTEQUALS` (ANDed exclusions merge) | inexact |
+//! | `pool_name LIKE 'p'`, OR-chains of `LIKE` and `=` | `Filters` `PoolName CONTAINS` the longest literal run | inexact |
+//! | `pool_name NOT LIKE '%lit%'` / `NOT LIKE 'lit'` | `Filters` `PoolName NOTCONTAINS` / `NOTEQUALS` | inexact |
+//! | `pool_name =` a name that cannot be a pool name | no call: no rows | exact |
+//! | `region =`, `IN (...)` | only those regions are called | exact |
+//! | `account_id =`, `IN (...)` | only those accounts are called | exact |
+//! | a join on `pool_id` (this table on the probe side) | the build side's values, as for `pool_id IN (...)` | exact |
+//! | `LIMIT n` (when every filter is exact) | `Limit` up to 25; paging stops at n rows |  |
+//! | reading `tags` | `DescribeTags per pool`, only when the query reads it |  |
 //!
-//! `tags` is filled by one `DescribeTags` per pool, only when the query reads it. A chunk of
-//! `PoolIds` the service answers with `ResourceNotFoundException` (as real AWS may when an id no
-//! longer exists) is split in halves until the pools that exist are found: a gone id answers no
-//! row, and the query goes on.
+//! An id that cannot be valid (`^wspool-[0-9a-z]{9}$`) makes no call. A chunk of `PoolIds` the
+//! service answers with `ResourceNotFoundException` (as real AWS may when an id no longer
+//! exists) is split in halves until the pools that exist are found: a gone id answers no row,
+//! and the query goes on. The `pool_name` forms are [`super::pool_names`]'s.
 
 use std::fmt;
 use std::sync::LazyLock;
@@ -29,7 +34,8 @@ use futures::{FutureExt, StreamExt, TryFutureExt, TryStreamExt};
 use crate::error::{Error, Result};
 use crate::paging::Page;
 use crate::scan::{
-    ColumnDef, Columns, DescribeTable, Enrichment, Pushable, Restrictions, TargetApi, Translation,
+    ColumnDef, Columns, DescribeTable, Enrichment, Pushable, Restrictions, TargetApi,
+    TranslatedRule, Translation,
 };
 use crate::tables::patterns::is_pool_id;
 use crate::tables::pool_names::{self, NameFilter};
@@ -41,10 +47,51 @@ pub(crate) const MAX_POOL_IDS: usize = 25;
 /// Most rows one page may hold (`Limit` max).
 pub(crate) const MAX_PAGE_SIZE: usize = 25;
 
-const POOL_ID: Pushable = Pushable {
-    column: "pool_id",
-    possible: is_pool_id,
-};
+const POOL_ID: Pushable = Pushable::new(
+    "pool_id",
+    is_pool_id,
+    "`PoolIds` (25 a request, 4 requests at a time)",
+    "wspool-abc123xyz",
+);
+
+/// The `pool_name` forms [`pool_names::translate`] sends.
+const POOL_NAME_FORMS: &[TranslatedRule] = &[
+    TranslatedRule {
+        predicate: "`pool_name =`, `IN (...)`, OR-chains",
+        sent_as: "`Filters` `PoolName EQUALS`",
+        exact: false,
+        example: "pool_name = 'finance-pool'",
+        shows: "PoolName EQUALS [finance-pool]",
+    },
+    TranslatedRule {
+        predicate: "`pool_name <>`, `NOT IN (...)`",
+        sent_as: "`Filters` `PoolName NOTEQUALS` (ANDed exclusions merge)",
+        exact: false,
+        example: "pool_name NOT IN ('finance-pool', 'legal-pool')",
+        shows: "PoolName NOTEQUALS [finance-pool, legal-pool]",
+    },
+    TranslatedRule {
+        predicate: "`pool_name LIKE 'p'`, OR-chains of `LIKE` and `=`",
+        sent_as: "`Filters` `PoolName CONTAINS` the longest literal run",
+        exact: false,
+        example: "pool_name LIKE 'fin%pool%'",
+        shows: "PoolName CONTAINS [pool]",
+    },
+    TranslatedRule {
+        predicate: "`pool_name NOT LIKE '%lit%'` / `NOT LIKE 'lit'`",
+        sent_as: "`Filters` `PoolName NOTCONTAINS` / `NOTEQUALS`",
+        exact: false,
+        example: "pool_name NOT LIKE '%test%'",
+        shows: "PoolName NOTCONTAINS [test]",
+    },
+    TranslatedRule {
+        predicate: "`pool_name =` a name that cannot be a pool name",
+        sent_as: "no call: no rows",
+        exact: true,
+        example: "pool_name = 'has space'",
+        shows: "no requests",
+    },
+];
 
 /// `DescribeWorkspacesPools`, as a [`DescribeTable`].
 #[derive(Debug)]
@@ -148,15 +195,6 @@ pub(crate) struct PoolsRequest {
 }
 
 impl PoolsRequest {
-    /// Every pool of the region, a full page at a time.
-    pub fn every_pool() -> Self {
-        Self {
-            pool_ids: None,
-            filters: Vec::new(),
-            limit: MAX_PAGE_SIZE as i32,
-        }
-    }
-
     /// This request for `pool_ids` instead.
     fn with_pool_ids(&self, pool_ids: &[String]) -> Self {
         Self {
@@ -184,19 +222,15 @@ impl DescribeTable for Pools {
     type Item = TaggedPool;
     type Request = PoolsRequest;
     const NAME: &'static str = "workspaces_pools";
-    const EXEC: &'static str = "WorkspacesPoolsExec";
+    const OPERATION: &'static str = OPERATION;
+    const ROW: &'static str = "one row per WorkSpaces Pool";
     const PUSHABLE: &'static [Pushable] = &[POOL_ID];
+    const TRANSLATED: &'static [TranslatedRule] = POOL_NAME_FORMS;
     const JOIN_KEYS: &'static [&'static str] = &["pool_id"];
+    const PAGE_LIMIT: Option<(&'static str, usize)> = Some(("Limit", MAX_PAGE_SIZE));
 
     fn columns() -> &'static Columns<Self::Item> {
         &COLUMNS
-    }
-
-    fn value<'a>(item: &'a Self::Item, column: &str) -> Option<&'a str> {
-        match column {
-            "pool_id" => Some(item.pool.pool_id()),
-            _ => None,
-        }
     }
 
     fn translate(predicate: &Expr) -> Option<Translation> {

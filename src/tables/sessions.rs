@@ -1,44 +1,50 @@
-//! `workspaces_pool_sessions`: `DescribeWorkspacesPoolSessions` as a table.
+//! `workspaces_pool_sessions`: `DescribeWorkspacesPoolSessions` as a table, one row per
+//! session.
 //!
 //! The operation needs a `PoolId`, so a scan either calls the pools its predicates (or a join's
-//! build side) name, one chain each, or lists the region's pools first and fans out over them;
-//! either way a few chains at a time.
+//! build side) name, one chain each, or lists the target's pools first and makes one chain per
+//! pool as they are listed; either way a few chains at a time. A pool that does not exist (named
+//! by a predicate, or gone since it was listed) has no sessions.
 //!
 //! | predicate | request | pushdown |
 //! |---|---|---|
-//! | `pool_id = 'x'`, `IN (...)`, OR-chains | one chain per pool, no pool listing | exact |
-//! | `user_id = 'x'` | `UserId` | exact |
-//! | `region = 'x'`, `IN (...)` | only those regions are called | exact |
-//! | `LIMIT n` (every filter exact) | `Limit` up to 50, paging stops at n rows | |
-//! | join on `pool_id` | the build side's pool ids, as for `pool_id IN` | |
+//! | `pool_id =`, `IN (...)`, OR-chains | `PoolId`, one chain each; without it, every parent is listed first | exact |
+//! | `user_id =`, `IN (...)`, OR-chains | `UserId`, when there is one | exact |
+//! | `region =`, `IN (...)` | only those regions are called | exact |
+//! | `account_id =`, `IN (...)` | only those accounts are called | exact |
+//! | a join on `pool_id` (this table on the probe side) | the build side's values, as for `pool_id IN (...)` | exact |
+//! | no predicate or join on `pool_id` | `DescribeWorkspacesPools` lists the parents first, then one request chain per parent |  |
+//! | `LIMIT n` (when every filter is exact) | `Limit` up to 50; paging stops at n rows |  |
 
 use std::fmt;
 use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::WorkspacesPoolSession;
+use futures::TryFutureExt;
 use futures::stream::BoxStream;
-use futures::{StreamExt, TryFutureExt};
 
 use crate::error::{Result, is_not_found};
 use crate::paging::Page;
-use crate::scan::{
-    ColumnDef, Columns, DescribeTable, Pushable, REQUEST_CONCURRENCY, Restrictions, TargetApi,
-};
+use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
 use crate::tables::patterns::{has_length, is_pool_id};
-use crate::tables::pools::{PoolsRequest, pool_pages};
+use crate::tables::pools::Pools;
 
 const OPERATION: &str = "DescribeWorkspacesPoolSessions";
 /// Most sessions one page may hold (`Limit50`).
 pub(crate) const MAX_PAGE_SIZE: usize = 50;
 
-const POOL_ID: Pushable = Pushable {
-    column: "pool_id",
-    possible: is_pool_id,
-};
-const USER_ID: Pushable = Pushable {
-    column: "user_id",
-    possible: |s| has_length(s, 2, 128),
-};
+const POOL_ID: Pushable = Pushable::new(
+    "pool_id",
+    is_pool_id,
+    "`PoolId`, one chain each",
+    "wspool-abc123xyz",
+);
+const USER_ID: Pushable = Pushable::new(
+    "user_id",
+    |s| has_length(s, 2, 128),
+    "`UserId`, when there is one",
+    "alice",
+);
 
 /// `DescribeWorkspacesPoolSessions`, as a [`DescribeTable`].
 #[derive(Debug)]
@@ -73,49 +79,24 @@ static COLUMNS: LazyLock<Columns<WorkspacesPoolSession>> = LazyLock::new(|| {
     )
 });
 
-/// One request chain of a sessions scan.
+/// The parameters of one `DescribeWorkspacesPoolSessions` chain: the sessions of one pool.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum SessionsRequest {
-    /// The sessions of one pool.
-    Pool {
-        /// `PoolId`.
-        pool_id: String,
-        /// `UserId`.
-        user_id: Option<String>,
-        /// `Limit`, 1 to 50.
-        limit: i32,
-    },
-    /// The region's pools listed first, then the sessions of each.
-    EveryPool {
-        /// `UserId` of every sessions request.
-        user_id: Option<String>,
-        /// `Limit` of every sessions request.
-        limit: i32,
-    },
-}
-
-fn parameters(pool_id: &str, user_id: Option<&str>, limit: i32) -> String {
-    let user = user_id
-        .map(|u| format!("UserId: {u}, "))
-        .unwrap_or_default();
-    format!("{{PoolId: {pool_id}, {user}Limit: {limit}}}")
+pub(crate) struct SessionsRequest {
+    /// `PoolId`.
+    pub pool_id: String,
+    /// `UserId`.
+    pub user_id: Option<String>,
+    /// `Limit`, 1 to 50.
+    pub limit: i32,
 }
 
 impl fmt::Display for SessionsRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SessionsRequest::Pool {
-                pool_id,
-                user_id,
-                limit,
-            } => write!(f, "{}", parameters(pool_id, user_id.as_deref(), *limit)),
-            SessionsRequest::EveryPool { user_id, limit } => write!(
-                f,
-                "DescribeWorkspacesPools {}, then per pool {}",
-                PoolsRequest::every_pool(),
-                parameters("<each>", user_id.as_deref(), *limit)
-            ),
+        write!(f, "{{PoolId: {}, ", self.pool_id)?;
+        if let Some(user) = &self.user_id {
+            write!(f, "UserId: {user}, ")?;
         }
+        write!(f, "Limit: {}}}", self.limit)
     }
 }
 
@@ -123,113 +104,63 @@ impl DescribeTable for PoolSessions {
     type Item = WorkspacesPoolSession;
     type Request = SessionsRequest;
     const NAME: &'static str = "workspaces_pool_sessions";
-    const EXEC: &'static str = "WorkspacesPoolSessionsExec";
+    const OPERATION: &'static str = OPERATION;
+    const ROW: &'static str = "one row per session of a WorkSpaces Pool";
     const PUSHABLE: &'static [Pushable] = &[POOL_ID, USER_ID];
     const JOIN_KEYS: &'static [&'static str] = &["pool_id"];
+    const PAGE_LIMIT: Option<(&'static str, usize)> = Some(("Limit", MAX_PAGE_SIZE));
 
     fn columns() -> &'static Columns<Self::Item> {
         &COLUMNS
     }
 
-    fn value<'a>(item: &'a Self::Item, column: &str) -> Option<&'a str> {
-        match column {
-            "pool_id" => Some(item.pool_id()),
-            "user_id" => Some(item.user_id()),
-            _ => None,
-        }
+    fn parent() -> Option<Parent> {
+        Some(Parent::rows_of::<Pools>("pool_id", "pool_id"))
     }
 
     fn requests(restrictions: &Restrictions) -> Vec<SessionsRequest> {
         let user_id = restrictions.single(USER_ID.column).map(String::from);
         let limit = restrictions.page_size(MAX_PAGE_SIZE);
-        match restrictions.values(POOL_ID.column) {
-            Some(ids) => ids
-                .iter()
-                .map(|pool_id| SessionsRequest::Pool {
-                    pool_id: pool_id.clone(),
-                    user_id: user_id.clone(),
-                    limit,
-                })
-                .collect(),
-            None => vec![SessionsRequest::EveryPool { user_id, limit }],
-        }
+        let pools = restrictions.values(POOL_ID.column).into_iter().flatten();
+        pools
+            .map(|pool_id| SessionsRequest {
+                pool_id: pool_id.clone(),
+                user_id: user_id.clone(),
+                limit,
+            })
+            .collect()
     }
 
     fn pages(
         api: &TargetApi,
         request: SessionsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        match request {
-            SessionsRequest::Pool {
-                pool_id,
-                user_id,
-                limit,
-            } => pool_sessions(api, pool_id, user_id, limit),
-            SessionsRequest::EveryPool { user_id, limit } => {
-                every_pool_sessions(api.clone(), user_id, limit)
-            }
-        }
-    }
-}
-
-/// Lists the region's pools and reads the sessions of each, a few pools at a time.
-fn every_pool_sessions(
-    api: TargetApi,
-    user_id: Option<String>,
-    limit: i32,
-) -> BoxStream<'static, Result<Vec<WorkspacesPoolSession>>> {
-    pool_pages(&api, PoolsRequest::every_pool())
-        .map(move |page| match page {
-            Ok(pools) => {
-                let api = api.clone();
-                let user_id = user_id.clone();
-                futures::stream::iter(pools)
-                    .map(move |pool| pool_sessions(&api, pool.pool_id, user_id.clone(), limit))
-                    .boxed()
-            }
-            Err(e) => {
-                let failed: BoxStream<'static, Result<Vec<WorkspacesPoolSession>>> =
-                    futures::stream::once(async { Err(e) }).boxed();
-                futures::stream::once(async { failed }).boxed()
-            }
+        let parameters = request.to_string();
+        api.paginate(OPERATION, parameters, move |client, counter, token| {
+            client
+                .describe_workspaces_pool_sessions()
+                .pool_id(request.pool_id.clone())
+                .set_user_id(request.user_id.clone())
+                .limit(request.limit)
+                .set_next_token(token)
+                .customize()
+                .interceptor(counter)
+                .send()
+                .map_ok(|output| Page::from_response(output.sessions, output.next_token))
+                .or_else(|e| async move {
+                    match is_not_found(&e) {
+                        true => Ok(Page::from_response(None, None)),
+                        false => Err(e),
+                    }
+                })
         })
-        .flatten()
-        .flatten_unordered(REQUEST_CONCURRENCY)
-        .boxed()
-}
-
-/// The pages of one pool's sessions. A pool that does not exist in the region (named by a
-/// predicate, or gone since it was listed) has none.
-fn pool_sessions(
-    api: &TargetApi,
-    pool_id: String,
-    user_id: Option<String>,
-    limit: i32,
-) -> BoxStream<'static, Result<Vec<WorkspacesPoolSession>>> {
-    let parameters = parameters(&pool_id, user_id.as_deref(), limit);
-    api.paginate(OPERATION, parameters, move |client, counter, token| {
-        client
-            .describe_workspaces_pool_sessions()
-            .pool_id(pool_id.clone())
-            .set_user_id(user_id.clone())
-            .limit(limit)
-            .set_next_token(token)
-            .customize()
-            .interceptor(counter)
-            .send()
-            .map_ok(|output| Page::from_response(output.sessions, output.next_token))
-            .or_else(|e| async move {
-                match is_not_found(&e) {
-                    true => Ok(Page::from_response(None, None)),
-                    false => Err(e),
-                }
-            })
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan::describe_requests;
     use datafusion::logical_expr::{col, lit};
 
     const A: &str = "wspool-aaaaaaaaa";
@@ -254,7 +185,7 @@ mod tests {
         );
         let expected: Vec<SessionsRequest> = [A, B]
             .iter()
-            .map(|p| SessionsRequest::Pool {
+            .map(|p| SessionsRequest {
                 pool_id: p.to_string(),
                 user_id: Some("alice".into()),
                 limit: 50,
@@ -269,18 +200,10 @@ mod tests {
 
     #[test]
     fn no_pool_predicate_fans_out_over_every_pool() {
-        let got = requests(&[], Some(7));
+        let r = PoolSessions::rules().fold(&[], Some(7));
         assert_eq!(
-            got,
-            vec![SessionsRequest::EveryPool {
-                user_id: None,
-                limit: 7
-            }]
-        );
-        assert!(
-            got[0]
-                .to_string()
-                .starts_with("DescribeWorkspacesPools {Limit: 25}")
+            describe_requests::<PoolSessions>(&r),
+            "[DescribeWorkspacesPools {Limit: 25}, then for each pool_id: {PoolId: <each>, Limit: 7}]"
         );
     }
 
@@ -297,16 +220,19 @@ mod tests {
 
     #[test]
     fn several_users_are_not_sent_but_rechecked() {
-        let got = requests(
+        let r = PoolSessions::rules().fold(
             &[col("user_id").in_list(vec![lit("ab"), lit("cd")], false)],
             None,
         );
+        let got = PoolSessions::requests(&r.with_listed("pool_id", vec![A.to_string()]));
         assert_eq!(
             got,
-            vec![SessionsRequest::EveryPool {
+            vec![SessionsRequest {
+                pool_id: A.to_string(),
                 user_id: None,
                 limit: 50
             }]
         );
+        assert!(r.values("user_id").is_some_and(|users| users.len() == 2));
     }
 }

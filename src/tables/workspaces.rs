@@ -1,4 +1,4 @@
-//! `workspaces`: `DescribeWorkspaces` as a table.
+//! `workspaces`: `DescribeWorkspaces` as a table, one row per personal WorkSpace.
 //!
 //! The service takes one selector per request (`WorkspaceIds`, `DirectoryId` optionally with
 //! `UserName`, `BundleId`, or `WorkspaceName`); the scan sends the most selective one the
@@ -6,13 +6,17 @@
 //!
 //! | predicate | request | pushdown |
 //! |---|---|---|
-//! | `workspace_id = 'x'`, `IN (...)`, OR-chains | `WorkspaceIds` (chunks of 25) | exact |
-//! | `directory_id =` / `IN` | `DirectoryId`, one chain each | exact |
-//! | `user_name = 'x'` with one `directory_id` | `UserName` | exact |
-//! | `bundle_id =` / `IN` | `BundleId`, one chain each | exact |
-//! | `workspace_name =` / `IN` | `WorkspaceName`, one chain each | exact |
-//! | `region =` / `IN` | only those regions are called | exact |
-//! | join on `workspace_id`, `directory_id` or `bundle_id` | as the `IN` form | |
+//! | `workspace_id =`, `IN (...)`, OR-chains | `WorkspaceIds` (25 a request) | exact |
+//! | `directory_id =`, `IN (...)`, OR-chains | `DirectoryId`, one chain each, when no id is sent | exact |
+//! | `bundle_id =`, `IN (...)`, OR-chains | `BundleId`, one chain each, when no id or directory is sent | exact |
+//! | `user_name =`, `IN (...)`, OR-chains | `UserName`, with one `directory_id` | exact |
+//! | `workspace_name =`, `IN (...)`, OR-chains | `WorkspaceName`, one chain each, when nothing above is sent | exact |
+//! | `region =`, `IN (...)` | only those regions are called | exact |
+//! | `account_id =`, `IN (...)` | only those accounts are called | exact |
+//! | a join on `workspace_id` (this table on the probe side) | the build side's values, as for `workspace_id IN (...)` | exact |
+//! | a join on `directory_id` (this table on the probe side) | the build side's values, as for `directory_id IN (...)` | exact |
+//! | a join on `bundle_id` (this table on the probe side) | the build side's values, as for `bundle_id IN (...)` | exact |
+//! | `LIMIT n` (when every filter is exact) | `Limit` up to 25; paging stops at n rows |  |
 
 use std::fmt;
 use std::sync::LazyLock;
@@ -32,26 +36,37 @@ pub(crate) const MAX_WORKSPACE_IDS: usize = 25;
 /// Most WorkSpaces one page may hold (`Limit`).
 pub(crate) const MAX_PAGE_SIZE: usize = 25;
 
-const WORKSPACE_ID: Pushable = Pushable {
-    column: "workspace_id",
-    possible: is_workspace_id,
-};
-const DIRECTORY_ID: Pushable = Pushable {
-    column: "directory_id",
-    possible: is_directory_id,
-};
-const BUNDLE_ID: Pushable = Pushable {
-    column: "bundle_id",
-    possible: is_bundle_id,
-};
-const USER_NAME: Pushable = Pushable {
-    column: "user_name",
-    possible: |s| has_length(s, 1, 63),
-};
-const WORKSPACE_NAME: Pushable = Pushable {
-    column: "workspace_name",
-    possible: is_workspace_name,
-};
+const WORKSPACE_ID: Pushable = Pushable::new(
+    "workspace_id",
+    is_workspace_id,
+    "`WorkspaceIds` (25 a request)",
+    "ws-abcdefgh1",
+);
+const DIRECTORY_ID: Pushable = Pushable::new(
+    "directory_id",
+    is_directory_id,
+    "`DirectoryId`, one chain each, when no id is sent",
+    "d-1234567890",
+);
+const BUNDLE_ID: Pushable = Pushable::new(
+    "bundle_id",
+    is_bundle_id,
+    "`BundleId`, one chain each, when no id or directory is sent",
+    "wsb-12345678",
+);
+const USER_NAME: Pushable = Pushable::new(
+    "user_name",
+    |s| has_length(s, 1, 63),
+    "`UserName`, with one `directory_id`",
+    "alice",
+)
+.sent_with("directory_id = 'd-1234567890'");
+const WORKSPACE_NAME: Pushable = Pushable::new(
+    "workspace_name",
+    is_workspace_name,
+    "`WorkspaceName`, one chain each, when nothing above is sent",
+    "dev-desktop",
+);
 
 /// `^[a-zA-Z0-9_()][a-zA-Z0-9_.()-]{1,63}$` (`WorkspaceName`).
 pub(crate) fn is_workspace_name(s: &str) -> bool {
@@ -180,7 +195,8 @@ impl DescribeTable for Workspaces {
     type Item = Workspace;
     type Request = WorkspacesRequest;
     const NAME: &'static str = "workspaces";
-    const EXEC: &'static str = "WorkspacesExec";
+    const OPERATION: &'static str = OPERATION;
+    const ROW: &'static str = "one row per personal WorkSpace";
     const PUSHABLE: &'static [Pushable] = &[
         WORKSPACE_ID,
         DIRECTORY_ID,
@@ -189,20 +205,10 @@ impl DescribeTable for Workspaces {
         WORKSPACE_NAME,
     ];
     const JOIN_KEYS: &'static [&'static str] = &["workspace_id", "directory_id", "bundle_id"];
+    const PAGE_LIMIT: Option<(&'static str, usize)> = Some(("Limit", MAX_PAGE_SIZE));
 
     fn columns() -> &'static Columns<Self::Item> {
         &COLUMNS
-    }
-
-    fn value<'a>(item: &'a Self::Item, column: &str) -> Option<&'a str> {
-        match column {
-            "workspace_id" => item.workspace_id(),
-            "directory_id" => item.directory_id(),
-            "bundle_id" => item.bundle_id(),
-            "user_name" => item.user_name(),
-            "workspace_name" => item.workspace_name(),
-            _ => None,
-        }
     }
 
     fn requests(restrictions: &Restrictions) -> Vec<WorkspacesRequest> {

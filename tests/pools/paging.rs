@@ -124,7 +124,9 @@ async fn an_endless_chain_stops_at_the_page_limit() {
         h.emulator.endpoint_url(),
         &["us-east-1"],
     ));
-    let table = library.table(Table::Pools).with_max_pages(50);
+    let table = library
+        .table(Table::named("workspaces_pools").expect("a table"))
+        .with_max_pages(50);
     h.ctx
         .register_table("bounded_pools", Arc::new(table))
         .expect("registers");

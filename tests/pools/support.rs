@@ -24,7 +24,9 @@ pub async fn harness_with(fleet: Fleet, regions: &[&str]) -> Harness {
     let library = Library::new(AwsSettings::emulator(emulator.endpoint_url(), regions));
     let ctx = SessionContext::new();
     library.register(&ctx).expect("tables register");
-    let reference = library.table(Table::Pools).with_pushdown(false);
+    let reference = library
+        .table(Table::named("workspaces_pools").expect("a table"))
+        .with_pushdown(false);
     ctx.register_table("pools_reference", Arc::new(reference))
         .expect("reference registers");
     Harness { emulator, ctx }

@@ -34,8 +34,14 @@ async fn a_repeating_next_token_on_workspaces_stops_with_an_error() {
 #[tokio::test]
 async fn an_endless_chain_of_a_sibling_table_stops_at_the_page_limit() {
     let h = harness_with(Fleet::seeded(3, &[REGION], 10), &[REGION], None).await;
-    let workspaces = h.library.table(Table::Workspaces).with_max_pages(40);
-    let directories = h.library.table(Table::Directories).with_max_pages(30);
+    let workspaces = h
+        .library
+        .table(Table::named("workspaces").expect("a table"))
+        .with_max_pages(40);
+    let directories = h
+        .library
+        .table(Table::named("workspaces_directories").expect("a table"))
+        .with_max_pages(30);
     h.ctx
         .register_table("bounded_workspaces", Arc::new(workspaces))
         .expect("registers");

@@ -63,7 +63,7 @@ pub async fn harness_with_settings(
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true));
     library.register(&ctx).expect("tables register");
     // The same tables with nothing pushed down: the reference answers.
-    for table in Table::ALL {
+    for table in Table::all() {
         let reference = library.table(table).with_pushdown(false);
         ctx.register_table(format!("{}_reference", table.name()), Arc::new(reference))
             .expect("reference registers");

@@ -105,10 +105,7 @@ fn run_command(runtime: &Runtime, session: &mut Session, command: Command) {
                 .tables
                 .iter()
                 .map(|table| {
-                    let source = Table::ALL
-                        .into_iter()
-                        .find(|t| t.name() == table)
-                        .map_or("local", Table::operation);
+                    let source = Table::named(table).map_or("local", Table::operation);
                     vec![table.clone(), source.to_string()]
                 })
                 .collect();
@@ -210,15 +207,20 @@ fn describe_table(runtime: &Runtime, session: &Session, name: &str) {
             &[false, false, false]
         )
     );
-    match Table::ALL.into_iter().find(|t| t.name() == name) {
+    match Table::named(name) {
         Some(table) => {
+            println!("{}: {}.", table.name(), table.row());
             println!(
                 "Rows come from {}. Pushed into the call:",
                 table.operation()
             );
-            for line in table.pushdown() {
-                println!("  {line}");
-            }
+            let rules: Vec<Vec<String>> = table
+                .pushdown()
+                .into_iter()
+                .map(|r| vec![r.predicate, r.request, r.pushdown.to_string(), r.example])
+                .collect();
+            let header = ["predicate", "request", "pushdown", "example"].map(String::from);
+            print!("{}", render_table(&header, &rules, &[false; 4]));
             println!("Every other predicate is evaluated locally, after the rows are fetched.");
         }
         None => println!("A local table: every predicate is evaluated locally."),
