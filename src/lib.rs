@@ -34,6 +34,11 @@
 //! Errors are [`Error`]s inside DataFusion's `External` error: kinds a caller can match
 //! (throttled, timed out, access denied, ...), each naming the operation and the region.
 
+/// The `wsql` command line (feature `cli`, on by default): a library too, so that its tests and
+/// tools use the modules the binary runs.
+#[cfg(feature = "cli")]
+pub mod cli;
+
 mod cache;
 mod error;
 mod library;

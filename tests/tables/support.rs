@@ -7,10 +7,6 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
-/// How the `wsql` command words errors (the CLI's own module, which uses only the public API).
-#[path = "../../src/bin/wsql/errors.rs"]
-mod errors;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -195,7 +191,7 @@ impl Harness {
 /// The error's one line as the `wsql` command words it: the library's message with the flag
 /// to change, or DataFusion's own text.
 pub fn library_message(error: &datafusion::error::DataFusionError) -> String {
-    errors::error_line(error)
+    wsql::cli::errors::query_line(error)
 }
 
 /// The string values of a request body's member, a list or a single string.

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use crate::cli::errors::Error;
+
 /// One saved report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Report {
@@ -16,7 +18,7 @@ macro_rules! report {
     ($name:literal) => {
         Report {
             name: $name,
-            sql: include_str!(concat!("../../../queries/", $name, ".sql")),
+            sql: include_str!(concat!("../../queries/", $name, ".sql")),
         }
     };
 }
@@ -52,21 +54,28 @@ pub fn description_of(sql: &str) -> &str {
         .map_or("", str::trim)
 }
 
+/// Whether `name` is a saved report's (each is a view of every session).
+pub fn is_report(name: &str) -> bool {
+    REPORTS.iter().any(|r| r.name == name)
+}
+
 /// The SQL of a report: a saved report's name, else the path of a `.sql` file.
-pub fn load(name_or_path: &str) -> Result<String, String> {
+pub fn load(name_or_path: &str) -> Result<String, Error> {
     if let Some(report) = REPORTS.iter().find(|r| r.name == name_or_path) {
         return Ok(report.sql.to_string());
     }
     let path = Path::new(name_or_path);
     if path.is_file() {
-        return std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read report {}: {e}", path.display()));
+        return std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
+            path: path.to_path_buf(),
+            source,
+        });
     }
     let names: Vec<&str> = REPORTS.iter().map(|r| r.name).collect();
-    Err(format!(
-        "no report named '{name_or_path}' and no such file; saved reports: {}",
-        names.join(", ")
-    ))
+    Err(Error::NoReport {
+        name: name_or_path.to_string(),
+        saved: names.join(", "),
+    })
 }
 
 #[cfg(test)]
@@ -109,7 +118,7 @@ mod tests {
         std::fs::write(&path, "-- mine\nSELECT 1;").unwrap();
         assert_eq!(load(path.to_str().unwrap()).unwrap(), "-- mine\nSELECT 1;");
 
-        let error = load("nope").unwrap_err();
+        let error = load("nope").unwrap_err().line();
         assert!(error.starts_with("no report named 'nope'"));
         assert!(error.contains("fleet_summary"));
     }

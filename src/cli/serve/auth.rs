@@ -12,7 +12,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use clap::ValueEnum;
 use datafusion_postgres::pgwire::api::auth::cleartext::CleartextPasswordAuthStartupHandler;
 use datafusion_postgres::pgwire::api::auth::md5pass::{
     Md5PasswordAuthStartupHandler, hash_md5_password,
@@ -30,36 +29,25 @@ use datafusion_postgres::pgwire::error::{PgWireError, PgWireResult};
 use datafusion_postgres::pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use futures::Sink;
 
-use super::errors::{ServeError, user_error};
+use super::errors::user_error;
+use crate::cli::args::AuthMethod;
+use crate::cli::errors::Error;
 
 /// The environment variable holding the password.
 pub const PASSWORD_VARIABLE: &str = "WSQL_PASSWORD";
-
-/// `--auth`: how clients prove the password.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AuthMethod {
-    /// SCRAM-SHA-256 (psql, libpq, JDBC, tokio-postgres, ...).
-    #[value(name = "scram-sha-256")]
-    ScramSha256,
-    /// MD5 challenge and response, for clients without SCRAM.
-    Md5,
-    /// The password itself; only with --tls-cert/--tls-key, and only over TLS.
-    Password,
-}
 
 /// The password clients must give: `--password-file` (its first line) if given, else
 /// `WSQL_PASSWORD`, else none.
 pub fn load_password(
     file: Option<&Path>,
     variable: Option<String>,
-) -> Result<Option<String>, ServeError> {
+) -> Result<Option<String>, Error> {
     let (password, from) = match (file, variable) {
         (Some(path), _) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|source| ServeError::PasswordFile {
-                    path: path.to_path_buf(),
-                    source,
-                })?;
+            let text = std::fs::read_to_string(path).map_err(|source| Error::PasswordFile {
+                path: path.to_path_buf(),
+                source,
+            })?;
             let first_line = text.lines().next().unwrap_or_default().to_string();
             (first_line, "--password-file")
         }
@@ -67,7 +55,7 @@ pub fn load_password(
         (None, None) => return Ok(None),
     };
     if password.is_empty() {
-        return Err(ServeError::EmptyPassword(from));
+        return Err(Error::EmptyPassword(from));
     }
     Ok(Some(password))
 }

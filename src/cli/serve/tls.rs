@@ -15,11 +15,11 @@ use datafusion_postgres::pgwire::tokio::tokio_rustls::rustls::pki_types::{
     CertificateDer, PrivateKeyDer,
 };
 
-use super::errors::ServeError;
+use crate::cli::errors::Error;
 
 /// The TLS acceptor for the PEM certificate chain at `cert` and the PEM private key at `key`.
-pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, ServeError> {
-    let failed = |reason: String| ServeError::Tls {
+pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, Error> {
+    let failed = |reason: String| Error::Tls {
         cert: cert.to_path_buf(),
         key: key.to_path_buf(),
         reason,

@@ -5,9 +5,9 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::{ScanReport, TargetProgress};
 use datafusion::physical_plan::ExecutionPlan;
 use tokio::task::JoinHandle;
-use wsql::{ScanReport, TargetProgress};
 
 /// How long a statement runs before its progress is shown.
 pub const DELAY: Duration = Duration::from_millis(500);

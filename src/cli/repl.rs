@@ -4,19 +4,19 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::Table;
 use rustyline::Editor;
 use rustyline::config::{CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use tokio::runtime::Runtime;
-use wsql::Table;
 
-use crate::command::{CacheAction, Command, help_text};
-use crate::errors::{error_line, is_broken_pipe};
-use crate::exec::{Outcome, Session};
-use crate::helper::ReplHelper;
-use crate::print::table::render_table;
-use crate::reports::{self, REPORTS};
+use crate::cli::command::{CacheAction, Command, help_text};
+use crate::cli::errors::{Error, is_broken_pipe, query_line};
+use crate::cli::exec::{Outcome, Shell};
+use crate::cli::helper::ReplHelper;
+use crate::cli::print::table::render_table;
+use crate::cli::reports::{self, REPORTS};
 
 const PROMPT: &str = "wsql> ";
 
@@ -26,13 +26,15 @@ pub fn history_path() -> Option<PathBuf> {
 }
 
 /// Runs the REPL until `\q` or Ctrl-D.
-pub fn run(runtime: &Runtime, session: &mut Session) -> rustyline::Result<()> {
+pub fn run(runtime: &Runtime, session: &mut Shell) -> Result<(), Error> {
     let config = Config::builder()
         .auto_add_history(false)
-        .history_ignore_dups(true)?
+        .history_ignore_dups(true)
+        .map_err(Error::Terminal)?
         .completion_type(CompletionType::List)
         .build();
-    let mut editor: Editor<ReplHelper, FileHistory> = Editor::with_config(config)?;
+    let mut editor: Editor<ReplHelper, FileHistory> =
+        Editor::with_config(config).map_err(Error::Terminal)?;
     editor.set_helper(Some(ReplHelper::new(
         runtime.block_on(session.catalog_names()),
     )));
@@ -51,7 +53,7 @@ pub fn run(runtime: &Runtime, session: &mut Session) -> rustyline::Result<()> {
             // Ctrl-C at the prompt: rustyline has dropped the line; prompt again.
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
-            Err(error) => return Err(error),
+            Err(error) => return Err(Error::Terminal(error)),
         };
         let entry = line.trim();
         if entry.is_empty() {
@@ -86,16 +88,16 @@ fn save_history(editor: &mut Editor<ReplHelper, FileHistory>, path: &Path) {
 }
 
 /// Runs `sql`, reporting a failure or a cancellation on one line.
-fn run_sql(runtime: &Runtime, session: &Session, sql: &str) {
+fn run_sql(runtime: &Runtime, session: &Shell, sql: &str) {
     match runtime.block_on(session.run_cancellable(sql)) {
         Outcome::Done => {}
         Outcome::Failed(error) if is_broken_pipe(&error) => {}
-        Outcome::Failed(error) => eprintln!("error: {}", error_line(&error)),
+        Outcome::Failed(error) => eprintln!("error: {}", query_line(&error)),
         Outcome::Cancelled => eprintln!("^C: query cancelled"),
     }
 }
 
-fn run_command(runtime: &Runtime, session: &mut Session, command: Command) {
+fn run_command(runtime: &Runtime, session: &mut Shell, command: Command) {
     match command {
         Command::Quit => {}
         Command::Help => print!("{}", help_text()),
@@ -105,7 +107,11 @@ fn run_command(runtime: &Runtime, session: &mut Session, command: Command) {
                 .tables
                 .iter()
                 .map(|table| {
-                    let source = Table::named(table).map_or("local", Table::operation);
+                    let source = match (Table::named(table), reports::is_report(table)) {
+                        (Some(table), _) => table.operation(),
+                        (None, true) => "saved report (view)",
+                        (None, false) => "local",
+                    };
                     vec![table.clone(), source.to_string()]
                 })
                 .collect();
@@ -128,11 +134,11 @@ fn run_command(runtime: &Runtime, session: &mut Session, command: Command) {
         }
         Command::RunReport(name) => match reports::load(&name) {
             Ok(sql) => run_sql(runtime, session, &sql),
-            Err(error) => eprintln!("error: {error}"),
+            Err(error) => eprintln!("error: {}", error.line()),
         },
         Command::Include(path) => match std::fs::read_to_string(&path) {
             Ok(sql) => run_sql(runtime, session, &sql),
-            Err(error) => eprintln!("error: cannot read {}: {error}", path.display()),
+            Err(source) => eprintln!("error: {}", Error::ReadFile { path, source }.line()),
         },
         Command::Format(None) => println!("format is {}", session.options.format),
         Command::Format(Some(format)) => {
@@ -152,7 +158,7 @@ fn run_command(runtime: &Runtime, session: &mut Session, command: Command) {
 }
 
 /// Does what `\cache` asks and says what the cache is now.
-fn cache_command(session: &Session, action: CacheAction) -> String {
+fn cache_command(session: &Shell, action: CacheAction) -> String {
     let cache = session.library().cache();
     let ttl = cache.ttl().as_secs_f64();
     match action {
@@ -183,7 +189,7 @@ fn cache_command(session: &Session, action: CacheAction) -> String {
     }
 }
 
-fn describe_table(runtime: &Runtime, session: &Session, name: &str) {
+fn describe_table(runtime: &Runtime, session: &Shell, name: &str) {
     let Some(schema) = runtime.block_on(session.table_schema(name)) else {
         eprintln!("error: no table named '{name}'; \\d lists the tables");
         return;
@@ -223,6 +229,9 @@ fn describe_table(runtime: &Runtime, session: &Session, name: &str) {
             print!("{}", render_table(&header, &rules, &[false; 4]));
             println!("Every other predicate is evaluated locally, after the rows are fetched.");
         }
+        None if reports::is_report(name) => println!(
+            "A saved report (a view over the tables): \\r {name} runs it with its description."
+        ),
         None => println!("A local table: every predicate is evaluated locally."),
     }
 }

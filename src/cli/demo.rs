@@ -3,10 +3,10 @@
 //! assumed in every ACTIVE account, from the management account's credentials), so wsql can be
 //! tried without an AWS account or a network, multi-account view included.
 
-use wsql::{Accounts, AssumeRole, AwsSettings};
+use crate::{Accounts, AssumeRole, AwsSettings};
 use wsql_emulator::{Account, DEFAULT_ROLE_NAME, Emulator, Fleet, Organization};
 
-use crate::cli::Args;
+use crate::cli::args::Args;
 
 /// Regions of the demo fleet when `--region` is not given.
 pub const DEMO_REGIONS: &[&str] = &["us-east-1", "eu-west-1", "ap-southeast-2"];

@@ -1,19 +1,19 @@
 //! The command line: the flags, their checks, and the settings and inputs they make.
 
 use std::ffi::OsString;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::builder::TypedValueParser;
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
-use wsql::{
+use crate::{
     Accounts, AssumeRole, AwsSettings, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT,
     DEFAULT_TTL, RegionErrorPolicy, RetryMode,
 };
+use clap::builder::TypedValueParser;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
-use crate::print::{OutputFormat, PrintOptions};
-use crate::serve::ServeArgs;
+use crate::cli::print::{OutputFormat, PrintOptions};
 
 /// SQL over AWS WorkSpaces.
 ///
@@ -31,6 +31,7 @@ pub struct Args {
         long = "region",
         value_name = "REGION",
         value_delimiter = ',',
+        value_parser = parse_region,
         global = true
     )]
     pub regions: Vec<String>,
@@ -53,6 +54,7 @@ pub struct Args {
         long,
         value_name = "ID,...|org",
         value_delimiter = ',',
+        value_parser = parse_account,
         requires = "assume_role",
         global = true
     )]
@@ -138,6 +140,48 @@ pub struct Args {
 pub enum Command {
     /// Serve the tables over the Postgres protocol (psql, Grafana, psycopg, JDBC) until Ctrl-C
     Serve(ServeArgs),
+}
+
+/// The flags of `wsql serve` (the AWS flags of `wsql` apply too).
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(next_help_heading = "Serving")]
+pub struct ServeArgs {
+    /// Address and port to listen on; anything but loopback needs a password
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:5433")]
+    pub listen: SocketAddr,
+
+    /// Clients must give the password on the first line of FILE (WSQL_PASSWORD also sets one)
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// How clients prove the password: SCRAM-SHA-256, MD5, or the password itself (TLS only)
+    #[arg(
+        long,
+        value_enum,
+        value_name = "METHOD",
+        default_value = "scram-sha-256"
+    )]
+    pub auth: AuthMethod,
+
+    /// PEM certificate chain for TLS (with --tls-key)
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key for TLS (with --tls-cert)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+/// `--auth`: how clients prove the password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthMethod {
+    /// SCRAM-SHA-256 (psql, libpq, JDBC, tokio-postgres, ...).
+    #[value(name = "scram-sha-256")]
+    ScramSha256,
+    /// MD5 challenge and response, for clients without SCRAM.
+    Md5,
+    /// The password itself; only with --tls-cert/--tls-key, and only over TLS.
+    Password,
 }
 
 /// `--on-region-error`.
@@ -244,6 +288,42 @@ fn distinct(values: &[String]) -> Vec<String> {
         }
     }
     kept
+}
+
+/// `--region`: an AWS region's name (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`), trimmed;
+/// a blank piece of a comma list is dropped later.
+fn parse_region(text: &str) -> Result<String, String> {
+    let region = text.trim();
+    let mut parts = region.split('-');
+    let area = parts.next().unwrap_or_default();
+    let rest: Vec<&str> = parts.collect();
+    let well_formed = area.len() == 2
+        && area.bytes().all(|b| b.is_ascii_lowercase())
+        && rest.len() >= 2
+        && rest[..rest.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && rest
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    match region.is_empty() || well_formed {
+        true => Ok(region.to_string()),
+        false => Err(format!(
+            "'{region}' is not an AWS region name (like us-east-1 or eu-west-2)"
+        )),
+    }
+}
+
+/// `--accounts`: a 12-digit account id, or `org`, trimmed; a blank piece is dropped later.
+fn parse_account(text: &str) -> Result<String, String> {
+    let account = text.trim();
+    let id = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    match account.is_empty() || id || account.eq_ignore_ascii_case("org") {
+        true => Ok(account.to_string()),
+        false => Err(format!(
+            "'{account}' is not an AWS account id (12 digits) or `org`"
+        )),
+    }
 }
 
 /// `--cache-ttl`: like [`parse_seconds`], but 0 (the cache off) is allowed.
@@ -509,6 +589,11 @@ mod tests {
             vec!["--assume-role", "Audit"],
             vec!["--max-in-flight", "0"],
             vec!["--max-in-flight-per-account", "-2"],
+            vec!["--assume-role", "Audit", "--accounts", "123"],
+            vec!["--assume-role", "Audit", "--accounts", "111111111111,org1"],
+            vec!["--region", "us east 1"],
+            vec!["--region", "useast1"],
+            vec!["--region", "us-east-1,US-EAST-1"],
             vec!["--bogus"],
         ] {
             let argv = std::iter::once("wsql").chain(bad.iter().copied());
@@ -542,6 +627,28 @@ mod tests {
         assert_eq!(parse(scripted).err(), Some(ExitCode::from(2)));
         assert!(Args::try_parse_from(["wsql", "serve", "--format", "csv"]).is_err());
         assert!(Args::try_parse_from(["wsql", "serve", "--tls-cert", "c.pem"]).is_err());
+    }
+
+    #[test]
+    fn accounts_and_regions_are_checked_while_parsing_naming_the_flag() {
+        let error = Args::try_parse_from(["wsql", "--assume-role", "Audit", "--accounts", "123"])
+            .unwrap_err();
+        let line = clap_error_line(&error.render().to_string());
+        assert!(line.contains("'--accounts <ID,...|org>'"), "{line}");
+        assert!(line.contains("'123' is not an AWS account id"), "{line}");
+        assert_eq!(error.exit_code(), 2);
+        let error = Args::try_parse_from(["wsql", "--region", "eu-west"]).unwrap_err();
+        let line = clap_error_line(&error.render().to_string());
+        assert!(line.contains("'--region <REGION>'"), "{line}");
+        for region in [
+            "us-gov-west-1",
+            "ap-southeast-5",
+            "cn-north-1",
+            " eu-west-1 ",
+        ] {
+            assert_eq!(parse_region(region).as_deref(), Ok(region.trim()));
+        }
+        assert_eq!(parse_account(" ORG ").as_deref(), Ok("ORG"));
     }
 
     #[test]

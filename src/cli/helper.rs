@@ -11,10 +11,10 @@ use rustyline::hint::{Hint, Hinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
-use crate::command::COMMANDS;
-use crate::exec::CatalogNames;
-use crate::reports::REPORTS;
-use crate::statements::is_complete;
+use crate::cli::command::COMMANDS;
+use crate::cli::reports::REPORTS;
+use crate::cli::session::CatalogNames;
+use crate::cli::split::is_complete;
 
 /// Shown on the first, empty prompt line.
 const FIRST_HINT: &str = "\\? for help, \\d for tables, \\reports for reports, \\q to quit";

@@ -18,7 +18,7 @@ use datafusion_postgres::pgwire::error::{PgWireError, PgWireResult};
 use datafusion_postgres::pgwire::types::format::FormatOptions;
 use futures::stream;
 
-use crate::print::nested_as_json;
+use crate::cli::json_text::nested_as_json;
 
 /// The Postgres fields of a result with `schema`, each in the format the client asked for.
 pub fn pg_fields(
@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn nested_values_are_sent_as_json_text() {
-        let batch = crate::print::test_data::pools();
+        let batch = crate::cli::print::test_data::pools();
         let fields = pg_fields(
             &batch.schema(),
             &Format::UnifiedText,

@@ -1,70 +1,16 @@
-//! What a client is told when something fails, and what `wsql serve` itself fails with.
+//! What a client is told when something fails. (What `wsql serve` itself fails with while
+//! starting is the command line's one [`Error`](crate::cli::errors::Error).)
 //!
-//! Every query error reaches the client through [`client_error`], worded by the CLI's
-//! [`error_line`](crate::errors::error_line): the library's one-line message when the library
-//! failed (it names the region and operation, never a credential), else DataFusion's innermost
-//! error without wrappers.
-
-use std::path::PathBuf;
+//! Every query error reaches the client through [`client_error`], worded as the command line
+//! words it ([`query_line`](crate::cli::errors::query_line)): the library's one-line message when
+//! the library failed (it names the region and operation, never a credential), else
+//! DataFusion's innermost error without wrappers.
 
 use datafusion::error::DataFusionError;
 use datafusion_postgres::pgwire::api::{ClientInfo, ErrorHandler};
 use datafusion_postgres::pgwire::error::{ErrorInfo, PgWireError};
 
 use super::readonly::Refusal;
-
-/// Why `wsql serve` could not start or had to stop.
-#[derive(Debug, thiserror::Error)]
-pub enum ServeError {
-    /// A non-loopback `--listen` without a password.
-    #[error(
-        "--listen {0} is reachable from other machines: set a password first (WSQL_PASSWORD=... or --password-file FILE), or listen on 127.0.0.1"
-    )]
-    PasswordRequired(std::net::SocketAddr),
-    /// The password file could not be read.
-    #[error("cannot read --password-file {path}: {source}")]
-    PasswordFile {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The password is empty.
-    #[error("the password from {0} is empty")]
-    EmptyPassword(&'static str),
-    /// `--auth password` without TLS.
-    #[error(
-        "--auth password sends the password as it is typed: use it with --tls-cert and --tls-key, or use --auth scram-sha-256"
-    )]
-    CleartextWithoutTls,
-    /// `--auth` other than the default without a password.
-    #[error("--auth needs a password to check: set WSQL_PASSWORD or --password-file FILE")]
-    AuthWithoutPassword,
-    /// The certificate or key could not be loaded.
-    #[error("cannot use --tls-cert {cert} / --tls-key {key}: {reason}")]
-    Tls {
-        /// `--tls-cert`.
-        cert: PathBuf,
-        /// `--tls-key`.
-        key: PathBuf,
-        /// What is wrong with them.
-        reason: String,
-    },
-    /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Listen {
-        /// `--listen`.
-        addr: std::net::SocketAddr,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The session (tables, reports, pg_catalog) could not be set up.
-    #[error("cannot set up the session: {0}")]
-    Session(String),
-    /// The demo emulator did not start.
-    #[error("cannot start the demo emulator: {0}")]
-    Demo(std::io::Error),
-}
 
 /// `error` as the client sees it, with the SQLSTATE of its kind.
 pub fn client_error(error: &DataFusionError) -> PgWireError {
@@ -75,7 +21,7 @@ pub fn client_error(error: &DataFusionError) -> PgWireError {
         DataFusionError::ResourcesExhausted(_) => "53000",
         _ => "XX000",
     };
-    user_error("ERROR", code, crate::errors::error_line(error))
+    user_error("ERROR", code, crate::cli::errors::query_line(error))
 }
 
 /// The refusal of a statement that does not only read.
@@ -136,11 +82,11 @@ mod tests {
 
     #[test]
     fn library_errors_keep_their_one_line() {
-        let error = DataFusionError::External(Box::new(wsql::Error::NoRegion));
+        let error = DataFusionError::External(Box::new(crate::Error::NoRegion));
         let info = info(client_error(&error));
         assert_eq!(
             info.message,
-            crate::errors::library_line(&wsql::Error::NoRegion)
+            crate::cli::errors::library_line(&crate::Error::NoRegion)
         );
         assert_eq!(info.code, "XX000");
         assert_eq!(info.severity, "ERROR");
@@ -170,7 +116,7 @@ mod tests {
     #[test]
     fn stray_datafusion_errors_are_reworded() {
         let mut error = PgWireError::ApiError(Box::new(DataFusionError::External(Box::new(
-            wsql::Error::NoRegion,
+            crate::Error::NoRegion,
         ))));
         let client = datafusion_postgres::pgwire::api::DefaultClient::<()>::new(
             "127.0.0.1:1".parse().unwrap(),
@@ -179,7 +125,7 @@ mod tests {
         ClientErrors.on_error(&client, &mut error);
         assert_eq!(
             info(error).message,
-            crate::errors::library_line(&wsql::Error::NoRegion)
+            crate::cli::errors::library_line(&crate::Error::NoRegion)
         );
     }
 }

@@ -59,7 +59,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::print::test_data;
+    use crate::cli::print::test_data;
 
     fn expected_rows() -> Vec<Value> {
         vec![

@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use crate::print::OutputFormat;
+use crate::cli::print::OutputFormat;
 
 /// One backslash command.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,14 +4,15 @@
 //! The protocol is pgwire's, the Arrow-to-Postgres encoding arrow-pg's and `pg_catalog`
 //! datafusion-pg-catalog's, all through `datafusion-postgres` (which pins them to one set of
 //! versions, on DataFusion 55), whose `SET`/`SHOW`/transaction hooks answer what clients send on
-//! connect. The handlers are wsql's ([`connection`]): each connection gets its own session,
-//! statements are checked read-only ([`readonly`]), passwords are wsql's own ([`auth`]), errors
-//! are worded by the CLI's `error_line` ([`errors`]), warnings go to the client that caused them
-//! as NOTICEs ([`notices`]), and a cancel request, a closed connection or a shutdown stops the
-//! statement's API calls.
+//! connect. The handlers are wsql's ([`connection`]): each connection gets its own copy of the
+//! session every front end builds ([`crate::cli::session`], without access to local files),
+//! statements are checked read-only ([`readonly`]) and run by the one statement runner
+//! ([`crate::cli::statement`]), passwords are wsql's own ([`auth`]), errors are worded as the
+//! command line words them ([`errors`]), warnings go to the client that caused them as NOTICEs
+//! ([`notices`]), and a cancel request, a closed connection or a shutdown stops the statement's
+//! API calls.
 
 mod auth;
-mod catalog;
 mod connection;
 mod errors;
 mod notices;
@@ -20,7 +21,6 @@ mod tls;
 mod types;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use datafusion_postgres::QueryHook;
@@ -32,49 +32,18 @@ use datafusion_postgres::pgwire::tokio::{TlsAcceptor, process_socket};
 use tokio::net::TcpListener;
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
-use wsql::Library;
 
-pub use auth::AuthMethod;
-pub use errors::ServeError;
-
-use crate::cli::Args;
-use crate::demo::Demo;
+use crate::Library;
+use crate::cli::args::{Args, AuthMethod, ServeArgs};
+use crate::cli::demo::Demo;
+use crate::cli::errors::Error;
+use crate::cli::session::{self, Access};
 use auth::Authentication;
 use connection::{Handlers, Server};
 
-/// The flags of `wsql serve` (the AWS flags of `wsql` apply too).
-#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
-#[command(next_help_heading = "Serving")]
-pub struct ServeArgs {
-    /// Address and port to listen on; anything but loopback needs a password
-    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:5433")]
-    pub listen: SocketAddr,
-
-    /// Clients must give the password on the first line of FILE (WSQL_PASSWORD also sets one)
-    #[arg(long, value_name = "FILE")]
-    pub password_file: Option<PathBuf>,
-
-    /// How clients prove the password: SCRAM-SHA-256, MD5, or the password itself (TLS only)
-    #[arg(
-        long,
-        value_enum,
-        value_name = "METHOD",
-        default_value = "scram-sha-256"
-    )]
-    pub auth: AuthMethod,
-
-    /// PEM certificate chain for TLS (with --tls-key)
-    #[arg(long, value_name = "FILE", requires = "tls_key")]
-    pub tls_cert: Option<PathBuf>,
-
-    /// PEM private key for TLS (with --tls-cert)
-    #[arg(long, value_name = "FILE", requires = "tls_cert")]
-    pub tls_key: Option<PathBuf>,
-}
-
 /// Serves until SIGINT or SIGTERM. Open connections are then closed, which stops their
 /// statements and their API calls.
-pub fn run(runtime: &Runtime, args: &Args, serve: &ServeArgs) -> Result<(), ServeError> {
+pub fn run(runtime: &Runtime, args: &Args, serve: &ServeArgs) -> Result<(), Error> {
     let _context = runtime.enter();
     let password = auth::load_password(
         serve.password_file.as_deref(),
@@ -86,27 +55,27 @@ pub fn run(runtime: &Runtime, args: &Args, serve: &ServeArgs) -> Result<(), Serv
         _ => None,
     };
     runtime.block_on(async {
-        let (settings, _demo) = Demo::settings_for(args).await.map_err(ServeError::Demo)?;
+        let (settings, _demo) = Demo::settings_for(args).await.map_err(Error::Demo)?;
         let library = Library::new(settings).with_cache_ttl(args.cache_ttl(true));
         let connections = Arc::new(ConnectionManager::new());
         let hooks: Vec<Arc<dyn QueryHook>> =
             vec![Arc::new(TransactionStatementHook), Arc::new(SetShowHook)];
+        let session = session::build(&library, Access::ApiOnly).await?;
         let server = Arc::new(Server {
-            template: catalog::template(&library).await?,
+            template: session.state(),
             parser: PostgresCompatibilityParser::new(),
             hooks,
             authentication: Authentication::new(password, serve.auth, Arc::clone(&connections)),
             connections,
             debug: args.debug,
         });
-        let listener =
-            TcpListener::bind(serve.listen)
-                .await
-                .map_err(|source| ServeError::Listen {
-                    addr: serve.listen,
-                    source,
-                })?;
-        let addr = listener.local_addr().map_err(|source| ServeError::Listen {
+        let listener = TcpListener::bind(serve.listen)
+            .await
+            .map_err(|source| Error::Listen {
+                addr: serve.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| Error::Listen {
             addr: serve.listen,
             source,
         })?;
@@ -120,16 +89,16 @@ pub fn run(runtime: &Runtime, args: &Args, serve: &ServeArgs) -> Result<(), Serv
 }
 
 /// Refuses set-ups that would let a stranger in or put a password on the wire in clear.
-fn check_security(serve: &ServeArgs, has_password: bool) -> Result<(), ServeError> {
+fn check_security(serve: &ServeArgs, has_password: bool) -> Result<(), Error> {
     let tls = serve.tls_cert.is_some();
     if !has_password && !serve.listen.ip().is_loopback() {
-        return Err(ServeError::PasswordRequired(serve.listen));
+        return Err(Error::PasswordRequired(serve.listen));
     }
     if !has_password && serve.auth != AuthMethod::ScramSha256 {
-        return Err(ServeError::AuthWithoutPassword);
+        return Err(Error::AuthWithoutPassword);
     }
     if serve.auth == AuthMethod::Password && !tls {
-        return Err(ServeError::CleartextWithoutTls);
+        return Err(Error::CleartextWithoutTls);
     }
     Ok(())
 }
@@ -244,14 +213,14 @@ mod tests {
         args.auth = AuthMethod::Password;
         assert!(matches!(
             check_security(&args, true),
-            Err(ServeError::CleartextWithoutTls)
+            Err(Error::CleartextWithoutTls)
         ));
         args.tls_cert = Some("cert.pem".into());
         args.tls_key = Some("key.pem".into());
         assert!(check_security(&args, true).is_ok());
         assert!(matches!(
             check_security(&args, false),
-            Err(ServeError::AuthWithoutPassword)
+            Err(Error::AuthWithoutPassword)
         ));
     }
 }

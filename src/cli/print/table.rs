@@ -10,7 +10,8 @@ use arrow::datatypes::{DataType, SchemaRef};
 use arrow::error::ArrowError;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 
-use super::{ResultWriter, nested_as_json};
+use super::ResultWriter;
+use crate::cli::json_text::nested_as_json;
 
 /// Widest a cell is shown, in characters; longer ones end in `…`.
 pub const MAX_CELL_WIDTH: usize = 48;
@@ -208,7 +209,7 @@ pub fn fit_cell(cell: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::print::test_data;
+    use crate::cli::print::test_data;
 
     fn render(batch: &RecordBatch, maxrows: Option<usize>) -> String {
         let mut out = Vec::new();

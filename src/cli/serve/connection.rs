@@ -13,15 +13,16 @@ use std::collections::HashMap;
 use std::fmt::Debug;
 use std::io;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ParamValues;
 use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use datafusion::execution::SendableRecordBatchStream;
 use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::{Expr, LogicalPlan};
-use datafusion::physical_plan::collect;
+use datafusion::physical_plan::common::collect as collect_batches;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::Statement;
@@ -47,9 +48,10 @@ use tokio::net::TcpStream;
 
 use super::auth::{Authentication, Startup};
 use super::errors::{ClientErrors, cancelled, client_error, refused, user_error};
-use super::notices::{notice, statement_warnings};
+use super::notices::notice;
 use super::readonly;
 use super::types::{pg_fields, query_response};
+use crate::cli::statement::Statement as Run;
 
 /// A statement as the extended protocol keeps it between Parse and Execute: its text, and the
 /// parsed statement with its logical plan. The same shape as datafusion-postgres's, whose
@@ -305,16 +307,11 @@ impl Connection {
         let fields = pg_fields(plan.schema().as_arrow(), format, options)?;
         let timeout = statement_timeout(client);
 
-        let started = Instant::now();
-        let state = self.session.state();
-        let physical = state
-            .create_physical_plan(&plan)
+        let statement = Run::from_logical(&self.session, &plan)
             .await
             .map_err(|e| client_error(&e))?;
         let outcome = tokio::select! {
-            result = collect(Arc::clone(&physical), self.session.task_ctx()) => {
-                result.map_err(|e| client_error(&e))
-            }
+            result = collect_stream(statement.execute()) => result.map_err(|e| client_error(&e)),
             () = expiry(timeout) => Err(cancelled("statement timeout")),
             () = peer_closed(&self.peer) => Err(user_error(
                 "FATAL",
@@ -322,13 +319,9 @@ impl Connection {
                 "the client closed the connection".to_string(),
             )),
         };
-        let warnings = statement_warnings(&physical);
+        let warnings = statement.warnings();
         if self.server.debug {
-            let scans = wsql::ScanReport::of(&physical).scans;
-            eprint!(
-                "{}",
-                crate::exec::debug_report(Some(physical.as_ref()), &scans, started.elapsed())
-            );
+            eprint!("{}", statement.debug_report());
         }
 
         let batches = outcome?;
@@ -412,6 +405,13 @@ impl ExtendedQueryHandler for Connection {
         self.run_plan(client, plan, &portal.result_column_format)
             .await
     }
+}
+
+/// Every batch of a started statement.
+async fn collect_stream(
+    stream: datafusion::error::Result<SendableRecordBatchStream>,
+) -> datafusion::error::Result<Vec<datafusion::arrow::record_batch::RecordBatch>> {
+    collect_batches(stream?).await
 }
 
 /// The types of `$1`, `$2`, ... in order, as far as DataFusion can tell: from what a

@@ -9,7 +9,8 @@ use arrow::csv::writer::WriterBuilder;
 use arrow::datatypes::SchemaRef;
 use arrow::error::ArrowError;
 
-use super::{ResultWriter, nested_as_json};
+use super::ResultWriter;
+use crate::cli::json_text::nested_as_json;
 
 /// Streams batches as CSV; the header comes with the first batch (or at the end if none came).
 pub struct CsvWriter<W: Write> {
@@ -60,7 +61,7 @@ impl<W: Write> ResultWriter for CsvWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::print::test_data;
+    use crate::cli::print::test_data;
 
     #[test]
     fn one_header_then_rows_across_batches() {

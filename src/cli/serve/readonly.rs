@@ -8,18 +8,13 @@
 //!    with SQLSTATE 25006, as Postgres refuses writes in a read-only transaction.
 //! 2. [`verify_plan`]: DataFusion's own [`SQLOptions`] refuse DDL, DML (`COPY ... TO` is DML)
 //!    and statements in the logical plan, whatever the syntax that produced it.
-//! 3. [`hardened_state`]: the session has no file formats, no table factories and no spill
-//!    directory, so no plan can read or write a local file.
-
-use std::collections::HashMap;
+//! 3. The session itself ([`Access::ApiOnly`](crate::cli::session::Access::ApiOnly)) has no file
+//!    formats, no table factories and no spill directory, so no plan can read or write a local
+//!    file.
 
 use datafusion::error::Result;
-use datafusion::execution::SessionStateBuilder;
-use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
-use datafusion::execution::runtime_env::RuntimeEnvBuilder;
-use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::LogicalPlan;
-use datafusion::prelude::{SQLOptions, SessionConfig};
+use datafusion::prelude::SQLOptions;
 use datafusion::sql::sqlparser::ast::{Set, SetExpr, Statement};
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
@@ -99,24 +94,6 @@ pub fn verify_plan(plan: &LogicalPlan) -> Result<()> {
         .with_allow_dml(false)
         .with_allow_statements(false)
         .verify_plan(plan)
-}
-
-/// A session state with DataFusion's functions but no way to a file: no file formats (so no
-/// `COPY ... TO` or listing table can be planned), no table factories (no `CREATE EXTERNAL
-/// TABLE`), and no disk manager (nothing spills to a temporary directory).
-pub fn hardened_state(config: SessionConfig) -> Result<SessionState> {
-    let runtime = RuntimeEnvBuilder::new()
-        .with_disk_manager_builder(
-            DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled),
-        )
-        .build_arc()?;
-    Ok(SessionStateBuilder::new()
-        .with_config(config)
-        .with_runtime_env(runtime)
-        .with_default_features()
-        .with_file_formats(Vec::new())
-        .with_table_factories(HashMap::new())
-        .build())
 }
 
 fn check_set(set: &Set) -> Result<(), Refusal> {
@@ -255,32 +232,5 @@ mod tests {
         }
         let plan = ctx.state().create_logical_plan("SELECT 1").await.unwrap();
         assert!(verify_plan(&plan).is_ok());
-    }
-
-    #[tokio::test]
-    async fn the_hardened_session_cannot_reach_a_file() {
-        let state = hardened_state(SessionConfig::new()).expect("state");
-        let ctx = datafusion::prelude::SessionContext::new_with_state(state);
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out.csv");
-        let copy = format!("COPY (SELECT 1) TO '{}'", target.display());
-        let copied = match ctx.sql(&copy).await {
-            Ok(frame) => frame.collect().await.map(|_| ()),
-            Err(error) => Err(error),
-        };
-        assert!(copied.is_err());
-        let create = "CREATE EXTERNAL TABLE t STORED AS CSV LOCATION '/etc/hosts'";
-        assert!(ctx.sql(create).await.is_err());
-        assert!(!target.exists());
-        assert_eq!(
-            ctx.sql("SELECT 1 + 1")
-                .await
-                .unwrap()
-                .collect()
-                .await
-                .unwrap()[0]
-                .num_rows(),
-            1
-        );
     }
 }

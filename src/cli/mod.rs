@@ -1,0 +1,123 @@
+//! The `wsql` command line as a library (feature `cli`), in datafusion-cli's shape: this file is
+//! the module list and the entry point; `src/main.rs` only calls [`main`]. Tests and tools use
+//! the same modules the binary does.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`args`] | the flags (clap), checked while parsing, and the settings they make |
+//! | [`session`] | the one session builder every front end queries: tables, report views, `pg_catalog` |
+//! | [`statement`] | the one statement runner: plan, stream, and the statement's report, warnings, debug |
+//! | [`exec`] | scripts (`-c`, `-f`, `--report`) and the REPL's statements, printed |
+//! | [`repl`], [`command`], [`helper`] | the REPL: its loop, its backslash commands, completion and hints |
+//! | [`print`], [`json_text`], [`progress_line`] | output formats, nested values as JSON text, the progress line |
+//! | [`reports`], [`split`] | the saved reports of `queries/`; splitting SQL text into statements |
+//! | [`demo`] | `--demo`: the emulator in-process with an organization of three accounts |
+//! | [`serve`] | `wsql serve`: the same session over the Postgres wire protocol |
+//! | [`errors`] | the one error at the command line's edge, and its one-line wording |
+//!
+//! No module imports one that imports it: `args`, `split`, `json_text`, `errors` import no other
+//! module of the command line; `serve` and `repl` import what they run on, never each other.
+
+pub mod args;
+pub mod command;
+pub mod demo;
+pub mod errors;
+pub mod exec;
+pub mod helper;
+pub mod json_text;
+pub mod print;
+pub mod progress_line;
+pub mod repl;
+pub mod reports;
+pub mod serve;
+pub mod session;
+pub mod split;
+pub mod statement;
+
+use std::process::ExitCode;
+
+use tokio::runtime::Runtime;
+
+use crate::Library;
+use crate::cli::args::{Cli, Command, Input};
+use crate::cli::demo::Demo;
+use crate::cli::errors::Error;
+use crate::cli::exec::Shell;
+use crate::cli::session::Access;
+
+/// Runs `wsql` with the process's arguments; the exit code to end with.
+pub fn main() -> ExitCode {
+    install_panic_hook();
+    let cli = match args::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {}", error.line());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs what the command line asks: `wsql serve`, the inputs in order, or the REPL.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::Runtime)?;
+    if let Some(Command::Serve(serve)) = &cli.args.command {
+        return serve::run(&runtime, &cli.args, serve);
+    }
+    run_inputs(&runtime, cli)
+}
+
+fn run_inputs(runtime: &Runtime, cli: Cli) -> Result<(), Error> {
+    let _context = runtime.enter();
+    let Cli { args, inputs } = cli;
+    let (settings, _demo) = runtime
+        .block_on(Demo::settings_for(&args))
+        .map_err(Error::Demo)?;
+    let repl = inputs.is_empty();
+    let library = Library::new(settings).with_cache_ttl(args.cache_ttl(repl));
+    let ctx = runtime.block_on(session::build(&library, Access::LocalFiles))?;
+    let mut shell = Shell::new(ctx, library, args.print_options()).with_debug(args.debug);
+
+    if repl {
+        return repl::run(runtime, &mut shell);
+    }
+    for input in inputs {
+        let sql = match input {
+            Input::Sql(sql) => sql,
+            Input::File(path) => match std::fs::read_to_string(&path) {
+                Ok(sql) => sql,
+                Err(source) => return Err(Error::ReadFile { path, source }),
+            },
+            Input::Report(name) => reports::load(&name)?,
+        };
+        runtime.block_on(shell.run_script(&sql))?;
+    }
+    Ok(())
+}
+
+/// A panic is a bug: say so on one line, without a backtrace.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "error: internal error: {}{location} (a bug in wsql; please report it)",
+            message.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }));
+}
