@@ -50,18 +50,22 @@ use tokio::task::JoinHandle;
 mod api_error;
 mod auth;
 mod bundles;
+mod cbor;
 mod credentials;
 mod directories;
 mod faults;
 pub mod fleet;
 mod in_flight;
 mod list_accounts;
+mod model;
 mod operations;
 mod organization;
 mod paging;
 mod pool_sessions;
 mod pools;
+mod protocol;
 mod query;
+mod request;
 mod seed;
 mod server;
 mod service;
@@ -74,6 +78,8 @@ mod workspaces;
 pub use faults::{FaultedServices, Faults, UnknownPoolIds};
 pub use fleet::{FixtureError, Fleet, RegionFleet};
 pub use organization::{Account, AccountStatus, DEFAULT_ROLE_NAME, Organization};
+pub use protocol::Protocol;
+pub use service::{AnsweredOperation, InputMember, answered_operations};
 pub use shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};
 
 /// One call the emulator received, as the tests see it. Credentials are never in it: not the
@@ -85,7 +91,10 @@ pub struct LoggedRequest {
     /// Operation from `X-Amz-Target`, or STS's `Action` (`DescribeWorkspacesPools`,
     /// `AssumeRole`, `GetCallerIdentity`, `ListAccounts`, ...).
     pub operation: String,
-    /// The JSON request body; for STS, the form's parameters as an object of strings.
+    /// The request body in its JSON form, whatever its encoding (a CBOR body decoded as the
+    /// emulator reads it: tag-1 timestamps as epoch seconds, byte strings as base64); for STS,
+    /// the form's parameters as an object of strings. A body that could not be decoded is kept
+    /// as text.
     pub body: serde_json::Value,
     /// HTTP status answered (0 when the connection was dropped).
     pub status: u16,
@@ -93,8 +102,10 @@ pub struct LoggedRequest {
     /// organization has that account). Empty when the call failed before its credentials were
     /// read.
     pub account: String,
-    /// `workspaces`, `sts` or `organizations`.
+    /// The service's signing name: `workspaces`, `monitoring`, `sts` or `organizations`.
     pub service: String,
+    /// The protocol the request came in on, which its answer went out on too.
+    pub protocol: Protocol,
 }
 
 const LOCALHOST_ANY_PORT: SocketAddr =
