@@ -617,6 +617,86 @@ mod tests {
         );
     }
 
+    /// The kinds no answered operation's input uses yet: maps (keys and values), blobs, longs,
+    /// doubles' ranges, booleans and unions, on a model written for the test.
+    #[test]
+    fn maps_blobs_longs_doubles_booleans_and_unions() {
+        let model = ServiceModel::parse(
+            &json!({
+                "metadata": {"targetPrefix": "Sample", "endpointPrefix": "sample"},
+                "operations": {"Put": {"input": {"shape": "PutRequest"}}},
+                "shapes": {
+                    "PutRequest": {"type": "structure", "required": ["Tags"], "members": {
+                        "Tags": {"shape": "Tags"},
+                        "Logo": {"shape": "Logo"},
+                        "Offset": {"shape": "Offset"},
+                        "Ratio": {"shape": "Ratio"},
+                        "Enabled": {"shape": "Flag"},
+                        "Source": {"shape": "Source"},
+                    }},
+                    "Tags": {"type": "map", "key": {"shape": "TagKey"}, "value": {"shape": "TagValue"}, "min": 1, "max": 2},
+                    "TagKey": {"type": "string", "pattern": "^[a-z]+$"},
+                    "TagValue": {"type": "string", "max": 3},
+                    "Logo": {"type": "blob", "max": 4},
+                    "Offset": {"type": "long", "min": 0, "max": 5_000_000_000i64},
+                    "Ratio": {"type": "double", "min": 0, "max": 1},
+                    "Flag": {"type": "boolean"},
+                    "Source": {"type": "structure", "union": true, "members": {
+                        "Name": {"shape": "TagValue"},
+                        "Id": {"shape": "Offset"},
+                    }},
+                }
+            })
+            .to_string(),
+        )
+        .expect("model");
+        let check = |body: Value| request(&model, "Put", &body);
+        assert!(
+            check(json!({
+                "Tags": {"env": "prd"},
+                "Logo": "AAECAw==",
+                "Offset": 4_000_000_000i64,
+                "Ratio": 0.5,
+                "Enabled": true,
+                "Source": {"Id": 3},
+            }))
+            .is_ok()
+        );
+        let text = message(check(json!({
+            "Tags": {"Env": "prod", "b": "x", "c": "y"},
+            "Logo": "AAECAwQ=",
+            "Offset": 5_000_000_001i64,
+            "Ratio": 1.5,
+        })));
+        assert!(text.starts_with("6 validation errors detected: "), "{text}");
+        for expected in [
+            "Value '{Env=prod, b=x, c=y}' at 'tags' failed to satisfy constraint: Member must have length less than or equal to 2",
+            "Value 'Env' at 'tags' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z]+$",
+            "Value 'prod' at 'tags.Env' failed to satisfy constraint: Member must have length less than or equal to 3",
+            "at 'logo' failed to satisfy constraint: Member must have length less than or equal to 4",
+            "Value '5000000001' at 'offset' failed to satisfy constraint: Member must have value less than or equal to 5000000000",
+            "Value '1.5' at 'ratio' failed to satisfy constraint: Member must have value less than or equal to 1",
+        ] {
+            assert!(text.contains(expected), "{expected}\n{text}");
+        }
+        assert!(message(check(json!({}))).contains("Value null at 'tags'"));
+        assert!(message(check(json!({"Tags": {}}))).contains("greater than or equal to 1"));
+        for wrong in [
+            json!({"Tags": ["env"]}),
+            json!({"Tags": {"env": 1}}),
+            json!({"Tags": {"env": "a"}, "Logo": "not base64!"}),
+            json!({"Tags": {"env": "a"}, "Logo": 7}),
+            json!({"Tags": {"env": "a"}, "Offset": 1.5}),
+            json!({"Tags": {"env": "a"}, "Ratio": "half"}),
+            json!({"Tags": {"env": "a"}, "Enabled": "yes"}),
+            json!({"Tags": {"env": "a"}, "Source": {}}),
+            json!({"Tags": {"env": "a"}, "Source": {"Name": "a", "Id": 1}}),
+        ] {
+            let error = check(wrong.clone()).expect_err(&wrong.to_string());
+            assert_eq!(error.code, "SerializationException", "{wrong}");
+        }
+    }
+
     /// GetMetricData as CloudWatch's model bounds it: required members, nested structures and
     /// lists, lengths, a pattern, ranges, timestamps and wrong types.
     #[test]
