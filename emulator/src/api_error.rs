@@ -3,13 +3,14 @@
 //!
 //! Errors are raised in WorkSpaces' vocabulary wherever they are common to every service
 //! (throttling, signatures, unknown operations, 5xx); [`ApiError::in_words_of`] names them as STS
-//! or Organizations do before [`ApiError::render`] writes them, as awsJson1_1
-//! (`{"__type": CODE, "message": ...}`) or as awsQuery XML (`<ErrorResponse><Error>...`).
+//! or Organizations do before the request's protocol writes them (`protocol.rs`): its members
+//! ([`ApiError::members`]) under the shape's name as awsJson or RPCv2 CBOR, or as awsQuery XML
+//! (`<ErrorResponse><Error>...`).
 
 use serde_json::{Map, Value};
 
 use super::query::{STS_NAMESPACE, escape};
-use super::service::{Protocol, Service};
+use super::service::Service;
 
 /// An error the emulator answers with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,9 +105,19 @@ impl ApiError {
         Self::new(400, "InvalidParameterValuesException", message)
     }
 
-    /// The body is not JSON or a member has the wrong type.
+    /// The body cannot be read (not JSON, not CBOR) or a member has the wrong type.
     pub(crate) fn serialization(message: impl Into<String>) -> ApiError {
         Self::new(400, "SerializationException", message)
+    }
+
+    /// The member at `path` is not of its shape's type.
+    pub(crate) fn wrong_type(path: &str, expected: &str) -> ApiError {
+        Self::serialization(format!("Member '{path}' must be {expected}"))
+    }
+
+    /// The body is not an object (a structure).
+    pub(crate) fn not_an_object() -> ApiError {
+        Self::serialization("The request body must be a JSON object")
     }
 
     /// The named resource does not exist in the region.
@@ -246,7 +257,7 @@ impl ApiError {
             return self;
         };
         let (code, status) = match service {
-            Service::Workspaces => return self,
+            Service::Workspaces | Service::CloudWatch => return self,
             Service::Sts => common.sts,
             Service::Organizations => common.organizations,
         };
@@ -257,30 +268,22 @@ impl ApiError {
         }
     }
 
-    /// The body of the answer, in the protocol of `service`; `request_id` is repeated in awsQuery
-    /// bodies as the service does.
-    pub(crate) fn render(&self, service: Service, request_id: &str) -> Vec<u8> {
-        match service.protocol() {
-            Protocol::Json { message_member } => self.json_body(message_member),
-            Protocol::Query => self.xml_body(request_id).into_bytes(),
-        }
-    }
-
-    fn json_body(&self, message_member: &str) -> Vec<u8> {
-        let mut body = Map::new();
-        body.insert("__type".into(), Value::from(self.code));
-        body.insert(message_member.into(), Value::from(self.message.as_str()));
+    /// The error's members but its type: the message (under `message_member`, as the
+    /// service's model spells it), and `ResourceId` or `Reason` where the error has them.
+    pub(crate) fn members(&self, message_member: &str) -> Map<String, Value> {
+        let mut members = Map::new();
+        members.insert(message_member.into(), Value::from(self.message.as_str()));
         if let Some(resource_id) = &self.resource_id {
-            body.insert("ResourceId".into(), Value::from(resource_id.as_str()));
+            members.insert("ResourceId".into(), Value::from(resource_id.as_str()));
         }
         if let Some(reason) = self.reason {
-            body.insert("Reason".into(), Value::from(reason));
+            members.insert("Reason".into(), Value::from(reason));
         }
-        serde_json::to_vec(&Value::Object(body)).unwrap_or_default()
+        members
     }
 
     /// `Sender` faults are the caller's (4xx), `Receiver` ones the service's (5xx).
-    fn xml_body(&self, request_id: &str) -> String {
+    pub(crate) fn xml_body(&self, request_id: &str) -> String {
         let fault = if self.status >= 500 {
             "Receiver"
         } else {
@@ -299,9 +302,17 @@ impl ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::Protocol;
 
     fn json(error: &ApiError, service: Service) -> Value {
-        serde_json::from_slice(&error.render(service, "req-1")).expect("json")
+        serde_json::from_slice(&Protocol::AwsJson1_1.encode_error(service, error, "req-1"))
+            .expect("json")
+    }
+
+    /// The awsQuery answer, as STS gives it.
+    fn sts_xml(error: &ApiError, request_id: &str) -> String {
+        String::from_utf8(Protocol::AwsQuery.encode_error(Service::Sts, error, request_id))
+            .expect("utf-8")
     }
 
     #[test]
@@ -364,7 +375,7 @@ mod tests {
     #[test]
     fn query_errors_are_xml_with_the_fault_side_and_request_id() {
         let error = ApiError::assume_role_denied("arn:aws:iam::1:user/<me>", "arn:role");
-        let xml = String::from_utf8(error.render(Service::Sts, "req-7")).expect("utf-8");
+        let xml = sts_xml(&error, "req-7");
         assert!(xml.starts_with("<ErrorResponse"), "{xml}");
         assert!(
             xml.contains("<Type>Sender</Type><Code>AccessDenied</Code>"),
@@ -373,7 +384,7 @@ mod tests {
         assert!(xml.contains("user/&lt;me&gt;"), "escaped: {xml}");
         assert!(xml.contains("<RequestId>req-7</RequestId>"), "{xml}");
         let failure = ApiError::internal_failure().in_words_of(Service::Sts);
-        let xml = String::from_utf8(failure.render(Service::Sts, "r")).expect("utf-8");
+        let xml = sts_xml(&failure, "r");
         assert!(
             xml.contains("<Type>Receiver</Type><Code>InternalFailure</Code>"),
             "{xml}"

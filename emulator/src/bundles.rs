@@ -5,13 +5,12 @@
 //! that is the account's id is treated like no `Owner`; any other owner has no bundles here.
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_body};
+use super::operations::{Call, to_output};
+use super::request::Members;
 use super::shapes::Bundle;
-use super::validate::{
-    BUNDLE_ID, BUNDLE_OWNER, Members, Violations, next_token, string, string_list,
-};
 
 /// The service's page size; the operation has no `Limit`.
 const PAGE_SIZE: usize = 25;
@@ -24,30 +23,24 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
     let request = Members::of_body(call.body)?;
-    let mut violations = Violations::default();
-    let ids = string_list(&request, &mut violations, "BundleIds", &BUNDLE_ID)?;
-    let owner = string(&request, &mut violations, "Owner", &BUNDLE_OWNER)?;
-    let next_token = next_token(&request, &mut violations)?;
-    violations.into_result()?;
+    let ids = request.strings("BundleIds")?;
+    let owner = request.string("Owner")?;
+    let next_token = request.string("NextToken")?;
     if ids.is_some() && owner.is_some() {
         return Err(ApiError::invalid_parameter(
             "BundleIds and Owner cannot be combined; specify one of them.",
         ));
     }
 
-    let pager = call.pager(next_token.as_deref())?;
-    let account = call.fleet.account_id();
-    let wanted_owner = match owner.as_deref() {
-        None => account,
-        Some(owner) => owner,
-    };
+    let pager = call.pager(next_token)?;
+    let wanted_owner = owner.unwrap_or(call.fleet.account_id());
     let (bundles, next_token) = pager.page(&call.records().bundles, PAGE_SIZE, |b| match &ids {
-        Some(ids) => ids.contains(&b.bundle_id),
+        Some(ids) => ids.contains(&b.bundle_id.as_str()),
         None => b.owner.as_deref() == Some(wanted_owner),
     });
-    to_body(&Output {
+    to_output(&Output {
         bundles,
         next_token,
     })
@@ -59,10 +52,11 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
+    use crate::operations::answer;
 
     fn call(fleet: &Fleet, body: Value) -> Result<Value, ApiError> {
         let call = Call::new("us-east-1", "DescribeWorkspaceBundles", &body, fleet);
-        Ok(serde_json::from_slice(&describe(&call)?).unwrap_or_default())
+        answer(&call)
     }
 
     fn owners(page: &Value) -> Vec<String> {

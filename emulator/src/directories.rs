@@ -1,17 +1,14 @@
 //! `DescribeWorkspaceDirectories`: directories by id, by name and by type filters, paged.
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_body};
+use super::operations::{Call, to_output};
+use super::request::Members;
 use super::shapes::Directory;
-use super::validate::{
-    DIRECTORY_FILTER_VALUE, DIRECTORY_ID, DIRECTORY_NAME, LIMIT, LIST_1_TO_25, Members, Violations,
-    element, integer, next_token, path, string_list,
-};
 
 const DEFAULT_LIMIT: i64 = 25;
-const FILTER_NAMES: &[&str] = &["USER_IDENTITY_TYPE", "WORKSPACE_TYPE"];
 const USER_IDENTITY_TYPES: &[&str] = &[
     "CUSTOMER_MANAGED",
     "AWS_DIRECTORY_SERVICE",
@@ -44,20 +41,15 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
     let request = Members::of_body(call.body)?;
-    let mut violations = Violations::default();
-    let ids = string_list(&request, &mut violations, "DirectoryIds", &DIRECTORY_ID)?;
-    let names = string_list(
-        &request,
-        &mut violations,
-        "WorkspaceDirectoryNames",
-        &DIRECTORY_NAME,
-    )?;
-    let filters = filters(&request, &mut violations)?;
-    let limit = integer(&request, &mut violations, "Limit", LIMIT)?.unwrap_or(DEFAULT_LIMIT);
-    let next_token = next_token(&request, &mut violations)?;
-    violations.into_result()?;
+    let ids = request.strings("DirectoryIds")?;
+    let names = request.strings("WorkspaceDirectoryNames")?;
+    let filters = filters(&request)?;
+    let limit = request.integer("Limit")?.unwrap_or(DEFAULT_LIMIT);
+    let next_token = request.string("NextToken")?;
+    // The model allows any filter value of its pattern; the service takes only the values of
+    // the filter's enumeration.
     for filter in &filters {
         let allowed = if filter.name == "USER_IDENTITY_TYPE" {
             USER_IDENTITY_TYPES
@@ -77,53 +69,28 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
         }
     }
 
-    let pager = call.pager(next_token.as_deref())?;
+    let pager = call.pager(next_token)?;
     let (directories, next_token) = pager.page(&call.records().directories, limit as usize, |d| {
-        ids.as_ref().is_none_or(|ids| ids.contains(&d.directory_id))
+        ids.as_ref()
+            .is_none_or(|ids| ids.contains(&d.directory_id.as_str()))
             && names.as_ref().is_none_or(|names| {
                 d.workspace_directory_name
-                    .as_ref()
-                    .is_some_and(|n| names.contains(n))
+                    .as_deref()
+                    .is_some_and(|n| names.contains(&n))
             })
             && filters.iter().all(|f| f.matches(d))
     });
-    to_body(&Output {
+    to_output(&Output {
         directories,
         next_token,
     })
 }
 
-fn filters(
-    request: &Members<'_>,
-    violations: &mut Violations,
-) -> Result<Vec<DirectoryFilter>, ApiError> {
-    let Some(structures) = request.structures("Filters")? else {
-        return Ok(Vec::new());
-    };
-    let list_path = path("Filters");
-    let shown: Vec<&str> = structures
-        .iter()
-        .map(|_| "DescribeWorkspaceDirectoriesFilter")
-        .collect();
-    violations.list_length(&list_path, &shown, LIST_1_TO_25);
+/// Reads `Filters` (validated: each has its name and values).
+fn filters(request: &Members<'_>) -> Result<Vec<DirectoryFilter>, ApiError> {
     let mut filters = Vec::new();
-    for (i, filter) in structures.iter().enumerate() {
-        let at = element(&list_path, i);
-        let name = filter.string("Name")?;
-        let values = filter.strings("Values")?;
-        violations.required(&format!("{at}.name"), &name);
-        violations.required(&format!("{at}.values"), &values);
-        if let Some(name) = name {
-            violations.one_of(&format!("{at}.name"), name, FILTER_NAMES);
-        }
-        if let Some(values) = &values {
-            let values_path = format!("{at}.values");
-            violations.list_length(&values_path, values, LIST_1_TO_25);
-            for (j, value) in values.iter().enumerate() {
-                DIRECTORY_FILTER_VALUE.check(violations, &element(&values_path, j), value);
-            }
-        }
-        if let (Some(name), Some(values)) = (name, values) {
+    for filter in request.structures("Filters")?.unwrap_or_default() {
+        if let (Some(name), Some(values)) = (filter.string("Name")?, filter.strings("Values")?) {
             filters.push(DirectoryFilter {
                 name: name.to_string(),
                 values: values.into_iter().map(str::to_string).collect(),
@@ -139,11 +106,12 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
+    use crate::operations::answer;
     use crate::shapes::{UserIdentityType, WorkspaceType};
 
     fn ids(fleet: &Fleet, body: Value) -> Result<Vec<String>, ApiError> {
         let call = Call::new("us-east-1", "DescribeWorkspaceDirectories", &body, fleet);
-        let output: Value = serde_json::from_slice(&describe(&call)?).unwrap_or_default();
+        let output = answer(&call)?;
         Ok(output["Directories"]
             .as_array()
             .into_iter()

@@ -24,12 +24,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::model;
 use super::seed;
 use super::shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};
-use super::validate::{
-    ACCOUNT_ID, BUNDLE_ID, DIRECTORY_ID, POOL_ID, POOL_NAME, POOL_USER_ID, S3_BUCKET_NAME,
-    SESSION_INSTANCE_ID, SETTINGS_GROUP, StringShape, UPDATE_DESCRIPTION, UUID, WORKSPACE_ID,
-};
 
 /// A fleet fixture that could not be read or does not satisfy the service model: says which
 /// file, where in it (line and column, or the record's path) and what is wrong.
@@ -317,7 +314,7 @@ impl Fleet {
 fn parse_fixture(json: &str) -> std::result::Result<Fleet, String> {
     let file: FixtureFile = serde_json::from_str(json).map_err(|e| e.to_string())?;
     if let Some(account_id) = &file.account_id
-        && !ACCOUNT_ID.matches(account_id)
+        && !model::workspaces().string("AwsAccount").matches(account_id)
     {
         return Err(format!(
             "account_id: `{account_id}` is not a twelve-digit account id"
@@ -356,8 +353,9 @@ fn parse_fixture(json: &str) -> std::result::Result<Fleet, String> {
 /// model pattern are checked, so that tests built on a fixture test something real.
 fn check_region(name: &str, region: &RegionFleet) -> std::result::Result<(), String> {
     let fail = |what: String| Err(format!("regions.{name}.{what}"));
-    let check = |path: String, shape: &StringShape, value: &str| {
-        if shape.matches(value) {
+    // `shape` names a string shape of the WorkSpaces model.
+    let check = |path: String, shape: &str, value: &str| {
+        if model::workspaces().string(shape).matches(value) {
             Ok(())
         } else {
             fail(format!(
@@ -367,25 +365,25 @@ fn check_region(name: &str, region: &RegionFleet) -> std::result::Result<(), Str
     };
     for (i, pool) in region.pools.iter().enumerate() {
         let at = |member: &str| format!("pools[{i}].{member}");
-        check(at("PoolId"), &POOL_ID, &pool.pool_id)?;
-        check(at("PoolName"), &POOL_NAME, &pool.pool_name)?;
-        check(at("BundleId"), &BUNDLE_ID, &pool.bundle_id)?;
-        check(at("DirectoryId"), &DIRECTORY_ID, &pool.directory_id)?;
+        check(at("PoolId"), "WorkspacesPoolId", &pool.pool_id)?;
+        check(at("PoolName"), "WorkspacesPoolName", &pool.pool_name)?;
+        check(at("BundleId"), "BundleId", &pool.bundle_id)?;
+        check(at("DirectoryId"), "DirectoryId", &pool.directory_id)?;
         if let Some(description) = &pool.description {
-            check(at("Description"), &UPDATE_DESCRIPTION, description)?;
+            check(at("Description"), "UpdateDescription", description)?;
         }
         if let Some(settings) = &pool.application_settings {
             if let Some(bucket) = &settings.s3_bucket_name {
                 check(
                     at("ApplicationSettings.S3BucketName"),
-                    &S3_BUCKET_NAME,
+                    "S3BucketName",
                     bucket,
                 )?;
             }
             if let Some(group) = &settings.settings_group {
                 check(
                     at("ApplicationSettings.SettingsGroup"),
-                    &SETTINGS_GROUP,
+                    "SettingsGroup",
                     group,
                 )?;
             }
@@ -403,31 +401,31 @@ fn check_region(name: &str, region: &RegionFleet) -> std::result::Result<(), Str
     }
     for (i, session) in region.sessions.values().flatten().enumerate() {
         let at = |member: &str| format!("sessions[{i}].{member}");
-        check(at("SessionId"), &UUID, &session.session_id)?;
-        check(at("PoolId"), &POOL_ID, &session.pool_id)?;
-        check(at("UserId"), &POOL_USER_ID, &session.user_id)?;
+        check(at("SessionId"), "AmazonUuid", &session.session_id)?;
+        check(at("PoolId"), "WorkspacesPoolId", &session.pool_id)?;
+        check(at("UserId"), "WorkspacesPoolUserId", &session.user_id)?;
         if let Some(instance) = &session.instance_id {
-            check(at("InstanceId"), &SESSION_INSTANCE_ID, instance)?;
+            check(at("InstanceId"), "SessionInstanceId", instance)?;
         }
     }
     for (i, directory) in region.directories.iter().enumerate() {
         check(
             format!("directories[{i}].DirectoryId"),
-            &DIRECTORY_ID,
+            "DirectoryId",
             &directory.directory_id,
         )?;
     }
     for (i, bundle) in region.bundles.iter().enumerate() {
         check(
             format!("bundles[{i}].BundleId"),
-            &BUNDLE_ID,
+            "BundleId",
             &bundle.bundle_id,
         )?;
     }
     for (i, workspace) in region.workspaces.iter().enumerate() {
         check(
             format!("workspaces[{i}].WorkspaceId"),
-            &WORKSPACE_ID,
+            "WorkspaceId",
             &workspace.workspace_id,
         )?;
     }

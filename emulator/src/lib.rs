@@ -1,16 +1,24 @@
 //! An emulator of the AWS APIs wsql calls, over HTTP, that the real SDKs talk to: the WorkSpaces
-//! `Describe*` operations (awsJson1_1), and for reading many accounts, STS `AssumeRole` and
-//! `GetCallerIdentity` (awsQuery) and Organizations `ListAccounts` (awsJson1_1).
+//! `Describe*` operations in awsJson1_1 and Smithy RPCv2 CBOR alike, and for reading many
+//! accounts, STS `AssumeRole` and `GetCallerIdentity` (awsQuery) and Organizations
+//! `ListAccounts` (awsJson1_1). CloudWatch (awsJson1_0 and RPCv2 CBOR) is routed, with no
+//! operation answered yet.
+//!
+//! It is built from the services' models (`models/`, compiled in): every request of a service
+//! with a model is validated against its operation's input shape before the operation runs, and
+//! violations are answered as the service answers them; CBOR answers are encoded along the
+//! operation's output shape. [`answered_operations`] lists what is answered, in which protocols.
 //!
 //! It serves an [`Organization`] of accounts, each with its own [`Fleet`] generated from a seed
-//! or read from a fixture, with the services' validation, error shapes and request-bound
-//! NextTokens, for any number of regions on one endpoint. A call is routed to its service by
-//! `X-Amz-Target` (or a form body, for STS); its region comes from the SigV4 credential scope,
-//! and its account from the access key id: credentials `AssumeRole` issued name their account,
-//! any other key is the management account's. Faults (latency, throttling, 5xx, dropped
-//! connections, truncated bodies, misbehaving NextTokens, denied regions, unknown pool ids) are
-//! injected on demand, deterministically. The request log and the in-flight peaks show what a
-//! client did: which calls, for which account, how many at once.
+//! or read from a fixture, with the services' error shapes and request-bound NextTokens, for any
+//! number of regions on one endpoint. A call is routed to its service by its RPCv2 path
+//! (`/service/<Service>/operation/<Operation>`), else by `X-Amz-Target` (or a form body, for
+//! STS); its region comes from the SigV4 credential scope, and its account from the access key
+//! id: credentials `AssumeRole` issued name their account, any other key is the management
+//! account's. Faults (latency, throttling, 5xx, dropped connections, truncated bodies,
+//! misbehaving NextTokens, denied regions, unknown pool ids) are injected on demand,
+//! deterministically, in every protocol. The request log and the in-flight peaks show what a
+//! client did: which calls, in which protocol, for which account, how many at once.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -32,14 +40,16 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Layout: `server.rs` (HTTP, faults, log), `service.rs` (which service a request is for),
-//! `auth.rs` (signer and region from SigV4), `credentials.rs` (the account of an access key, the
-//! credentials STS issues), `in_flight.rs` (calls served at once), `api_error.rs` (errors in each
-//! service's words and protocol), `operations.rs` (the router) with one file per operation
-//! (`pools.rs`, ..., `sts.rs`, `list_accounts.rs`), `query.rs` (awsQuery), `validate.rs` (model
-//! constraints), `paging.rs` (NextTokens), `faults.rs` (what can go wrong, and the dice),
-//! `organization.rs` and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in
-//! wire form).
+//! Layout: `server.rs` (HTTP, faults, log), `service.rs` (the services, their protocols, and
+//! where a request is addressed), `protocol.rs` (decoding requests into one JSON form, encoding
+//! answers and errors in the request's protocol) with `cbor.rs` (RPCv2 CBOR) and `query.rs`
+//! (awsQuery), `model.rs` (the service models), `validate.rs` (requests checked against them),
+//! `request.rs` (reading a decoded body), `auth.rs` (signer and region from SigV4),
+//! `credentials.rs` (the account of an access key, the credentials STS issues), `in_flight.rs`
+//! (calls served at once), `api_error.rs` (errors in each service's words), `operations.rs` (the
+//! router) with one file per operation (`pools.rs`, ..., `sts.rs`, `list_accounts.rs`),
+//! `paging.rs` (NextTokens), `faults.rs` (what can go wrong, and the dice), `organization.rs`
+//! and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in wire form).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -50,18 +60,22 @@ use tokio::task::JoinHandle;
 mod api_error;
 mod auth;
 mod bundles;
+mod cbor;
 mod credentials;
 mod directories;
 mod faults;
 pub mod fleet;
 mod in_flight;
 mod list_accounts;
+mod model;
 mod operations;
 mod organization;
 mod paging;
 mod pool_sessions;
 mod pools;
+mod protocol;
 mod query;
+mod request;
 mod seed;
 mod server;
 mod service;
@@ -74,6 +88,8 @@ mod workspaces;
 pub use faults::{FaultedServices, Faults, UnknownPoolIds};
 pub use fleet::{FixtureError, Fleet, RegionFleet};
 pub use organization::{Account, AccountStatus, DEFAULT_ROLE_NAME, Organization};
+pub use protocol::Protocol;
+pub use service::{AnsweredOperation, InputMember, answered_operations};
 pub use shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};
 
 /// One call the emulator received, as the tests see it. Credentials are never in it: not the
@@ -85,7 +101,10 @@ pub struct LoggedRequest {
     /// Operation from `X-Amz-Target`, or STS's `Action` (`DescribeWorkspacesPools`,
     /// `AssumeRole`, `GetCallerIdentity`, `ListAccounts`, ...).
     pub operation: String,
-    /// The JSON request body; for STS, the form's parameters as an object of strings.
+    /// The request body in its JSON form, whatever its encoding (a CBOR body decoded as the
+    /// emulator reads it: tag-1 timestamps as epoch seconds, byte strings as base64); for STS,
+    /// the form's parameters as an object of strings. A body that could not be decoded is kept
+    /// as text.
     pub body: serde_json::Value,
     /// HTTP status answered (0 when the connection was dropped).
     pub status: u16,
@@ -93,8 +112,10 @@ pub struct LoggedRequest {
     /// organization has that account). Empty when the call failed before its credentials were
     /// read.
     pub account: String,
-    /// `workspaces`, `sts` or `organizations`.
+    /// The service's signing name: `workspaces`, `monitoring`, `sts` or `organizations`.
     pub service: String,
+    /// The protocol the request came in on, which its answer went out on too.
+    pub protocol: Protocol,
 }
 
 const LOCALHOST_ANY_PORT: SocketAddr =

@@ -1,6 +1,11 @@
 //! The operations the emulator answers, routed by service, and what they share: for WorkSpaces,
 //! the calling account's records of the region, the request and its pager ([`Call`]); for STS and
 //! Organizations, the organization, the caller and the credentials issued ([`AccountCall`]).
+//!
+//! The router validates a request against its service's model before any operation reads it
+//! (`validate.rs`), so an operation reads an already-valid body and checks only the rules the
+//! model cannot express. Operations answer a value ([`Answer`]), never bytes: the request's
+//! protocol encodes it once, at the edge (`protocol.rs`).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -11,9 +16,12 @@ use super::credentials::{Caller, CredentialStore};
 use super::fleet::{Fleet, RegionFleet};
 use super::organization::Organization;
 use super::paging::{Pager, TokenFault};
-use super::{bundles, directories, list_accounts, pool_sessions, pools, sts, tags, workspaces};
+use super::service::Service;
+use super::workspaces;
+use super::{bundles, directories, list_accounts, pool_sessions, pools, sts, tags, validate};
 
 /// One WorkSpaces call, as its operation sees it.
+#[derive(Clone, Copy)]
 pub(crate) struct Call<'a> {
     /// Region from the credential scope.
     pub(crate) region: &'a str,
@@ -99,17 +107,58 @@ pub(crate) enum Routed<'a> {
     Organizations(AccountCall<'a>),
 }
 
-/// The router: answers a call of any service with the body of a 200, or an error.
-pub(crate) fn route(routed: &Routed<'_>) -> Result<Vec<u8>, ApiError> {
-    match routed {
-        Routed::Workspaces(call) => answer(call),
-        Routed::Sts(call) => sts::answer(call),
-        Routed::Organizations(call) => list_accounts::answer(call),
+impl Routed<'_> {
+    fn service(&self) -> Service {
+        match self {
+            Routed::Workspaces(_) => Service::Workspaces,
+            Routed::Sts(_) => Service::Sts,
+            Routed::Organizations(_) => Service::Organizations,
+        }
+    }
+
+    fn operation_and_body(&self) -> (&str, &Value) {
+        match self {
+            Routed::Workspaces(call) => (call.operation, call.body),
+            Routed::Sts(call) | Routed::Organizations(call) => (call.operation, call.body),
+        }
     }
 }
 
-/// Answers a WorkSpaces call with the JSON body of a 200, or an error.
-pub(crate) fn answer(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
+/// What an operation answers with a 200.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Answer {
+    /// The output structure in its JSON form, for the protocol to encode.
+    Structure(Value),
+    /// An awsQuery answer, already XML (STS has no model to encode it by).
+    Xml(Vec<u8>),
+}
+
+/// The router: validates a call against its service's model, if the emulator has one, then
+/// answers it with the output of a 200, or an error.
+pub(crate) fn route(routed: &Routed<'_>) -> Result<Answer, ApiError> {
+    if let Some(model) = routed.service().model() {
+        let (operation, body) = routed.operation_and_body();
+        validate::request(model, operation, body)?;
+    }
+    match routed {
+        Routed::Workspaces(call) => dispatch(call).map(Answer::Structure),
+        Routed::Sts(call) => sts::answer(call).map(Answer::Xml),
+        Routed::Organizations(call) => list_accounts::answer(call).map(Answer::Structure),
+    }
+}
+
+/// Answers a WorkSpaces call, validated first, with the output of a 200 or an error: the
+/// router as the operations' unit tests drive it.
+#[cfg(test)]
+pub(crate) fn answer(call: &Call<'_>) -> Result<Value, ApiError> {
+    match route(&Routed::Workspaces(*call))? {
+        Answer::Structure(output) => Ok(output),
+        Answer::Xml(_) => Err(ApiError::internal_failure()),
+    }
+}
+
+/// The WorkSpaces operation of a valid call.
+fn dispatch(call: &Call<'_>) -> Result<Value, ApiError> {
     match call.operation {
         "DescribeWorkspacesPools" => pools::describe(call),
         "DescribeWorkspacesPoolSessions" => pool_sessions::describe(call),
@@ -121,9 +170,9 @@ pub(crate) fn answer(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
     }
 }
 
-/// The JSON of an output shape.
-pub(crate) fn to_body(output: &impl Serialize) -> Result<Vec<u8>, ApiError> {
-    serde_json::to_vec(output).map_err(|_| ApiError::internal_failure())
+/// The JSON form of an output shape.
+pub(crate) fn to_output(output: &impl Serialize) -> Result<Value, ApiError> {
+    serde_json::to_value(output).map_err(|_| ApiError::internal_failure())
 }
 
 #[cfg(test)]
@@ -165,7 +214,7 @@ mod tests {
             for body in &bodies {
                 let call = Call::new("us-east-1", operation, body, &fleet);
                 match answer(&call) {
-                    Ok(bytes) => assert!(serde_json::from_slice::<Value>(&bytes).is_ok()),
+                    Ok(output) => assert!(output.is_object(), "{operation} {body}: {output}"),
                     Err(error) => {
                         assert_eq!(error.status, 400, "{operation} {body}: {error:?}");
                         assert!(error.code.ends_with("Exception"), "{error:?}");

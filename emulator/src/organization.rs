@@ -287,7 +287,7 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
-    use crate::validate::ACCOUNT_ID;
+    use crate::model::workspaces;
 
     #[test]
     fn seeded_organizations_are_deterministic_and_distinct() {
@@ -298,7 +298,8 @@ mod tests {
         assert_eq!(ids, again_ids);
         assert_eq!(ids.len(), 60);
         assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 60, "ids unique");
-        assert!(ids.iter().all(|id| ACCOUNT_ID.matches(id)));
+        let account_id = workspaces().string("AwsAccount");
+        assert!(ids.iter().all(|id| account_id.matches(id)));
         let names: HashSet<&str> = org.accounts().iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names.len(), 60, "names unique");
         assert!(org.accounts().iter().all(|a| a.email.len() <= 64));

@@ -1,13 +1,12 @@
 //! `DescribeWorkspacesPoolSessions`: the sessions of one pool, optionally of one user, paged.
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_body};
+use super::operations::{Call, to_output};
+use super::request::Members;
 use super::shapes::PoolSession;
-use super::validate::{
-    LIMIT_50, Members, POOL_ID, POOL_USER_ID, Violations, integer, next_token, string,
-};
 
 const DEFAULT_LIMIT: i64 = 50;
 
@@ -19,27 +18,23 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
     let request = Members::of_body(call.body)?;
-    let mut violations = Violations::default();
-    let pool_id = string(&request, &mut violations, "PoolId", &POOL_ID)?;
-    violations.required("poolId", &pool_id);
-    let user_id = string(&request, &mut violations, "UserId", &POOL_USER_ID)?;
-    let limit = integer(&request, &mut violations, "Limit", LIMIT_50)?.unwrap_or(DEFAULT_LIMIT);
-    let next_token = next_token(&request, &mut violations)?;
-    violations.into_result()?;
-    let pool_id = pool_id.unwrap_or_default();
+    let pool_id = request.string("PoolId")?.unwrap_or_default();
+    let user_id = request.string("UserId")?;
+    let limit = request.integer("Limit")?.unwrap_or(DEFAULT_LIMIT);
+    let next_token = request.string("NextToken")?;
 
-    let pager = call.pager(next_token.as_deref())?;
+    let pager = call.pager(next_token)?;
     let records = call.records();
     let pool = records
-        .pool(&pool_id)
-        .ok_or_else(|| ApiError::not_found("WorkSpaces pool", &pool_id))?;
+        .pool(pool_id)
+        .ok_or_else(|| ApiError::not_found("WorkSpaces pool", pool_id))?;
     let sessions = records.sessions_of(pool);
     let (sessions, next_token) = pager.page(&sessions, limit as usize, |session| {
-        user_id.as_ref().is_none_or(|u| &session.user_id == u)
+        user_id.is_none_or(|u| session.user_id == u)
     });
-    to_body(&Output {
+    to_output(&Output {
         sessions,
         next_token,
     })
@@ -51,11 +46,11 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
+    use crate::operations::answer;
 
     fn call(fleet: &Fleet, body: Value) -> Result<Value, ApiError> {
         let call = Call::new("us-east-1", "DescribeWorkspacesPoolSessions", &body, fleet);
-        let bytes = describe(&call)?;
-        Ok(serde_json::from_slice(&bytes).unwrap_or_default())
+        answer(&call)
     }
 
     #[test]

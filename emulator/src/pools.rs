@@ -7,20 +7,16 @@
 use std::collections::HashSet;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::UnknownPoolIds;
 use super::api_error::ApiError;
 use super::fleet::RegionFleet;
-use super::operations::{Call, to_body};
+use super::operations::{Call, to_output};
+use super::request::Members;
 use super::shapes::Pool;
-use super::validate::{
-    LIMIT, LIST_1_TO_25, Members, POOL_FILTER_VALUE, POOL_ID, Violations, element, integer,
-    next_token, path, string_list,
-};
 
 const DEFAULT_LIMIT: i64 = 25;
-const FILTER_NAMES: &[&str] = &["PoolName"];
-const OPERATORS: &[&str] = &["EQUALS", "NOTEQUALS", "CONTAINS", "NOTCONTAINS"];
 
 /// `DescribeWorkspacesPoolsFilterOperator`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,50 +67,42 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
     let request = Members::of_body(call.body)?;
-    let mut violations = Violations::default();
-    let pool_ids = string_list(&request, &mut violations, "PoolIds", &POOL_ID)?;
-    let filters = filters(&request, &mut violations)?;
-    let limit = integer(&request, &mut violations, "Limit", LIMIT)?.unwrap_or(DEFAULT_LIMIT);
-    let next_token = next_token(&request, &mut violations)?;
-    violations.into_result()?;
+    let pool_ids = request.strings("PoolIds")?;
+    let filters = filters(&request)?;
+    let limit = request.integer("Limit")?.unwrap_or(DEFAULT_LIMIT);
+    let next_token = request.string("NextToken")?;
     if let Some(ids) = &pool_ids {
         check_known(call.records(), ids, call.unknown_pool_ids)?;
     }
 
-    let pager = call.pager(next_token.as_deref())?;
-    let wanted: Option<HashSet<&str>> = pool_ids
-        .as_ref()
-        .map(|ids| ids.iter().map(String::as_str).collect());
+    let pager = call.pager(next_token)?;
+    let wanted: Option<HashSet<&str>> = pool_ids.as_ref().map(|ids| ids.iter().copied().collect());
     let (pools, next_token) = pager.page(&call.records().pools, limit as usize, |pool| {
         wanted
             .as_ref()
             .is_none_or(|ids| ids.contains(pool.pool_id.as_str()))
             && filters.iter().all(|f| f.matches(&pool.pool_name))
     });
-    to_body(&Output {
+    to_output(&Output {
         workspaces_pools: pools,
         next_token,
     })
 }
 
 /// Fails the call when `mode` makes unknown ids an error and some are unknown.
-fn check_known(
-    records: &RegionFleet,
-    ids: &[String],
-    mode: UnknownPoolIds,
-) -> Result<(), ApiError> {
+fn check_known(records: &RegionFleet, ids: &[&str], mode: UnknownPoolIds) -> Result<(), ApiError> {
     if mode == UnknownPoolIds::Omitted {
         return Ok(());
     }
     let mut unknown: Vec<&str> = Vec::new();
-    for id in ids {
-        if records.pool(id).is_none() && !unknown.contains(&id.as_str()) {
+    for &id in ids {
+        if records.pool(id).is_none() && !unknown.contains(&id) {
             unknown.push(id);
         }
     }
-    let none_exist = ids.iter().all(|id| unknown.contains(&id.as_str()));
+    let none_exist = ids.iter().all(|id| unknown.contains(id));
     let fails = match mode {
         UnknownPoolIds::Omitted => false,
         UnknownPoolIds::NotFoundWhenNoneExist => none_exist,
@@ -126,43 +114,13 @@ fn check_known(
     Ok(())
 }
 
-/// Reads `Filters`; filters with violations are left out (the request fails anyway).
-fn filters(
-    request: &Members<'_>,
-    violations: &mut Violations,
-) -> Result<Vec<PoolNameFilter>, ApiError> {
-    let Some(structures) = request.structures("Filters")? else {
-        return Ok(Vec::new());
-    };
-    let list_path = path("Filters");
-    let shown: Vec<&str> = structures
-        .iter()
-        .map(|_| "DescribeWorkspacesPoolsFilter")
-        .collect();
-    violations.list_length(&list_path, &shown, LIST_1_TO_25);
+/// Reads `Filters` (validated: each has its name, operator and values).
+fn filters(request: &Members<'_>) -> Result<Vec<PoolNameFilter>, ApiError> {
     let mut filters = Vec::new();
-    for (i, filter) in structures.iter().enumerate() {
-        let at = element(&list_path, i);
-        let name = filter.string("Name")?;
-        let operator = filter.string("Operator")?;
+    for filter in request.structures("Filters")?.unwrap_or_default() {
+        let operator = filter.string("Operator")?.and_then(Operator::parse);
         let values = filter.strings("Values")?;
-        violations.required(&format!("{at}.name"), &name);
-        violations.required(&format!("{at}.operator"), &operator);
-        violations.required(&format!("{at}.values"), &values);
-        if let Some(name) = name {
-            violations.one_of(&format!("{at}.name"), name, FILTER_NAMES);
-        }
-        if let Some(operator) = operator {
-            violations.one_of(&format!("{at}.operator"), operator, OPERATORS);
-        }
-        if let Some(values) = &values {
-            let values_path = format!("{at}.values");
-            violations.list_length(&values_path, values, LIST_1_TO_25);
-            for (j, value) in values.iter().enumerate() {
-                POOL_FILTER_VALUE.check(violations, &element(&values_path, j), value);
-            }
-        }
-        if let (Some(operator), Some(values)) = (operator.and_then(Operator::parse), values) {
+        if let (Some(operator), Some(values)) = (operator, values) {
             filters.push(PoolNameFilter {
                 operator,
                 values: values.into_iter().map(str::to_string).collect(),
@@ -178,6 +136,7 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
+    use crate::operations::answer;
 
     fn filter(operator: Operator, values: &[&str]) -> PoolNameFilter {
         PoolNameFilter {
@@ -216,8 +175,7 @@ mod tests {
 
     fn names(fleet: &Fleet, body: Value) -> Result<Vec<String>, String> {
         let call = Call::new("us-east-1", "DescribeWorkspacesPools", &body, fleet);
-        let bytes = describe(&call).map_err(|e| format!("{}: {}", e.code, e.message))?;
-        let output: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        let output = answer(&call).map_err(|e| format!("{}: {}", e.code, e.message))?;
         Ok(output["WorkspacesPools"]
             .as_array()
             .map(|pools| {
@@ -357,7 +315,7 @@ mod tests {
             unknown_pool_ids: mode,
             ..Call::new("us-east-1", "DescribeWorkspacesPools", &body, fleet)
         };
-        let output: Value = serde_json::from_slice(&describe(&call)?).unwrap_or_default();
+        let output = answer(&call)?;
         Ok(output["WorkspacesPools"]
             .as_array()
             .into_iter()
@@ -421,8 +379,7 @@ mod tests {
             unknown_pool_ids: UnknownPoolIds::NotFoundWhenAnyUnknown,
             ..Call::new("us-east-1", "DescribeWorkspacesPools", &body, &fleet)
         };
-        let output: Value =
-            serde_json::from_slice(&describe(&call).expect("exists")).unwrap_or_default();
+        let output = answer(&call).expect("exists");
         assert_eq!(output["WorkspacesPools"], json!([]));
     }
 

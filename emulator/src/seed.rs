@@ -1027,10 +1027,12 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
-    use crate::validate::{
-        BUNDLE_ID, DIRECTORY_ID, POOL_ID, POOL_NAME, S3_BUCKET_NAME, SESSION_INSTANCE_ID,
-        SETTINGS_GROUP, UPDATE_DESCRIPTION, UUID, WORKSPACE_ID,
-    };
+    use crate::model::{StringShape, workspaces};
+
+    /// The WorkSpaces model's string shape `name`, which seeded records must satisfy.
+    fn shape(name: &str) -> &'static StringShape {
+        workspaces().string(name)
+    }
 
     #[test]
     fn seeded_fleets_are_deterministic() {
@@ -1079,8 +1081,16 @@ mod tests {
         let mut dangling = 0;
         let mut previous_created = 0.0;
         for pool in fleet.pools(region) {
-            assert!(POOL_ID.matches(&pool.pool_id), "{}", pool.pool_id);
-            assert!(POOL_NAME.matches(&pool.pool_name), "{}", pool.pool_name);
+            assert!(
+                shape("WorkspacesPoolId").matches(&pool.pool_id),
+                "{}",
+                pool.pool_id
+            );
+            assert!(
+                shape("WorkspacesPoolName").matches(&pool.pool_name),
+                "{}",
+                pool.pool_name
+            );
             assert!(pool.pool_name.len() <= 64);
             assert!(ids.insert(pool.pool_id.clone()), "duplicate id");
             assert!(
@@ -1108,8 +1118,8 @@ mod tests {
             assert!((CREATED_FROM..CREATED_TO).contains(&pool.created_at));
             assert!(pool.created_at >= previous_created, "creation order");
             previous_created = pool.created_at;
-            assert!(BUNDLE_ID.matches(&pool.bundle_id));
-            assert!(DIRECTORY_ID.matches(&pool.directory_id));
+            assert!(shape("BundleId").matches(&pool.bundle_id));
+            assert!(shape("DirectoryId").matches(&pool.directory_id));
             let codes: Vec<&str> = pool
                 .errors
                 .iter()
@@ -1125,14 +1135,17 @@ mod tests {
                 assert_eq!(codes, vec!["DIRECTORY_NOT_FOUND"]);
             }
             if let Some(description) = &pool.description {
-                assert!(UPDATE_DESCRIPTION.matches(description), "{description}");
+                assert!(
+                    shape("UpdateDescription").matches(description),
+                    "{description}"
+                );
             }
             if let Some(settings) = &pool.application_settings {
                 if let Some(bucket) = &settings.s3_bucket_name {
-                    assert!(S3_BUCKET_NAME.matches(bucket), "{bucket}");
+                    assert!(shape("S3BucketName").matches(bucket), "{bucket}");
                 }
                 if let Some(group) = &settings.settings_group {
-                    assert!(SETTINGS_GROUP.matches(group), "{group}");
+                    assert!(shape("SettingsGroup").matches(group), "{group}");
                 }
             }
             if let Some(t) = pool.timeout_settings {
@@ -1197,10 +1210,14 @@ mod tests {
             assert_eq!(users.len(), sessions.len(), "users distinct within a pool");
             for session in &sessions {
                 total += 1;
-                assert!(UUID.matches(&session.session_id), "{}", session.session_id);
+                assert!(
+                    shape("AmazonUuid").matches(&session.session_id),
+                    "{}",
+                    session.session_id
+                );
                 assert_eq!(session.pool_id, pool.pool_id);
                 let instance = session.instance_id.as_deref().unwrap_or_default();
-                assert!(SESSION_INSTANCE_ID.matches(instance), "{instance}");
+                assert!(shape("SessionInstanceId").matches(instance), "{instance}");
                 assert!((2..=128).contains(&session.user_id.len()));
                 let (start, end) = (
                     session.start_time.unwrap_or(0.0),
@@ -1228,7 +1245,11 @@ mod tests {
                 .any(|d| d.workspace_type == Some(WorkspaceType::Personal))
         );
         for d in directories {
-            assert!(DIRECTORY_ID.matches(&d.directory_id), "{}", d.directory_id);
+            assert!(
+                shape("DirectoryId").matches(&d.directory_id),
+                "{}",
+                d.directory_id
+            );
         }
         let amazon = fleet
             .bundles(region)
@@ -1243,12 +1264,16 @@ mod tests {
         assert_eq!(amazon, 6);
         assert!(own >= 3);
         for b in fleet.bundles(region) {
-            assert!(BUNDLE_ID.matches(&b.bundle_id), "{}", b.bundle_id);
+            assert!(shape("BundleId").matches(&b.bundle_id), "{}", b.bundle_id);
         }
         let workspaces = fleet.workspaces(region);
         assert!(!workspaces.is_empty());
         for w in workspaces {
-            assert!(WORKSPACE_ID.matches(&w.workspace_id), "{}", w.workspace_id);
+            assert!(
+                shape("WorkspaceId").matches(&w.workspace_id),
+                "{}",
+                w.workspace_id
+            );
             let directory = w.directory_id.as_deref().unwrap_or_default();
             let personal = directories
                 .iter()

@@ -1,10 +1,11 @@
 //! The HTTP side: accept connections, read a call, route it to its service, roll the fault dice,
 //! answer in one write.
 //!
-//! Every call goes through [`respond`]: which service ([`Service::of_request`]), who signed it
-//! and for which region (`auth.rs`), which account it reads (`credentials.rs`), then faults, then
-//! the operation ([`route`]). Errors are rendered once, at the end, in the service's words and
-//! protocol.
+//! Every call goes through [`respond`]: which service, protocol and operation
+//! ([`Address::of_request`]), its body decoded into the JSON form ([`Protocol::decode`]), who
+//! signed it and for which region (`auth.rs`), which account it reads (`credentials.rs`), then
+//! faults, then the operation ([`route`]). Answers and errors are encoded once, at the end, in
+//! the request's protocol and the service's words.
 //!
 //! Every accepted socket gets `TCP_NODELAY` and hyper writes head and body from one buffer
 //! (`writev(false)`): with Nagle's algorithm and delayed ACKs a small answer written in two
@@ -32,11 +33,11 @@ use super::auth::{Signer, signer};
 use super::credentials::{Caller, CredentialStore};
 use super::faults::{Injected, Roll, roll};
 use super::in_flight::InFlight;
-use super::operations::{AccountCall, Call, Routed, route};
+use super::operations::{AccountCall, Answer, Call, Routed, route};
 use super::organization::Organization;
-use super::query;
+use super::protocol::{Protocol, RPC_V2_CBOR, SMITHY_PROTOCOL};
 use super::seed::{SplitMix, mix64};
-use super::service::{Protocol, Service};
+use super::service::{Address, Service};
 use super::sts::role_account;
 use super::{Faults, LoggedRequest};
 
@@ -148,7 +149,12 @@ async fn handle(
     let request_id = request_id(shared.requests.fetch_add(1, Ordering::Relaxed));
     let (parts, body) = request.into_parts();
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    let service = Service::of_request(header("x-amz-target"), header("content-type"));
+    let address = Address::of_request(
+        parts.uri.path(),
+        header("x-amz-target"),
+        header("content-type"),
+    );
+    let (service, protocol) = (address.service, address.protocol);
     let mut entry = LoggedRequest {
         region: String::new(),
         operation: String::new(),
@@ -156,32 +162,32 @@ async fn handle(
         status: 0,
         account: String::new(),
         service: service.signing_name().to_string(),
+        protocol,
     };
     let outcome = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => {
             let bytes = collected.to_bytes();
-            let body = parse_body(service, &bytes);
-            entry.body = body
-                .clone()
-                .unwrap_or_else(|| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-            respond(
-                &shared,
-                service,
-                &parts,
-                body.as_ref(),
-                &request_id,
-                &mut entry,
-            )
-            .await
+            let body = protocol.decode(&bytes);
+            entry.body = match &body {
+                Ok(body) => body.clone(),
+                Err(_) => Value::String(String::from_utf8_lossy(&bytes).into_owned()),
+            };
+            let request = Received {
+                address: &address,
+                parts: &parts,
+                body: body.as_ref(),
+                request_id: &request_id,
+            };
+            respond(&shared, &request, &mut entry).await
         }
         Err(_) => ApiError::serialization("The request body is unreadable or over 1 MiB").into(),
     };
     let response = match outcome {
-        Outcome::Answer { status, body } => Some(response(service, status, body, &request_id)),
+        Outcome::Answer { status, body } => Some(response(protocol, status, body, &request_id)),
         Outcome::Error(error) => {
             let error = error.in_words_of(service);
-            let body = error.render(service, &request_id);
-            Some(response(service, error.status, body, &request_id))
+            let body = protocol.encode_error(service, &error, &request_id);
+            Some(response(protocol, error.status, body, &request_id))
         }
         Outcome::Drop => None,
     };
@@ -202,37 +208,28 @@ impl From<ApiError> for Outcome {
     }
 }
 
-/// A JSON body (an empty one reads as `{}`), or the parameters of a form; `None` when a JSON
-/// service's body is not JSON.
-fn parse_body(service: Service, bytes: &[u8]) -> Option<Value> {
-    if service.protocol() == Protocol::Query {
-        return Some(query::parameters(bytes));
-    }
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Some(Value::Object(Default::default()));
-    }
-    serde_json::from_slice(bytes).ok()
+/// A request as read off the wire: where it is addressed, its head, and its body in the JSON
+/// form (or why it has none).
+struct Received<'a> {
+    address: &'a Address,
+    parts: &'a Parts,
+    body: Result<&'a Value, &'a ApiError>,
+    request_id: &'a str,
 }
 
 /// What a call is known by once its request is read, before any fault: who signed it, for
 /// which region and operation, and which account it is about.
-struct Identified<'a> {
+struct Identified {
     signer: Signer,
-    operation: &'a str,
+    operation: String,
     caller: Caller,
     /// The caller's account, or for `AssumeRole` the role's: the log's and the in-flight counts'.
     account_id: String,
 }
 
-async fn respond(
-    shared: &Shared,
-    service: Service,
-    parts: &Parts,
-    body: Option<&Value>,
-    request_id: &str,
-    entry: &mut LoggedRequest,
-) -> Outcome {
-    let call = match identify(shared, service, parts, body, entry) {
+async fn respond(shared: &Shared, request: &Received<'_>, entry: &mut LoggedRequest) -> Outcome {
+    let service = request.address.service;
+    let call = match identify(shared, request, entry) {
         Ok(call) => call,
         Err(error) => return error.into(),
     };
@@ -252,10 +249,21 @@ async fn respond(
         Injected::Error(error) => return error.into(),
         Injected::Nothing => {}
     }
-    let Some(body) = body else {
-        return ApiError::serialization("The request body is not valid JSON").into();
+    let body = match request.body {
+        Ok(body) => body,
+        Err(error) => return error.clone().into(),
     };
-    match answer(shared, service, &call, body, &faults, &dice, request_id) {
+    let answered = answer(
+        shared,
+        service,
+        &call,
+        body,
+        &faults,
+        &dice,
+        request.request_id,
+    )
+    .and_then(|answer| encode(request.address.protocol, service, &call.operation, answer));
+    match answered {
         Ok(mut body) => {
             if dice.truncate_body {
                 body.truncate(body.len() / 2);
@@ -266,15 +274,34 @@ async fn respond(
     }
 }
 
-/// Reads who calls what, filling in the log entry as each part becomes known.
-fn identify<'a>(
-    shared: &Shared,
+/// The body of a 200: the operation's output in the request's protocol.
+fn encode(
+    protocol: Protocol,
     service: Service,
-    parts: &'a Parts,
-    body: Option<&'a Value>,
+    operation: &str,
+    answer: Answer,
+) -> Result<Vec<u8>, ApiError> {
+    match answer {
+        Answer::Structure(output) => protocol.encode_output(service.model(), operation, &output),
+        Answer::Xml(body) => Ok(body),
+    }
+}
+
+/// Reads who calls what, filling in the log entry as each part becomes known.
+fn identify(
+    shared: &Shared,
+    request: &Received<'_>,
     entry: &mut LoggedRequest,
-) -> Result<Identified<'a>, ApiError> {
-    if parts.method != Method::POST || parts.uri.path() != "/" {
+) -> Result<Identified, ApiError> {
+    let Received {
+        address,
+        parts,
+        body,
+        ..
+    } = request;
+    let (service, protocol) = (address.service, address.protocol);
+    let at_root = parts.uri.path() == "/";
+    if parts.method != Method::POST || (protocol != Protocol::RpcV2Cbor && !at_root) {
         return Err(ApiError::unknown_operation(&format!(
             "{} {}",
             parts.method,
@@ -289,29 +316,20 @@ fn identify<'a>(
         .map(|v| v.to_str().unwrap_or_default());
     let signer = signer(authorization, service)?;
     entry.region.clone_from(&signer.region);
-    let operation = match service.target_prefix() {
-        Some(prefix) => {
-            let target = header("x-amz-target").unwrap_or_default();
-            target.strip_prefix(prefix).unwrap_or(target)
-        }
+    let operation = match &address.operation {
+        Some(operation) => operation.clone(),
         None => body
+            .ok()
             .and_then(|b| b.get("Action"))
             .and_then(Value::as_str)
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .to_string(),
     };
-    entry.operation = operation.to_string();
-    if !service.operations().contains(&operation) {
-        return Err(ApiError::unknown_operation(operation));
+    entry.operation.clone_from(&operation);
+    if !service.operations().contains(&operation.as_str()) {
+        return Err(ApiError::unknown_operation(&operation));
     }
-    let content_type = header("content-type").unwrap_or_default();
-    if service.protocol() != Protocol::Query
-        && !content_type.starts_with("application/x-amz-json-1.")
-    {
-        return Err(ApiError::serialization(format!(
-            "Content-Type must be {}",
-            service.content_type()
-        )));
-    }
+    check_protocol_headers(protocol, parts)?;
     let organization = &shared.organization;
     let caller = shared.credentials.caller(
         organization,
@@ -321,6 +339,7 @@ fn identify<'a>(
     )?;
     let role_account = match service {
         Service::Sts => body
+            .ok()
             .and_then(role_account)
             .filter(|id| organization.account(id).is_some()),
         _ => None,
@@ -335,19 +354,59 @@ fn identify<'a>(
     })
 }
 
+/// The headers the request's protocol requires: a JSON `Content-Type` for awsJson; for RPCv2
+/// CBOR `smithy-protocol: rpc-v2-cbor`, no `X-Amz-Target` (the specification makes servers
+/// refuse one) and `application/cbor` for a body.
+fn check_protocol_headers(protocol: Protocol, parts: &Parts) -> Result<(), ApiError> {
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let content_type = header("content-type");
+    if protocol == Protocol::RpcV2Cbor {
+        if header(SMITHY_PROTOCOL) != Some(RPC_V2_CBOR) {
+            return Err(ApiError::serialization(format!(
+                "An RPCv2 CBOR request must carry the header {SMITHY_PROTOCOL}: {RPC_V2_CBOR}"
+            )));
+        }
+        if parts.headers.contains_key("x-amz-target") || parts.headers.contains_key("x-amzn-target")
+        {
+            return Err(ApiError::serialization(
+                "An RPCv2 CBOR request must not carry X-Amz-Target",
+            ));
+        }
+        let has_body = parts
+            .headers
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|length| length.trim() != "0");
+        if has_body && !content_type.is_some_and(|c| protocol.accepts_content_type(c)) {
+            return Err(ApiError::serialization(format!(
+                "Content-Type must be {}",
+                protocol.content_type()
+            )));
+        }
+        return Ok(());
+    }
+    if !content_type.is_some_and(|c| protocol.accepts_content_type(c)) {
+        return Err(ApiError::serialization(format!(
+            "Content-Type must be {}",
+            protocol.content_type()
+        )));
+    }
+    Ok(())
+}
+
 /// The operation's answer to an identified call.
 fn answer(
     shared: &Shared,
     service: Service,
-    call: &Identified<'_>,
+    call: &Identified,
     body: &Value,
     faults: &Faults,
     dice: &Roll,
     request_id: &str,
-) -> Result<Vec<u8>, ApiError> {
+) -> Result<Answer, ApiError> {
     let organization = &shared.organization;
     let account_call = || AccountCall {
-        operation: call.operation,
+        operation: &call.operation,
         region: &call.signer.region,
         body,
         caller: &call.caller,
@@ -365,11 +424,14 @@ fn answer(
             Routed::Workspaces(Call {
                 token_fault: dice.token_fault,
                 unknown_pool_ids: faults.unknown_pool_ids,
-                ..Call::new(&call.signer.region, call.operation, body, &account.fleet)
+                ..Call::new(&call.signer.region, &call.operation, body, &account.fleet)
             })
         }
         Service::Sts => Routed::Sts(account_call()),
         Service::Organizations => Routed::Organizations(account_call()),
+        // No CloudWatch operation is answered yet (`identify` refused the call); its first one
+        // routes here (see `service.rs`).
+        Service::CloudWatch => return Err(ApiError::unknown_operation(&call.operation)),
     };
     route(&routed)
 }
@@ -400,7 +462,7 @@ async fn delay(latency: Duration) {
 }
 
 fn response(
-    service: Service,
+    protocol: Protocol,
     status: u16,
     body: Vec<u8>,
     request_id: &str,
@@ -411,8 +473,11 @@ fn response(
     let headers = response.headers_mut();
     headers.insert(
         CONTENT_TYPE,
-        HeaderValue::from_static(service.content_type()),
+        HeaderValue::from_static(protocol.content_type()),
     );
+    if protocol == Protocol::RpcV2Cbor {
+        headers.insert(SMITHY_PROTOCOL, HeaderValue::from_static(RPC_V2_CBOR));
+    }
     if let Ok(value) = HeaderValue::from_str(request_id) {
         headers.insert("x-amzn-requestid", value);
     }

@@ -2,9 +2,11 @@
 //!
 //! Each record serializes to exactly the awsJson1_1 wire form of its model shape: members in
 //! PascalCase (except where the model says otherwise, e.g. `ipGroupIds`), absent optional members
-//! omitted, timestamps as epoch seconds. Fixtures use the same form, so a record read from a fixture
-//! is served byte-for-byte as written. Unknown members in a fixture are rejected so that a typo in a
-//! member name is an error rather than a silently absent field.
+//! omitted, timestamps as epoch seconds. That is the one form operations answer in; RPCv2 CBOR
+//! answers are encoded from it along the model's output shape (`cbor.rs`). Fixtures use the same
+//! form, so a record read from a fixture is served with the members and values written. Unknown
+//! members in a fixture are rejected so that a typo in a member name is an error rather than a
+//! silently absent field.
 //!
 //! Enumerations that the emulator filters or reasons on are Rust enums; the long, purely
 //! descriptive ones (compute types, operating systems, error codes) are strings.

@@ -8,20 +8,39 @@
 //!   organization's role;
 //! - the `ExternalId` is the organization's, when it requires one.
 //!
-//! Members are validated against the model first (`ValidationError`, HTTP 400). The role's
-//! maximum session is AWS's default, one hour: a longer `DurationSeconds` is a `ValidationError`
-//! as it is for such a role.
+//! Members are validated against the model's constraints first (`ValidationError`, HTTP 400).
+//! The emulator has no STS model file, so those few constraints are written out here, as the
+//! STS model states them, and checked with the validator's own [`StringShape`] and
+//! [`Violations`]. The role's maximum session is AWS's default, one hour: a longer
+//! `DurationSeconds` is a `ValidationError` as it is for such a role.
+
+use std::sync::LazyLock;
 
 use serde_json::Value;
 
 use super::api_error::ApiError;
+use super::model::{Bounds, StringShape};
 use super::operations::AccountCall;
 use super::query::{answer as query_answer, element};
+use super::request::Members;
 use super::shapes::timestamp::format_rfc3339;
-use super::validate::{
-    EXTERNAL_ID, Members, ROLE_ARN, ROLE_DURATION_SECONDS, ROLE_SESSION_NAME, Violations, string,
-};
+use super::validate::Violations;
 use crate::AccountStatus;
+
+/// STS `arnType` (its pattern admits every printable character).
+static ROLE_ARN: LazyLock<StringShape> =
+    LazyLock::new(|| StringShape::new(Some(20), Some(2048), None));
+/// STS `roleSessionNameType`: `[\w+=,.@-]*`, matched whole and in ASCII as STS does.
+static ROLE_SESSION_NAME: LazyLock<StringShape> =
+    LazyLock::new(|| StringShape::new(Some(2), Some(64), Some(r"^[A-Za-z0-9_+=,.@-]*$")));
+/// STS `externalIdType`: `[\w+=,.@:\/-]*`, matched whole and in ASCII.
+static EXTERNAL_ID: LazyLock<StringShape> =
+    LazyLock::new(|| StringShape::new(Some(2), Some(1224), Some(r"^[A-Za-z0-9_+=,.@:/-]*$")));
+/// STS `roleDurationSecondsType`: 900 to 43200.
+const ROLE_DURATION_SECONDS: Bounds<i64> = Bounds {
+    min: Some(900),
+    max: Some(43_200),
+};
 
 /// A role's `MaxSessionDuration` unless set: one hour, also the default `DurationSeconds`.
 const MAX_SESSION_SECONDS: i64 = 3600;
@@ -69,14 +88,16 @@ impl<'a> RoleArn<'a> {
 fn assume_role(call: &AccountCall<'_>) -> Result<Vec<u8>, ApiError> {
     let request = Members::of_body(call.body)?;
     let mut violations = Violations::default();
-    let role_arn = string(&request, &mut violations, "RoleArn", &ROLE_ARN)?;
-    let session_name = string(
-        &request,
-        &mut violations,
-        "RoleSessionName",
-        &ROLE_SESSION_NAME,
-    )?;
-    let external_id = string(&request, &mut violations, "ExternalId", &EXTERNAL_ID)?;
+    let mut string = |member: &str, path: &str, shape: &StringShape| {
+        let value = request.string(member)?;
+        if let Some(value) = value {
+            shape.check(&mut violations, path, value);
+        }
+        Ok::<_, ApiError>(value.map(str::to_string))
+    };
+    let role_arn = string("RoleArn", "roleArn", &ROLE_ARN)?;
+    let session_name = string("RoleSessionName", "roleSessionName", &ROLE_SESSION_NAME)?;
+    let external_id = string("ExternalId", "externalId", &EXTERNAL_ID)?;
     let duration = duration_seconds(&request, &mut violations)?;
     violations.required("roleArn", &role_arn);
     violations.required("roleSessionName", &session_name);
@@ -229,6 +250,16 @@ mod tests {
         let start = xml.find(&open).map_or(xml.len(), |i| i + open.len());
         let end = xml[start..].find('<').map_or(xml.len(), |i| start + i);
         &xml[start..end]
+    }
+
+    #[test]
+    fn the_hand_written_patterns_compile() {
+        for shape in [&*ROLE_SESSION_NAME, &*EXTERNAL_ID] {
+            let pattern = shape.pattern.as_ref().expect("a pattern");
+            assert!(pattern.regex().is_some(), "{}", pattern.source());
+        }
+        assert!(ROLE_SESSION_NAME.matches("wsql@host"));
+        assert!(!ROLE_SESSION_NAME.matches("a b"));
     }
 
     #[test]

@@ -3,11 +3,12 @@
 use std::borrow::Cow;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_body};
+use super::operations::{Call, to_output};
+use super::request::Members;
 use super::shapes::Tag;
-use super::validate::{Members, NON_EMPTY, Violations, string};
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -15,18 +16,14 @@ struct Output<'a> {
     tag_list: Cow<'a, [Tag]>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
     let request = Members::of_body(call.body)?;
-    let mut violations = Violations::default();
-    let resource_id = string(&request, &mut violations, "ResourceId", &NON_EMPTY)?;
-    violations.required("resourceId", &resource_id);
-    violations.into_result()?;
-    let resource_id = resource_id.unwrap_or_default();
+    let resource_id = request.string("ResourceId")?.unwrap_or_default();
     let tags = call
         .records()
-        .tags_of(&resource_id)
-        .ok_or_else(|| ApiError::not_found("resource", &resource_id))?;
-    to_body(&Output { tag_list: tags })
+        .tags_of(resource_id)
+        .ok_or_else(|| ApiError::not_found("resource", resource_id))?;
+    to_output(&Output { tag_list: tags })
 }
 
 #[cfg(test)]
@@ -35,10 +32,11 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
+    use crate::operations::answer;
 
     fn call(fleet: &Fleet, body: Value) -> Result<Value, ApiError> {
         let call = Call::new("us-east-1", "DescribeTags", &body, fleet);
-        Ok(serde_json::from_slice(&describe(&call)?).unwrap_or_default())
+        answer(&call)
     }
 
     #[test]

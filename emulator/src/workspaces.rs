@@ -4,14 +4,12 @@
 //! `UserName` needs `DirectoryId`; both are `InvalidParameterValuesException`s.
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_body};
+use super::operations::{Call, to_output};
+use super::request::Members;
 use super::shapes::Workspace;
-use super::validate::{
-    BUNDLE_ID, DIRECTORY_ID, LIMIT, Members, USER_NAME, Violations, WORKSPACE_ID, WORKSPACE_NAME,
-    integer, next_token, string, string_list,
-};
 
 const DEFAULT_LIMIT: i64 = 25;
 
@@ -23,17 +21,15 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
     let request = Members::of_body(call.body)?;
-    let mut violations = Violations::default();
-    let ids = string_list(&request, &mut violations, "WorkspaceIds", &WORKSPACE_ID)?;
-    let directory = string(&request, &mut violations, "DirectoryId", &DIRECTORY_ID)?;
-    let user = string(&request, &mut violations, "UserName", &USER_NAME)?;
-    let bundle = string(&request, &mut violations, "BundleId", &BUNDLE_ID)?;
-    let name = string(&request, &mut violations, "WorkspaceName", &WORKSPACE_NAME)?;
-    let limit = integer(&request, &mut violations, "Limit", LIMIT)?.unwrap_or(DEFAULT_LIMIT);
-    let next_token = next_token(&request, &mut violations)?;
-    violations.into_result()?;
+    let ids = request.strings("WorkspaceIds")?;
+    let directory = request.string("DirectoryId")?;
+    let user = request.string("UserName")?;
+    let bundle = request.string("BundleId")?;
+    let name = request.string("WorkspaceName")?;
+    let limit = request.integer("Limit")?.unwrap_or(DEFAULT_LIMIT);
+    let next_token = request.string("NextToken")?;
     let selectors = [ids.is_some(), directory.is_some(), bundle.is_some()];
     if selectors.iter().filter(|&&given| given).count() > 1 {
         return Err(ApiError::invalid_parameter(
@@ -46,18 +42,19 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Vec<u8>, ApiError> {
         ));
     }
 
-    let pager = call.pager(next_token.as_deref())?;
-    let same = |wanted: &Option<String>, actual: &Option<String>| {
-        wanted.is_none() || wanted.as_ref() == actual.as_ref()
+    let pager = call.pager(next_token)?;
+    let same = |wanted: Option<&str>, actual: &Option<String>| {
+        wanted.is_none_or(|wanted| actual.as_deref() == Some(wanted))
     };
     let (workspaces, next_token) = pager.page(&call.records().workspaces, limit as usize, |w| {
-        ids.as_ref().is_none_or(|ids| ids.contains(&w.workspace_id))
-            && same(&directory, &w.directory_id)
-            && same(&user, &w.user_name)
-            && same(&bundle, &w.bundle_id)
-            && same(&name, &w.workspace_name)
+        ids.as_ref()
+            .is_none_or(|ids| ids.contains(&w.workspace_id.as_str()))
+            && same(directory, &w.directory_id)
+            && same(user, &w.user_name)
+            && same(bundle, &w.bundle_id)
+            && same(name, &w.workspace_name)
     });
-    to_body(&Output {
+    to_output(&Output {
         workspaces,
         next_token,
     })
@@ -69,10 +66,11 @@ mod tests {
 
     use super::*;
     use crate::Fleet;
+    use crate::operations::answer;
 
     fn ids(fleet: &Fleet, body: Value) -> Result<Vec<String>, ApiError> {
         let call = Call::new("us-east-1", "DescribeWorkspaces", &body, fleet);
-        let output: Value = serde_json::from_slice(&describe(&call)?).unwrap_or_default();
+        let output = answer(&call)?;
         Ok(output["Workspaces"]
             .as_array()
             .into_iter()

@@ -1,5 +1,7 @@
 //! `wsql-emulator`: the WorkSpaces, STS and Organizations emulator as a standalone server, for
-//! the AWS CLI, wsql itself, or anything else that takes an endpoint URL.
+//! the AWS CLI, wsql itself, or anything else that takes an endpoint URL. WorkSpaces answers in
+//! awsJson1_1 and Smithy RPCv2 CBOR alike; `--list-operations` lists what is answered, in which
+//! protocols.
 //!
 //! ```text
 //! wsql-emulator --port 4566 --pools 300 --regions us-east-1,eu-west-1 --seed 7
@@ -11,8 +13,9 @@
 //!     --role-session-name me --endpoint-url http://127.0.0.1:4566
 //! ```
 //!
-//! Accounts are named by their position (0 is the management account) or their id; the table
-//! printed at start-up lists both.
+//! The first line printed is `listening on http://127.0.0.1:PORT` (with `--port 0`, the port the
+//! system picked). Accounts are named by their position (0 is the management account) or their
+//! id; the table printed at start-up lists both.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -22,9 +25,11 @@ use std::time::Duration;
 use clap::{Parser, ValueEnum};
 use wsql_emulator::{
     AccountStatus, DEFAULT_ROLE_NAME, Emulator, Faults, Fleet, Organization, UnknownPoolIds,
+    answered_operations,
 };
 
-/// Serve emulated AWS WorkSpaces, STS and Organizations APIs on 127.0.0.1.
+/// Serve emulated AWS WorkSpaces (awsJson1_1 and RPCv2 CBOR), STS and Organizations APIs on
+/// 127.0.0.1.
 #[derive(Debug, Parser)]
 #[command(name = "wsql-emulator", version, about)]
 struct Args {
@@ -73,6 +78,9 @@ struct Args {
     /// How DescribeWorkspacesPools answers PoolIds naming pools that do not exist.
     #[arg(long, value_enum, default_value_t = UnknownPools::Omitted)]
     unknown_pool_ids: UnknownPools,
+    /// Print the operations answered (service, operation, protocols, required members) and exit.
+    #[arg(long)]
+    list_operations: bool,
 }
 
 /// `--unknown-pool-ids`.
@@ -108,6 +116,10 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<(), String> {
+    if args.list_operations {
+        print!("{}", operations_table());
+        return Ok(());
+    }
     if !(0.0..=1.0).contains(&args.throttle_rate) {
         return Err(format!(
             "--throttle-rate must be between 0 and 1, not {}",
@@ -224,6 +236,33 @@ async fn serve(args: Args, organization: Organization) -> Result<(), String> {
     Ok(())
 }
 
+/// One line per answered operation: service, operation, protocols, and the members a request
+/// must carry (`-` when none, `?` for STS and Organizations, whose models the emulator lacks).
+fn operations_table() -> String {
+    let mut table = String::new();
+    for operation in answered_operations() {
+        let protocols: Vec<&str> = operation.protocols.iter().map(|p| p.name()).collect();
+        let required: Vec<&str> = operation
+            .input
+            .iter()
+            .filter(|m| m.required)
+            .map(|m| m.name.as_str())
+            .collect();
+        let required = match (operation.input.is_empty(), required.is_empty()) {
+            (true, _) => "?".to_string(),
+            (false, true) => "-".to_string(),
+            (false, false) => required.join(","),
+        };
+        table.push_str(&format!(
+            "{:<14} {:<32} {:<22} {required}\n",
+            operation.service,
+            operation.name,
+            protocols.join(",")
+        ));
+    }
+    table
+}
+
 /// The accounts, so that a user can name them in ARNs.
 fn print_organization(organization: &Organization) {
     let external_id = organization
@@ -270,6 +309,32 @@ mod tests {
             assert!(err.starts_with("--suspended-accounts: `"), "{err}");
             assert!(err.contains("0 to 3"), "{err}");
         }
+    }
+
+    #[test]
+    fn operations_are_listed_with_protocols_and_required_members() {
+        let table = operations_table();
+        let line = |operation: &str| {
+            table
+                .lines()
+                .find(|l| l.split_whitespace().nth(1) == Some(operation))
+                .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        };
+        assert_eq!(
+            line("DescribeWorkspacesPoolSessions"),
+            Some(vec![
+                "workspaces",
+                "DescribeWorkspacesPoolSessions",
+                "awsJson1_1,rpcv2Cbor",
+                "PoolId"
+            ])
+        );
+        assert_eq!(line("DescribeWorkspacesPools").map(|l| l[3]), Some("-"));
+        assert_eq!(
+            line("AssumeRole").map(|l| (l[2], l[3])),
+            Some(("awsQuery", "?"))
+        );
+        assert_eq!(table.lines().count(), answered_operations().len());
     }
 
     #[test]

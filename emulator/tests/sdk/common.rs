@@ -110,3 +110,74 @@ pub async fn exchange(
     let (status, text) = exchange_text(stream, headers, body).await;
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
+
+/// An answer read off the wire, bytes and all.
+pub struct RawAnswer {
+    pub status: u16,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawAnswer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 POST of a binary body to `path` on an open connection; `None` when the server
+/// closed the connection without an answer.
+pub async fn exchange_raw(
+    stream: &mut TcpStream,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Option<RawAnswer> {
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nhost: localhost\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    let mut bytes = request.into_bytes();
+    bytes.extend_from_slice(body);
+    stream.write_all(&bytes).await.ok()?;
+    let mut buffer = Vec::new();
+    loop {
+        let mut chunk = [0u8; 8192];
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+        let Some(head_end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
+        let headers: Vec<(String, String)> = head
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let length: usize = headers
+            .iter()
+            .find(|(n, _)| n == "content-length")
+            .and_then(|(_, v)| v.parse().ok())
+            .expect("content-length");
+        if buffer.len() >= head_end + 4 + length {
+            let status = head[9..12].parse().expect("status");
+            let body = buffer[head_end + 4..head_end + 4 + length].to_vec();
+            return Some(RawAnswer {
+                status,
+                headers,
+                body,
+            });
+        }
+    }
+}

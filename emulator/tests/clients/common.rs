@@ -1,0 +1,82 @@
+//! What both client tests share: where the clients are, and one request for each WorkSpaces
+//! operation the emulator answers.
+
+use std::path::PathBuf;
+
+use serde_json::{Map, Value, json};
+use wsql_emulator::{Fleet, answered_operations};
+
+pub const REGION: &str = "us-east-1";
+
+/// A program of the clients' virtual environment (`python`, `aws`), or a failure saying how to
+/// install it.
+pub fn client(program: &str) -> PathBuf {
+    let root = std::env::var_os("WSQL_CLIENTS")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/wsql-clients"))
+        })
+        .unwrap_or_else(|| PathBuf::from(".cache/wsql-clients"));
+    let path = root.join("venv/bin").join(program);
+    assert!(
+        path.is_file(),
+        "{} is missing: run tests/clients/install.sh (from the repository's root) to install the \
+         clients nobody here wrote into $WSQL_CLIENTS (default ~/.cache/wsql-clients)",
+        path.display()
+    );
+    path
+}
+
+/// The members an operation requires, with values from `fleet` that give it rows to answer.
+/// An operation that requires members needs a line here; the others are called with none.
+fn required_parameters(operation: &str, fleet: &Fleet) -> Option<Value> {
+    let pools = fleet.pools(REGION);
+    let busiest = pools
+        .iter()
+        .max_by_key(|p| fleet.sessions(REGION, &p.pool_id).len())
+        .map(|p| p.pool_id.clone());
+    let tagged = pools
+        .iter()
+        .find(|p| {
+            fleet
+                .tags(REGION, &p.pool_id)
+                .is_some_and(|t| !t.is_empty())
+        })
+        .map(|p| p.pool_id.clone());
+    match operation {
+        "DescribeWorkspacesPoolSessions" => Some(json!({"PoolId": busiest?})),
+        "DescribeTags" => Some(json!({"ResourceId": tagged?})),
+        _ => None,
+    }
+}
+
+/// One request for every WorkSpaces operation the emulator answers, in the order it lists them.
+pub fn requests(fleet: &Fleet) -> Vec<(&'static str, Value)> {
+    answered_operations()
+        .into_iter()
+        .filter(|o| o.service == "workspaces")
+        .map(|operation| {
+            let parameters = required_parameters(operation.name, fleet)
+                .unwrap_or_else(|| Value::Object(Map::new()));
+            for member in operation.input.iter().filter(|m| m.required) {
+                assert!(
+                    parameters.get(&member.name).is_some(),
+                    "{} requires {}: give it a value in required_parameters \
+                     (emulator/tests/clients/common.rs)",
+                    operation.name,
+                    member.name
+                );
+            }
+            (operation.name, parameters)
+        })
+        .collect()
+}
+
+/// Whether an answer has rows: a non-empty list among its top-level members.
+pub fn has_rows(answer: &Value) -> bool {
+    answer.as_object().is_some_and(|members| {
+        members
+            .values()
+            .any(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+    })
+}
