@@ -68,6 +68,7 @@ mod service;
 pub mod shapes;
 mod sts;
 mod tags;
+mod usage;
 mod validate;
 mod workspaces;
 
