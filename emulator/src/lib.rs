@@ -50,6 +50,7 @@ use tokio::task::JoinHandle;
 mod api_error;
 mod auth;
 mod bundles;
+mod cloudwatch;
 mod credentials;
 mod directories;
 mod faults;
