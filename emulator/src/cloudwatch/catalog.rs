@@ -52,9 +52,8 @@ pub(crate) enum Publishers {
     Wsp,
 }
 
-/// Every metric, to match on when computing samples.
+/// Every metric, to match on when computing samples: the variants are the metric names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub(crate) enum MetricId {
     ActiveUserSessionCapacity,
     ActualUserSessionCapacity,

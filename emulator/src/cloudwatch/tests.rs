@@ -565,6 +565,35 @@ fn periods_follow_the_age_of_the_start_time() {
 }
 
 #[test]
+fn nothing_before_creation() {
+    let fleet = pool_fleet();
+    let young = running_pools(&fleet)
+        .filter(|p| p.created_at > (NOW - 300 * DAY) as f64)
+        .take(3)
+        .collect::<Vec<_>>();
+    assert!(!young.is_empty());
+    for pool in young {
+        let answer = get(
+            &fleet,
+            json!({
+                "MetricDataQueries": [pool_query("q", "DesiredUserSessionCapacity", &pool.pool_id, 3600, "SampleCount")],
+                "StartTime": NOW - 400 * DAY,
+                "EndTime": NOW,
+                "ScanBy": "TimestampAscending",
+            }),
+        );
+        let (times, counts) = series_of(&answer, "q");
+        let created = pool.created_at as i64;
+        assert!(
+            times[0] <= created && created < times[0] + 3600,
+            "first hour is the creation's"
+        );
+        assert!(counts[0] <= 60.0);
+        assert_eq!(counts[1], 60.0);
+    }
+}
+
+#[test]
 fn datapoints_are_ordered_by_scan_by() {
     let fleet = pool_fleet();
     let id = running_pools(&fleet)

@@ -6,8 +6,8 @@
 //! and a check of both. A token presented with any other request is refused. `paging.rs` keeps
 //! its binding and encoding private to its `Pager`, whose positions index a slice; the positions
 //! here are cursors over generated sequences (a query and a bucket, a resource and a metric), so
-//! this module holds its own few lines of the same mechanism (see the report for making
-//! `paging.rs`'s functions shared instead).
+//! this module holds its own few lines of the same mechanism. Were `paging.rs` to expose its
+//! binding and its encoding, both would use those.
 
 use serde_json::Value;
 
