@@ -61,6 +61,7 @@ mod api_error;
 mod auth;
 mod bundles;
 mod cbor;
+mod cloudwatch;
 mod credentials;
 mod directories;
 mod faults;
@@ -82,6 +83,7 @@ mod service;
 pub mod shapes;
 mod sts;
 mod tags;
+mod usage;
 mod validate;
 mod workspaces;
 
