@@ -50,6 +50,13 @@ impl Table {
         self.0.schema()
     }
 
+    /// The operation that lists the parents first, for a table whose operation needs a
+    /// parent's id (`DescribeWorkspacesPools` for the pools' sessions) when no predicate names
+    /// them.
+    pub fn parent_operation(self) -> Option<&'static str> {
+        self.0.parent_operation()
+    }
+
     /// Every form of predicate or clause the table sends to the API (what `\d TABLE` shows).
     pub fn pushdown(self) -> Vec<PushdownRule> {
         self.0.rules()

@@ -197,6 +197,8 @@ pub(crate) trait ScanTable: Send + Sync + fmt::Debug {
     fn join_keys(&self) -> &'static [&'static str];
     /// Every form of predicate or clause the table sends, as `\d` shows them.
     fn rules(&self) -> Vec<PushdownRule>;
+    /// The operation listing the parents, for an operation that needs a parent's id.
+    fn parent_operation(&self) -> Option<&'static str>;
     /// The requests of `restrictions`, as EXPLAIN shows them.
     fn describe_requests(&self, restrictions: &Restrictions) -> String;
     /// The enrichment a scan of `projection` makes, as EXPLAIN shows it.
@@ -291,6 +293,10 @@ impl<T: DescribeTable> ScanTable for Describe<T> {
 
     fn rules(&self) -> Vec<PushdownRule> {
         rules::of::<T>()
+    }
+
+    fn parent_operation(&self) -> Option<&'static str> {
+        T::parent().map(|p| p.operation)
     }
 
     fn describe_requests(&self, restrictions: &Restrictions) -> String {

@@ -1,0 +1,65 @@
+//! Every table over every account of the organization answers the union of what each account
+//! alone answers, with `account_id` naming the account a row came from.
+
+use wsql::Accounts;
+
+use crate::accounts::org::{account_ids, organization, rows, session, settings, start};
+
+const TABLES: &[&str] = &[
+    "workspaces_pools",
+    "workspaces_pool_sessions",
+    "workspaces_directories",
+    "workspaces_bundles",
+    "workspaces",
+];
+
+#[tokio::test]
+async fn every_table_answers_the_union_of_its_accounts() {
+    let emulator = start(organization(21, 3, 12)).await;
+    let ids = account_ids(&emulator);
+    let all = session(settings(&emulator, Accounts::Organization));
+    for table in TABLES {
+        let sql = format!("SELECT * FROM {table}");
+        let (every, report) = rows(&all, &sql).await;
+        let mut union = Vec::new();
+        for id in &ids {
+            let one = session(settings(&emulator, Accounts::Listed(vec![id.clone()])));
+            let (rows, _) = rows(&one, &sql).await;
+            assert!(
+                rows.iter()
+                    .all(|r| r.split('|').nth(1) == Some(id.as_str())),
+                "{table}: account_id is the account read"
+            );
+            union.extend(rows);
+        }
+        union.sort();
+        assert!(!every.is_empty(), "{table} has rows");
+        assert_eq!(every, union, "{table}: the organization's answer");
+        let accounts: std::collections::BTreeSet<Option<String>> =
+            report.scans.iter().map(|s| s.account.clone()).collect();
+        assert_eq!(accounts.len(), ids.len(), "{table}: one scan per account");
+    }
+}
+
+#[tokio::test]
+async fn a_summary_per_account_and_region_counts_each_account_alone() {
+    let emulator = start(organization(22, 4, 7)).await;
+    let ctx = session(settings(&emulator, Accounts::Organization));
+    let (counts, _) = rows(
+        &ctx,
+        "SELECT account_id, region, count(*) FROM workspaces_pools GROUP BY 1, 2",
+    )
+    .await;
+    assert_eq!(counts.len(), 4 * 2, "{counts:?}");
+    for (account, fleet) in emulator
+        .organization()
+        .accounts()
+        .iter()
+        .map(|a| (a.id(), &a.fleet))
+    {
+        for region in crate::accounts::org::REGIONS {
+            let expected = format!("{account}|{region}|{}", fleet.pools(region).len());
+            assert!(counts.contains(&expected), "{expected} in {counts:?}");
+        }
+    }
+}

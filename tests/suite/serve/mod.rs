@@ -1,0 +1,10 @@
+//! `wsql serve` through a real Postgres client (tokio-postgres) against the emulator: the
+//! server is the real binary on a free port, the emulator runs in the test's process so its
+//! request log can say which API calls were made.
+
+mod auth;
+mod cancellation;
+mod concurrency;
+mod readonly;
+mod support;
+mod types;
