@@ -9,7 +9,7 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::prelude::SessionContext;
 
 use crate::cache::ApiCache;
-use crate::scan::{ApiTable, PushdownRule, ScanTable};
+use crate::scan::{ApiTable, ColumnSource, PushdownRule, ScanTable};
 use crate::settings::AwsSettings;
 use crate::tables::TABLES;
 use crate::targets::Targets;
@@ -48,6 +48,17 @@ impl Table {
     /// The table's columns.
     pub fn schema(self) -> SchemaRef {
         self.0.schema()
+    }
+
+    /// The service model's shape of one row (`WorkspacesPool`), in which each column's
+    /// [`ColumnSource::member`] is: where a column's description is.
+    pub fn shape(self) -> &'static str {
+        self.0.shape()
+    }
+
+    /// What each column is, in schema order, for its description.
+    pub fn column_sources(self) -> Vec<ColumnSource> {
+        self.0.column_sources()
     }
 
     /// The operation that lists the parents first, for a table whose operation needs a

@@ -55,6 +55,26 @@ pub(crate) struct ColumnDef<T> {
     read: Read<T>,
     /// The model's member, when the column is required: an item without it is an error.
     required: Option<&'static str>,
+    /// Where the value is in the model's item shape (`CapacityStatus.AvailableUserSessions`),
+    /// when it is not the column's name in PascalCase: what the column's description is read
+    /// from.
+    member: Option<&'static str>,
+    /// The column's description when the model has none (the target's columns, columns the
+    /// scan makes).
+    about: Option<&'static str>,
+}
+
+/// What a column is, for its description: where its value is in the model's item shape, or a
+/// description of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnSource {
+    /// The column's name.
+    pub name: String,
+    /// The member path in the table's item shape (`PoolId`, `CapacityStatus.ActiveUserSessions`),
+    /// `None` for a column the model does not describe.
+    pub member: Option<String>,
+    /// A description of wsql's own, for columns the model does not describe.
+    pub about: Option<&'static str>,
 }
 
 /// `Timestamp(Microsecond, "UTC")`, the type of every time column.
@@ -95,17 +115,51 @@ impl<T> ColumnDef<T> {
             field: Field::new(name, data_type, true),
             read,
             required: None,
+            member: None,
+            about: None,
         }
     }
 
     /// `region`, never NULL.
     fn region() -> Self {
-        Self::new("region", DataType::Utf8, Read::Region).not_null()
+        Self::new("region", DataType::Utf8, Read::Region)
+            .not_null()
+            .about("The AWS Region the row was read from.")
     }
 
     /// `account_id`, never NULL.
     fn account() -> Self {
-        Self::new("account_id", DataType::Utf8, Read::Account).not_null()
+        Self::new("account_id", DataType::Utf8, Read::Account)
+            .not_null()
+            .about("The AWS account the row was read from.")
+    }
+
+    /// The column's value is the model's `path` in the item shape (`CapacityStatus.ActiveUserSessions`),
+    /// not the member named as the column in PascalCase.
+    pub fn member(mut self, path: &'static str) -> Self {
+        self.member = Some(path);
+        self
+    }
+
+    /// The column is not a member of the model: `text` describes it.
+    pub fn about(mut self, text: &'static str) -> Self {
+        self.about = Some(text);
+        self
+    }
+
+    /// What the column is, for its description.
+    fn source(&self) -> ColumnSource {
+        let name = self.field.name();
+        let member = match (self.about, self.member) {
+            (Some(_), None) => None,
+            (_, Some(path)) => Some(path.to_string()),
+            (None, None) => Some(pascal_case(name)),
+        };
+        ColumnSource {
+            name: name.clone(),
+            member,
+            about: self.about,
+        }
     }
 
     /// A nullable string column.
@@ -284,6 +338,19 @@ fn records_array<T>(
     Arc::new(builder.finish())
 }
 
+/// `pool_id` → `PoolId`: the model's name of a member a column is named after.
+fn pascal_case(column: &str) -> String {
+    column
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}
+
 /// Microseconds since the epoch.
 pub(crate) fn micros(t: &DateTime) -> i64 {
     t.secs() * 1_000_000 + i64::from(t.subsec_nanos() / 1_000)
@@ -339,6 +406,11 @@ impl<T> Columns<T> {
                 Read::Text(read) => Some(read),
                 _ => None,
             })
+    }
+
+    /// What each column is, for its description, in order.
+    pub fn sources(&self) -> Vec<ColumnSource> {
+        self.defs.iter().map(ColumnDef::source).collect()
     }
 
     /// The names of the text columns read from items (not the target's).

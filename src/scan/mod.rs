@@ -34,6 +34,7 @@ use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 
 pub(crate) use api::TargetApi;
+pub use columns::ColumnSource;
 pub(crate) use columns::{ColumnDef, Columns};
 pub(crate) use exec::ApiScanExec;
 pub(crate) use metrics::TargetMetrics;
@@ -60,6 +61,8 @@ pub(crate) trait DescribeTable: Send + Sync + 'static {
     const NAME: &'static str;
     /// The API operation whose items are the rows.
     const OPERATION: &'static str;
+    /// The model's shape of one item (`WorkspacesPool`): where the columns' descriptions are.
+    const SHAPE: &'static str;
     /// What one row is, for `\d`: "one row per pool".
     const ROW: &'static str;
     /// Columns whose `=` / `IN` / OR-chain predicates push down exactly, with what they are
@@ -191,6 +194,10 @@ pub(crate) trait ScanTable: Send + Sync + fmt::Debug {
     fn row(&self) -> &'static str;
     /// The full schema.
     fn schema(&self) -> SchemaRef;
+    /// The model's shape of one row.
+    fn shape(&self) -> &'static str;
+    /// What each column is, for its description.
+    fn column_sources(&self) -> Vec<ColumnSource>;
     /// How the table's predicates push down.
     fn pushdown(&self) -> PushdownRules;
     /// The join keys a dynamic filter may narrow.
@@ -281,6 +288,14 @@ impl<T: DescribeTable> ScanTable for Describe<T> {
 
     fn schema(&self) -> SchemaRef {
         T::columns().schema()
+    }
+
+    fn shape(&self) -> &'static str {
+        T::SHAPE
+    }
+
+    fn column_sources(&self) -> Vec<ColumnSource> {
+        T::columns().sources()
     }
 
     fn pushdown(&self) -> PushdownRules {

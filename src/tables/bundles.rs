@@ -61,13 +61,16 @@ static COLUMNS: LazyLock<Columns<WorkspaceBundle>> = LazyLock::new(|| {
             ColumnDef::text("state", |b: &B| b.state().map(|s| s.as_str())),
             ColumnDef::text("compute_type", |b: &B| {
                 b.compute_type().and_then(|c| c.name()).map(|n| n.as_str())
-            }),
+            })
+            .member("ComputeType.Name"),
             ColumnDef::text("root_storage_capacity", |b: &B| {
                 b.root_storage().map(|s| s.capacity())
-            }),
+            })
+            .member("RootStorage.Capacity"),
             ColumnDef::text("user_storage_capacity", |b: &B| {
                 b.user_storage().map(|s| s.capacity())
-            }),
+            })
+            .member("UserStorage.Capacity"),
             ColumnDef::text("image_id", |b: &B| b.image_id()),
             ColumnDef::time("creation_time", |b: &B| b.creation_time()),
             ColumnDef::time("last_updated_time", |b: &B| b.last_updated_time()),
@@ -101,6 +104,7 @@ impl DescribeTable for Bundles {
     type Request = BundlesRequest;
     const NAME: &'static str = "workspaces_bundles";
     const OPERATION: &'static str = OPERATION;
+    const SHAPE: &'static str = "WorkspaceBundle";
     const ROW: &'static str = "one row per bundle, the account's own and Amazon's";
     const PUSHABLE: &'static [Pushable] = &[BUNDLE_ID, OWNER];
     const JOIN_KEYS: &'static [&'static str] = &["bundle_id"];

@@ -120,7 +120,8 @@ static COLUMNS: LazyLock<Columns<WorkspaceDirectory>> = LazyLock::new(|| {
             }),
             ColumnDef::text_list("ip_group_ids", |d: &D| {
                 d.ip_group_ids.as_deref().and_then(texts)
-            }),
+            })
+            .member("ipGroupIds"),
             ColumnDef::text("endpoint_encryption_mode", |d: &D| {
                 d.endpoint_encryption_mode().map(|m| m.as_str())
             }),
@@ -168,6 +169,7 @@ impl DescribeTable for Directories {
     type Request = DirectoriesRequest;
     const NAME: &'static str = "workspaces_directories";
     const OPERATION: &'static str = OPERATION;
+    const SHAPE: &'static str = "WorkspaceDirectory";
     const ROW: &'static str = "one row per directory registered with WorkSpaces";
     const PUSHABLE: &'static [Pushable] = &[DIRECTORY_ID, NAME, USER_IDENTITY_TYPE, WORKSPACE_TYPE];
     const JOIN_KEYS: &'static [&'static str] = &["directory_id"];

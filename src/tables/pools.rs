@@ -125,47 +125,57 @@ static COLUMNS: LazyLock<Columns<TaggedPool>> = LazyLock::new(|| {
                     .capacity_status()
                     .map(|c| c.available_user_sessions())
             })
+            .member("CapacityStatus.AvailableUserSessions")
             .required("CapacityStatus"),
             ColumnDef::int("desired_user_sessions", |p: &P| {
                 p.pool.capacity_status().map(|c| c.desired_user_sessions())
             })
+            .member("CapacityStatus.DesiredUserSessions")
             .required("CapacityStatus"),
             ColumnDef::int("actual_user_sessions", |p: &P| {
                 p.pool.capacity_status().map(|c| c.actual_user_sessions())
             })
+            .member("CapacityStatus.ActualUserSessions")
             .required("CapacityStatus"),
             ColumnDef::int("active_user_sessions", |p: &P| {
                 p.pool.capacity_status().map(|c| c.active_user_sessions())
             })
+            .member("CapacityStatus.ActiveUserSessions")
             .required("CapacityStatus"),
             ColumnDef::text("application_settings_status", |p: &P| {
                 p.pool.application_settings().map(|a| a.status().as_str())
-            }),
+            })
+            .member("ApplicationSettings.Status"),
             ColumnDef::text("application_settings_group", |p: &P| {
                 p.pool
                     .application_settings()
                     .and_then(|a| a.settings_group())
-            }),
+            })
+            .member("ApplicationSettings.SettingsGroup"),
             ColumnDef::text("application_settings_s3_bucket_name", |p: &P| {
                 p.pool
                     .application_settings()
                     .and_then(|a| a.s3_bucket_name())
-            }),
+            })
+            .member("ApplicationSettings.S3BucketName"),
             ColumnDef::int("disconnect_timeout_in_seconds", |p: &P| {
                 p.pool
                     .timeout_settings()
                     .and_then(|t| t.disconnect_timeout_in_seconds())
-            }),
+            })
+            .member("TimeoutSettings.DisconnectTimeoutInSeconds"),
             ColumnDef::int("idle_disconnect_timeout_in_seconds", |p: &P| {
                 p.pool
                     .timeout_settings()
                     .and_then(|t| t.idle_disconnect_timeout_in_seconds())
-            }),
+            })
+            .member("TimeoutSettings.IdleDisconnectTimeoutInSeconds"),
             ColumnDef::int("max_user_duration_in_seconds", |p: &P| {
                 p.pool
                     .timeout_settings()
                     .and_then(|t| t.max_user_duration_in_seconds())
-            }),
+            })
+            .member("TimeoutSettings.MaxUserDurationInSeconds"),
             ColumnDef::records("errors", &["error_code", "error_message"], |p: &P| {
                 p.pool.errors.as_ref().map(|errors| {
                     errors
@@ -178,7 +188,8 @@ static COLUMNS: LazyLock<Columns<TaggedPool>> = LazyLock::new(|| {
                 p.tags
                     .as_ref()
                     .map(|tags| tags.iter().map(|t| (t.key(), t.value())).collect())
-            }),
+            })
+            .about("The pool's tags (key to value), from DescribeTags: one call per pool, made only when the query reads this column."),
         ],
     )
 });
@@ -223,6 +234,7 @@ impl DescribeTable for Pools {
     type Request = PoolsRequest;
     const NAME: &'static str = "workspaces_pools";
     const OPERATION: &'static str = OPERATION;
+    const SHAPE: &'static str = "WorkspacesPool";
     const ROW: &'static str = "one row per WorkSpaces Pool";
     const PUSHABLE: &'static [Pushable] = &[POOL_ID];
     const TRANSLATED: &'static [TranslatedRule] = POOL_NAME_FORMS;

@@ -70,11 +70,13 @@ static COLUMNS: LazyLock<Columns<WorkspacesPoolSession>> = LazyLock::new(|| {
             ColumnDef::time("expiration_time", |s: &S| s.expiration_time()),
             ColumnDef::text("eni_id", |s: &S| {
                 s.network_access_configuration().and_then(|n| n.eni_id())
-            }),
+            })
+            .member("NetworkAccessConfiguration.EniId"),
             ColumnDef::text("eni_private_ip_address", |s: &S| {
                 s.network_access_configuration()
                     .and_then(|n| n.eni_private_ip_address())
-            }),
+            })
+            .member("NetworkAccessConfiguration.EniPrivateIpAddress"),
         ],
     )
 });
@@ -105,6 +107,7 @@ impl DescribeTable for PoolSessions {
     type Request = SessionsRequest;
     const NAME: &'static str = "workspaces_pool_sessions";
     const OPERATION: &'static str = OPERATION;
+    const SHAPE: &'static str = "WorkspacesPoolSession";
     const ROW: &'static str = "one row per session of a WorkSpaces Pool";
     const PUSHABLE: &'static [Pushable] = &[POOL_ID, USER_ID];
     const JOIN_KEYS: &'static [&'static str] = &["pool_id"];

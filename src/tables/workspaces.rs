@@ -101,34 +101,41 @@ static COLUMNS: LazyLock<Columns<Workspace>> = LazyLock::new(|| {
                 w.workspace_properties()
                     .and_then(|p| p.running_mode())
                     .map(|m| m.as_str())
-            }),
+            })
+            .member("WorkspaceProperties.RunningMode"),
             ColumnDef::int("running_mode_auto_stop_timeout_in_minutes", |w: &W| {
                 w.workspace_properties()
                     .and_then(|p| p.running_mode_auto_stop_timeout_in_minutes())
-            }),
+            })
+            .member("WorkspaceProperties.RunningModeAutoStopTimeoutInMinutes"),
             ColumnDef::text("compute_type_name", |w: &W| {
                 w.workspace_properties()
                     .and_then(|p| p.compute_type_name())
                     .map(|c| c.as_str())
-            }),
+            })
+            .member("WorkspaceProperties.ComputeTypeName"),
             ColumnDef::int("root_volume_size_gib", |w: &W| {
                 w.workspace_properties()
                     .and_then(|p| p.root_volume_size_gib())
-            }),
+            })
+            .member("WorkspaceProperties.RootVolumeSizeGib"),
             ColumnDef::int("user_volume_size_gib", |w: &W| {
                 w.workspace_properties()
                     .and_then(|p| p.user_volume_size_gib())
-            }),
+            })
+            .member("WorkspaceProperties.UserVolumeSizeGib"),
             ColumnDef::text("operating_system_name", |w: &W| {
                 w.workspace_properties()
                     .and_then(|p| p.operating_system_name())
                     .map(|o| o.as_str())
-            }),
+            })
+            .member("WorkspaceProperties.OperatingSystemName"),
             ColumnDef::text_list("protocols", |w: &W| {
                 let properties = w.workspace_properties()?;
                 let protocols = properties.protocols.as_ref()?;
                 Some(protocols.iter().map(|p| p.as_str()).collect())
-            }),
+            })
+            .member("WorkspaceProperties.Protocols"),
             ColumnDef::flag("user_volume_encryption_enabled", |w: &W| {
                 w.user_volume_encryption_enabled()
             }),
@@ -196,6 +203,7 @@ impl DescribeTable for Workspaces {
     type Request = WorkspacesRequest;
     const NAME: &'static str = "workspaces";
     const OPERATION: &'static str = OPERATION;
+    const SHAPE: &'static str = "Workspace";
     const ROW: &'static str = "one row per personal WorkSpace";
     const PUSHABLE: &'static [Pushable] = &[
         WORKSPACE_ID,
