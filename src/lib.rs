@@ -1,10 +1,11 @@
 //! wsql: SQL over AWS WorkSpaces, as Apache DataFusion tables.
 //!
-//! A [`Library`] registers one table per WorkSpaces `Describe*` operation into a DataFusion
-//! `SessionContext`: `workspaces_pools`, `workspaces_pool_sessions`, `workspaces_directories`,
-//! `workspaces_bundles` and `workspaces` ([`Table`]). Predicates on ids and names become request
-//! parameters, `LIMIT` becomes `Limit`, every configured region is a partition read in parallel,
-//! and pages stream out as Arrow batches as they arrive. Only read-only operations are called.
+//! A [`Library`] registers one table per read operation of the WorkSpaces API into a DataFusion
+//! `SessionContext` (`workspaces_pools`, `workspaces`, `workspaces_directories`, ...:
+//! [`Table::all`] lists them with their operations and pushdown rules). Predicates on ids, names
+//! and filters become request parameters, `LIMIT` becomes the page size, every (account, region)
+//! is read in parallel, and pages stream out as Arrow batches as they arrive. Only read-only
+//! operations are called.
 //!
 //! ```
 //! use datafusion::prelude::SessionContext;
