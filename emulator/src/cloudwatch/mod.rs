@@ -111,7 +111,6 @@ mod get_metric_data;
 mod list_metrics;
 mod series;
 mod stats;
-mod token;
 
 #[allow(unused_imports)] // until the protocol layer uses them
 pub(crate) use errors::{CLOUDWATCH_ERRORS, CloudWatchError, cloudwatch_error};
