@@ -46,7 +46,7 @@ mod targets;
 
 pub use aws_credential_types::Credentials;
 pub use cache::{ApiCache, CacheStats, DEFAULT_TTL};
-pub use error::{CallSite, Error, Result, Waiting};
+pub use error::{CallSite, Cause, Error, ErrorKind, Result, Waiting};
 pub use library::{Library, Table};
 pub use report::{ScanReport, TargetProgress, TargetWarning};
 pub use scan::ApiTable;

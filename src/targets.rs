@@ -29,7 +29,7 @@ use aws_sdk_workspaces::config::Region;
 use aws_sdk_workspaces::config::retry::RetryPartition;
 use tokio::sync::{Mutex, OnceCell, Semaphore};
 
-use crate::error::{CallSite, Error, Result};
+use crate::error::{CallSite, Cause, Error, Result};
 use crate::settings::{Accounts, AssumeRole, AwsSettings, RetryMode};
 
 /// Where a row was read from: a region of an account.
@@ -552,7 +552,7 @@ async fn caller_account(config: &SdkConfig) -> Result<String> {
         .map_err(|e| Error::from_sdk(call.clone(), None, e))?;
     output.account.ok_or_else(|| Error::UnreadableResponse {
         call,
-        cause: "GetCallerIdentity named no account".to_string(),
+        cause: Cause::message("GetCallerIdentity named no account"),
     })
 }
 
