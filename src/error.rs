@@ -283,9 +283,10 @@ pub enum Error {
         page: usize,
     },
 
-    /// Paging went on longer than the page limit of one request chain.
+    /// Paging went on longer than the page limit of one request chain
+    /// ([`AwsSettings::max_pages`](crate::AwsSettings::max_pages)).
     #[error(
-        "{call} was still paging after {pages} pages; stopped (raise the page limit if the fleet really is that large)"
+        "{call} was still paging after {pages} pages (the page limit of one request chain); stopped"
     )]
     TooManyPages {
         /// Where the calls went.

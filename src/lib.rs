@@ -52,7 +52,7 @@ pub use report::{ScanReport, TargetProgress, TargetWarning};
 pub use scan::ApiTable;
 pub use settings::{
     Accounts, AssumeRole, AwsSettings, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT,
-    RegionErrorPolicy, RetryMode,
+    DEFAULT_MAX_PAGES, RegionErrorPolicy, RetryMode,
 };
 
 /// Entry points of wsql's own benchmarks (feature `bench-internals`); not part of the API.

@@ -126,3 +126,42 @@ impl Library {
         Arc::clone(&self.cache)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wsql_emulator::{Emulator, Faults, Fleet};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_page_limit_of_the_settings_bounds_every_table() {
+        let emulator = Emulator::start(Fleet::seeded(3, &["us-east-1"], 30))
+            .await
+            .expect("emulator starts");
+        emulator.set_faults(Faults {
+            endless_pages: true,
+            ..Faults::default()
+        });
+        let settings = AwsSettings {
+            max_pages: 4,
+            ..AwsSettings::emulator(emulator.endpoint_url(), &["us-east-1"])
+        };
+        let ctx = SessionContext::new();
+        Library::new(settings)
+            .register(&ctx)
+            .expect("tables register");
+        for name in ["workspaces_pools", "workspaces_directories", "workspaces"] {
+            let table = Table::named(name).expect("a table");
+            emulator.clear_request_log();
+            let frame = ctx.sql(&format!("SELECT * FROM {name}")).await;
+            let error = match frame.expect("plans").collect().await {
+                Ok(_) => panic!("{name}: an endless chain must fail"),
+                Err(error) => error.to_string(),
+            };
+            assert!(error.contains("still paging after 4 pages"), "{error}");
+            let log = emulator.request_log();
+            let pages = log.iter().filter(|r| r.operation == table.operation());
+            assert_eq!(pages.count(), 4, "{name}");
+        }
+    }
+}
