@@ -100,7 +100,7 @@ pub mod bench_internals {
             let place = Place {
                 region: "us-east-1".to_string(),
                 account: Some("123456789012".to_string()),
-                named: false,
+                names_account: false,
             };
             Self(
                 pools

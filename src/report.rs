@@ -93,7 +93,7 @@ impl TargetProgress {
         };
         Self {
             table,
-            region: target.region.clone(),
+            region: target.region().to_string(),
             account: target.known_account().map(String::from),
             api_calls: count(&metrics.calls.api_calls),
             pages: count(&metrics.pages),

@@ -137,9 +137,8 @@ impl TableProvider for ApiTable {
         let regions = resolved
             .regions
             .iter()
+            .filter(|region| restrictions.may_want_region(region))
             .cloned()
-            .enumerate()
-            .filter(|(_, region)| restrictions.may_want_region(region))
             .collect();
         // The account id of a profile costs a call (GetCallerIdentity): made only when the
         // query reads it, filters on it, or reads several accounts.

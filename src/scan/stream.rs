@@ -69,7 +69,7 @@ pub(crate) fn failed_before_start(
     {
         warnings.record(TargetWarning {
             table,
-            region: target.region.clone(),
+            region: target.region().to_string(),
             account: target.known_account().map(String::from),
             rows_kept: 0,
             error: error.to_string(),
