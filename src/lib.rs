@@ -52,13 +52,13 @@ mod targets;
 
 pub use aws_credential_types::Credentials;
 pub use cache::{ApiCache, CacheStats, DEFAULT_TTL};
-pub use error::{CallSite, Error, Result, Waiting};
+pub use error::{CallSite, Cause, Error, ErrorKind, Result, Waiting};
 pub use library::{Library, Table};
 pub use report::{ScanReport, TargetProgress, TargetWarning};
 pub use scan::{ApiTable, ColumnSource, PushdownRule};
 pub use settings::{
     Accounts, AssumeRole, AwsSettings, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT,
-    RegionErrorPolicy, RetryMode,
+    DEFAULT_MAX_PAGES, RegionErrorPolicy, RetryMode,
 };
 
 /// Entry points of wsql's own benchmarks (feature `bench-internals`); not part of the API.
@@ -106,7 +106,7 @@ pub mod bench_internals {
             let place = Place {
                 region: "us-east-1".to_string(),
                 account: Some("123456789012".to_string()),
-                named: false,
+                names_account: false,
             };
             Self(
                 pools
