@@ -66,6 +66,7 @@ mod credentials;
 mod directories;
 mod faults;
 pub mod fleet;
+pub mod images;
 mod in_flight;
 mod list_accounts;
 mod model;

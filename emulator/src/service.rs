@@ -95,6 +95,11 @@ impl Service {
                 "DescribeWorkspaceBundles",
                 "DescribeWorkspaces",
                 "DescribeTags",
+                "DescribeWorkspaceImages",
+                "DescribeWorkspaceImagePermissions",
+                "DescribeCustomWorkspaceImageImport",
+                "DescribeImageAssociations",
+                "DescribeBundleAssociations",
             ],
             Service::CloudWatch => &[],
             Service::Sts => &["AssumeRole", "GetCallerIdentity"],
@@ -487,7 +492,7 @@ mod tests {
         );
         assert_eq!(Service::Sts.protocols(), [Protocol::AwsQuery]);
         let answered = answered_operations();
-        assert_eq!(answered.len(), 6 + 2 + 1);
+        assert_eq!(answered.len(), 11 + 2 + 1);
         let sessions = answered
             .iter()
             .find(|o| o.name == "DescribeWorkspacesPoolSessions")
