@@ -329,7 +329,7 @@ fn bundle_image(id: &str, bundles: &[&Bundle], position: usize, account: &str) -
         .map(team_of)
         .unwrap_or_else(|| "custom".to_string());
     let byol = h % 4 == 1;
-    let windows = byol || h % 6 != 0;
+    let windows = byol || !h.is_multiple_of(6);
     let origin = match byol {
         true => Origin::Imported,
         false => Origin::Captured,
@@ -387,7 +387,7 @@ fn tenancy(byol: bool) -> String {
 
 /// Whether a Windows image has WorkSpaces updates waiting: a third do.
 fn updates(h: u64) -> UpdateResult {
-    let available = (h >> 16) % 3 == 0;
+    let available = (h >> 16).is_multiple_of(3);
     UpdateResult {
         update_available: available,
         description: available.then(|| "Newer WorkSpaces drivers and agents are available".into()),
@@ -553,7 +553,7 @@ fn permissions<'a>(
     for (position, image) in bundle_images.enumerate() {
         let h = dice(&image.image_id, SALT_PARTNER);
         let first = position == 0;
-        if !first && h % 3 != 0 {
+        if !first && !h.is_multiple_of(3) {
             continue;
         }
         let count = if first { 2 } else { 1 + (h >> 8) % 2 } as usize;
