@@ -444,7 +444,7 @@ fn unused_images(account: &str, region: &str) -> Vec<(Image, Origin)> {
             1,
             "byol-windows-10",
             "Bring Your Own License Windows 10 image",
-            NOW - (3 + (h >> 8) % 10) as f64 * DAY,
+            NOW - (3 + (h >> 8) % 10) as f64 * DAY - ((h >> 32) % 86_400) as f64,
         )
     };
     let retired = Image {
@@ -453,7 +453,7 @@ fn unused_images(account: &str, region: &str) -> Vec<(Image, Origin)> {
             2,
             "retired-desktop",
             "Desktop image no bundle uses any more",
-            NOW - (700 + (h >> 16) % 200) as f64 * DAY,
+            NOW - (700 + (h >> 16) % 200) as f64 * DAY - ((h >> 40) % 86_400) as f64,
         )
     };
     vec![
