@@ -222,6 +222,9 @@ fn parent_ids<P: DescribeTable>(
         return internal(format!("has no text column {column} to list parents by"));
     };
     let restrictions = match parent_restrictions::<P>(conditions) {
+        Ok(restrictions) if restrictions.matches_nothing => {
+            return futures::stream::empty().boxed();
+        }
         Ok(restrictions) => restrictions,
         Err(column) => return internal(format!("does not push down {column} to list parents by")),
     };
@@ -423,5 +426,39 @@ impl<T: DescribeTable> ScanTable for Describe<T> {
         let enrichment =
             T::enrichment().filter(|e| reads::<T>(scan.projection.as_deref(), e.column));
         scan.batches::<T>(restrictions, enrichment)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tables::bundles::Bundles;
+
+    #[test]
+    fn a_parent_listing_keeps_to_its_conditions() {
+        let every = Parent::rows_of::<Bundles>("bundle_id", "bundle_id");
+        assert_eq!(
+            every.listing(),
+            "DescribeWorkspaceBundles {} + {Owner: AMAZON}"
+        );
+        let amazons = every.only(&[("owner", "AMAZON")]);
+        assert_eq!(
+            amazons.listing(),
+            "DescribeWorkspaceBundles {Owner: AMAZON}"
+        );
+        assert_eq!(amazons.only, &[("owner", "AMAZON")]);
+        let restrictions = parent_restrictions::<Bundles>(amazons.only).expect("pushable");
+        assert!(restrictions.admits("owner", Some("AMAZON")));
+        assert!(!restrictions.admits("owner", Some("123456789012")));
+    }
+
+    #[test]
+    fn a_condition_on_a_column_the_parent_does_not_push_is_named() {
+        assert_eq!(
+            parent_restrictions::<Bundles>(&[("state", "AVAILABLE")]).err(),
+            Some("state")
+        );
+        let impossible = parent_restrictions::<Bundles>(&[("bundle_id", "nope")]);
+        assert!(impossible.is_ok_and(|r| r.matches_nothing));
     }
 }
