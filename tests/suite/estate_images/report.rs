@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use wsql_emulator::images::{ImageCatalog, image_type};
 
-use super::organization;
+use super::{PERMISSIONS, organization};
 use crate::accounts::org::REGIONS;
+use crate::support::body_strings;
 
 fn report_sql() -> String {
     std::fs::read_to_string(format!(
@@ -78,8 +79,27 @@ async fn image_inventory_lists_each_image_with_its_bundles_and_shares() {
             from.trim().trim_end_matches(';')
         )
     };
+    h.clear();
     let rows = h.rows(&wrapped(&sql)).await;
     assert_eq!(rows, expected);
+    // The join on (account_id, region, image_id) has each target call only its own images'
+    // permissions: the images its build side holds for that account and region.
+    let mut called: Vec<String> = h
+        .calls(PERMISSIONS)
+        .iter()
+        .flat_map(|c| {
+            body_strings(c, "ImageId")
+                .into_iter()
+                .map(|image| format!("{}|{}|{image}", c.account, c.region))
+        })
+        .collect();
+    called.sort();
+    let mut visible: Vec<String> = expected
+        .iter()
+        .map(|row| row.split('|').take(3).collect::<Vec<_>>().join("|"))
+        .collect();
+    visible.sort();
+    assert_eq!(called, visible);
     assert!(
         rows.iter().any(|r| r.contains("|2|[")),
         "an image with two bundles"
