@@ -2,7 +2,8 @@
 //! account is scanned as soon as the account list names it (so an organization's first accounts
 //! are read while the next page of its list is fetched), each target (account, region) streaming
 //! one batch per page; a hash join's dynamic filter narrows the requests, and the targets, at the
-//! first poll. The node holds the statement's own state: its metrics (API calls, pages, retries,
+//! first poll, and each target to the keys of its own build-side rows when the join is on the
+//! target's columns too. The node holds the statement's own state: its metrics (API calls, pages, retries,
 //! throttling, rows, per target) and the warnings of targets that failed under the warn policy,
 //! read back through [`crate::ScanReport`].
 
