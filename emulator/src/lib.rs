@@ -54,7 +54,9 @@
 //! `request.rs` (reading a decoded body), `auth.rs` (signer and region from SigV4),
 //! `credentials.rs` (the account of an access key, the credentials STS issues), `in_flight.rs`
 //! (calls served at once), `api_error.rs` (errors in each service's words), `operations.rs` (the
-//! router) with one file per operation (`pools.rs`, ..., `sts.rs`, `list_accounts.rs`) and
+//! router) with one file per operation (`pools.rs`, ..., `sts.rs`, `list_accounts.rs`; the
+//! images behind the bundles, who they are shared with, their imports and associated
+//! applications, with their five operations, in `images/`) and
 //! `cloudwatch/` for CloudWatch's metrics (over `usage.rs`, how the fleet is used over time),
 //! `paging.rs` (NextTokens), `faults.rs` (what can go wrong, and the dice), `organization.rs`
 //! and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in wire form).
@@ -74,6 +76,7 @@ mod credentials;
 mod directories;
 mod faults;
 pub mod fleet;
+pub mod images;
 mod in_flight;
 mod list_accounts;
 mod model;

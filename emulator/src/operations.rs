@@ -20,7 +20,8 @@ use super::paging::{Pager, TokenFault};
 use super::service::Service;
 use super::workspaces;
 use super::{
-    bundles, cloudwatch, directories, list_accounts, pool_sessions, pools, sts, tags, validate,
+    bundles, cloudwatch, directories, images, list_accounts, pool_sessions, pools, sts, tags,
+    validate,
 };
 
 /// One WorkSpaces call, as its operation sees it.
@@ -38,6 +39,9 @@ pub(crate) struct Call<'a> {
     pub(crate) unknown_pool_ids: UnknownPoolIds,
     /// The data of the calling account.
     pub(crate) fleet: &'a Fleet,
+    /// The organization of the calling account, for what is shared between accounts (images);
+    /// `None` reads as an organization of the calling account alone.
+    pub(crate) organization: Option<&'a Organization>,
 }
 
 impl<'a> Call<'a> {
@@ -55,6 +59,7 @@ impl<'a> Call<'a> {
             token_fault: TokenFault::None,
             unknown_pool_ids: UnknownPoolIds::Omitted,
             fleet,
+            organization: None,
         }
     }
 
@@ -188,6 +193,11 @@ fn dispatch(call: &Call<'_>) -> Result<Value, ApiError> {
         "DescribeWorkspaceBundles" => bundles::describe(call),
         "DescribeWorkspaces" => workspaces::describe(call),
         "DescribeTags" => tags::describe(call),
+        "DescribeWorkspaceImages" => images::describe_images(call),
+        "DescribeWorkspaceImagePermissions" => images::describe_permissions(call),
+        "DescribeCustomWorkspaceImageImport" => images::describe_import(call),
+        "DescribeImageAssociations" => images::describe_image_associations(call),
+        "DescribeBundleAssociations" => images::describe_bundle_associations(call),
         other => Err(ApiError::unknown_operation(other)),
     }
 }

@@ -435,6 +435,7 @@ fn answer(
         Service::Workspaces => Routed::Workspaces(Call {
             token_fault: dice.token_fault,
             unknown_pool_ids: faults.unknown_pool_ids,
+            organization: Some(organization),
             ..Call::new(region, &call.operation, body, fleet()?)
         }),
         Service::CloudWatch => Routed::CloudWatch(MetricsCall {

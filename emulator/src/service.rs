@@ -93,6 +93,11 @@ impl Service {
                 "DescribeWorkspaceBundles",
                 "DescribeWorkspaces",
                 "DescribeTags",
+                "DescribeWorkspaceImages",
+                "DescribeWorkspaceImagePermissions",
+                "DescribeCustomWorkspaceImageImport",
+                "DescribeImageAssociations",
+                "DescribeBundleAssociations",
             ],
             Service::CloudWatch => &["GetMetricData", "ListMetrics"],
             Service::Sts => &["AssumeRole", "GetCallerIdentity"],
@@ -488,7 +493,7 @@ mod tests {
         );
         assert_eq!(Service::Sts.protocols(), [Protocol::AwsQuery]);
         let answered = answered_operations();
-        assert_eq!(answered.len(), 6 + 2 + 2 + 1);
+        assert_eq!(answered.len(), 11 + 2 + 2 + 1);
         let sessions = answered
             .iter()
             .find(|o| o.name == "DescribeWorkspacesPoolSessions")

@@ -30,6 +30,7 @@ pub const REPORTS: &[Report] = &[
     report!("capacity_headroom"),
     report!("fleet_summary"),
     report!("idle_capacity"),
+    report!("image_inventory"),
     report!("migration_inventory"),
     report!("migration_personal_targets"),
     report!("pool_errors"),

@@ -2,7 +2,8 @@
 //! account is scanned as soon as the account list names it (so an organization's first accounts
 //! are read while the next page of its list is fetched), each target (account, region) streaming
 //! one batch per page; a hash join's dynamic filter narrows the requests, and the targets, at the
-//! first poll. The node holds the statement's own state: its metrics (API calls, pages, retries,
+//! first poll, and each target to the keys of its own build-side rows when the join is on the
+//! target's columns too. The node holds the statement's own state: its metrics (API calls, pages, retries,
 //! throttling, rows, per target) and the warnings of targets that failed under the warn policy,
 //! read back through [`crate::ScanReport`].
 
@@ -33,12 +34,12 @@ use crate::error::Result;
 use crate::report::{TargetProgress, TargetWarning};
 use crate::scan::ScanTable;
 use crate::scan::api::TargetApi;
-use crate::scan::join_filter::{referenced_columns, required_values};
+use crate::scan::join_filter::{referenced_columns, required_values, values_in_target};
 use crate::scan::metrics::TargetMetrics;
 use crate::scan::provider::ScanOptions;
-use crate::scan::restrictions::Restrictions;
+use crate::scan::restrictions::{Restrictions, TARGET_COLUMNS};
 use crate::scan::stream::{TargetScan, Warnings, failed_before_start};
-use crate::targets::{AccountList, Target};
+use crate::targets::{AccountList, Place, Target};
 
 /// A join's dynamic filter held by a scan, on its join keys and target columns.
 #[derive(Debug, Clone)]
@@ -212,6 +213,36 @@ impl ApiScanExec {
         narrowed
     }
 
+    /// `restrictions` in the target at `place`: each join key's values kept to those whose rows
+    /// there can pass a join filter that also reads the target's columns. A join on
+    /// `account_id` and `region` as well as a key (as the saved reports join) then calls, in each
+    /// target, only the keys of that target's own build-side rows.
+    fn narrowed_to(&self, place: &Place, mut restrictions: Restrictions) -> Restrictions {
+        let rules = self.definition.pushdown();
+        for join in &self.join_filters {
+            if !join
+                .columns
+                .iter()
+                .any(|c| TARGET_COLUMNS.iter().any(|t| t.column == *c))
+            {
+                continue;
+            }
+            for key in self.definition.join_keys() {
+                let Some(values) = restrictions.values(key) else {
+                    continue;
+                };
+                let Some(kept) = values_in_target(&join.filter, &self.schema, place, key, values)
+                else {
+                    continue;
+                };
+                if let Some(p) = rules.equality_columns().find(|p| p.column == *key) {
+                    restrictions.restrict(p, kept);
+                }
+            }
+        }
+        restrictions
+    }
+
     /// The batches of one target under `restrictions`, its metrics registered under `partition`.
     fn scan_target(
         self: &Arc<Self>,
@@ -241,6 +272,7 @@ impl ApiScanExec {
                     );
                 }
             };
+            let restrictions = node.narrowed_to(&place, restrictions);
             let api = TargetApi::new(
                 target,
                 place,

@@ -108,11 +108,17 @@ pub(crate) fn of<T: DescribeTable>() -> Vec<PushdownRule> {
         ));
     }
     if let Some(parent) = parent {
+        let which: Vec<String> = parent
+            .only
+            .iter()
+            .map(|(column, value)| format!(" with `{column} = '{value}'`"))
+            .collect();
         rows.push(rule(
             format!("no predicate or join on `{}`", parent.column),
             format!(
-                "`{}` lists the parents first, then one request chain per parent",
-                parent.operation
+                "`{}` lists the parents{} first, then one request chain per parent",
+                parent.operation,
+                which.concat()
             ),
             "",
             format!("SELECT * FROM {}", T::NAME),

@@ -203,7 +203,8 @@ fn request_pages<T: DescribeTable>(
     let requests: BoxStream<'static, Result<T::Request>> = match T::parent() {
         Some(parent) if restrictions.values(parent.column).is_none() => {
             let restrictions = restrictions.clone();
-            (parent.list)(api, parent.parent_column)
+            parent
+                .list(api)
                 .map(move |page| match page {
                     Ok(ids) if ids.is_empty() => futures::stream::empty().boxed(),
                     Ok(ids) => {

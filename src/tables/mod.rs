@@ -5,8 +5,14 @@
 //!
 //! Adding a table is its file and one line in [`TABLES`].
 
+pub(crate) mod associations;
+pub(crate) mod bundle_associations;
 pub(crate) mod bundles;
 pub(crate) mod directories;
+pub(crate) mod image_associations;
+pub(crate) mod image_imports;
+pub(crate) mod image_permissions;
+pub(crate) mod images;
 pub(crate) mod patterns;
 pub(crate) mod pool_names;
 pub(crate) mod pools;
@@ -23,6 +29,11 @@ pub(crate) static TABLES: &[&dyn ScanTable] = &[
     &Describe::<directories::Directories>::TABLE,
     &Describe::<bundles::Bundles>::TABLE,
     &Describe::<workspaces::Workspaces>::TABLE,
+    &Describe::<images::Images>::TABLE,
+    &Describe::<image_permissions::ImagePermissions>::TABLE,
+    &Describe::<image_imports::ImageImports>::TABLE,
+    &Describe::<image_associations::ImageAssociations>::TABLE,
+    &Describe::<bundle_associations::BundleAssociations>::TABLE,
 ];
 
 /// The invariants of every table, walked over [`TABLES`]: what `\d`, EXPLAIN and the module doc
@@ -166,6 +177,19 @@ mod tests {
                     parent_columns.contains(&parent.parent_column),
                     "{name}'s parent"
                 );
+                for (column, value) in parent.only {
+                    let pushed = parent_table.definition().pushdown().pushable;
+                    assert!(
+                        pushed
+                            .iter()
+                            .any(|p| p.column == *column && (p.possible)(value)),
+                        "{name} lists parents by {column} = '{value}', which does not push down"
+                    );
+                    assert!(
+                        scan.contains(value),
+                        "{name}'s listing ignores {column}:\n{text}"
+                    );
+                }
             }
         }
     }

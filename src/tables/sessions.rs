@@ -20,10 +20,10 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::WorkspacesPoolSession;
-use futures::TryFutureExt;
 use futures::stream::BoxStream;
+use futures::{FutureExt, TryFutureExt};
 
-use crate::error::{Result, is_not_found};
+use crate::error::Result;
 use crate::paging::Page;
 use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
 use crate::tables::patterns::{has_length, is_pool_id};
@@ -150,12 +150,7 @@ impl DescribeTable for PoolSessions {
                 .interceptor(counter)
                 .send()
                 .map_ok(|output| Page::from_response(output.sessions, output.next_token))
-                .or_else(|e| async move {
-                    match is_not_found(&e) {
-                        true => Ok(Page::from_response(None, None)),
-                        false => Err(e),
-                    }
-                })
+                .map(Page::none_if_not_found)
         })
     }
 }

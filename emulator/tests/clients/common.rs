@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
+use wsql_emulator::images::ImageCatalog;
 use wsql_emulator::{Fleet, answered_operations};
 
 pub const REGION: &str = "us-east-1";
@@ -43,9 +44,23 @@ fn required_parameters(operation: &str, fleet: &Fleet) -> Option<Value> {
                 .is_some_and(|t| !t.is_empty())
         })
         .map(|p| p.pool_id.clone());
+    let images = ImageCatalog::of_fleet(fleet).owned(fleet.account_id(), REGION);
+    let shared = images.permissions.keys().next();
+    // The failed import: the one whose answer holds a list (its ErrorDetails).
+    let failed_import = images.imports.iter().find(|i| i.error_details.is_some());
+    let image_with_applications = images.image_associations.first().map(|a| &a.image_id);
+    let bundle_with_applications = images.bundle_associations.first().map(|a| &a.bundle_id);
     match operation {
         "DescribeWorkspacesPoolSessions" => Some(json!({"PoolId": busiest?})),
         "DescribeTags" => Some(json!({"ResourceId": tagged?})),
+        "DescribeWorkspaceImagePermissions" => Some(json!({"ImageId": shared?})),
+        "DescribeCustomWorkspaceImageImport" => Some(json!({"ImageId": failed_import?.image_id})),
+        "DescribeImageAssociations" => Some(
+            json!({"ImageId": image_with_applications?, "AssociatedResourceTypes": ["APPLICATION"]}),
+        ),
+        "DescribeBundleAssociations" => Some(
+            json!({"BundleId": bundle_with_applications?, "AssociatedResourceTypes": ["APPLICATION"]}),
+        ),
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use ciborium::Value as Cbor;
 use serde_json::{Map, Number, Value, json};
 use tokio::net::TcpStream;
+use wsql_emulator::images::ImageCatalog;
 use wsql_emulator::{Emulator, Faults, Fleet, Protocol, answered_operations};
 
 use crate::common::{RawAnswer, exchange_raw};
@@ -127,6 +128,11 @@ async fn cbor_answers_carry_what_json_answers_carry() {
                 .is_some_and(|t| !t.is_empty())
         })
         .expect("a tagged pool");
+    let images = ImageCatalog::of_fleet(&fleet).owned(fleet.account_id(), REGION);
+    let shared_image = images.permissions.keys().next().expect("a shared image");
+    let imported_image = &images.imports.first().expect("an import").image_id;
+    let image_with_applications = &images.image_associations[0].image_id;
+    let bundle_with_applications = &images.bundle_associations[0].bundle_id;
     let requests = [
         ("DescribeWorkspacesPools", json!({"Limit": 3})),
         (
@@ -137,6 +143,23 @@ async fn cbor_answers_carry_what_json_answers_carry() {
         ("DescribeWorkspaceBundles", json!({"Owner": "AMAZON"})),
         ("DescribeWorkspaces", json!({"Limit": 4})),
         ("DescribeTags", json!({"ResourceId": tagged.pool_id})),
+        ("DescribeWorkspaceImages", json!({"MaxResults": 3})),
+        (
+            "DescribeWorkspaceImagePermissions",
+            json!({"ImageId": shared_image}),
+        ),
+        (
+            "DescribeCustomWorkspaceImageImport",
+            json!({"ImageId": imported_image}),
+        ),
+        (
+            "DescribeImageAssociations",
+            json!({"ImageId": image_with_applications, "AssociatedResourceTypes": ["APPLICATION"]}),
+        ),
+        (
+            "DescribeBundleAssociations",
+            json!({"BundleId": bundle_with_applications, "AssociatedResourceTypes": ["APPLICATION"]}),
+        ),
     ];
     let answered: Vec<&str> = answered_operations()
         .into_iter()

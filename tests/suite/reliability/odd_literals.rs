@@ -43,6 +43,31 @@ const PUSHABLE: &[(&str, &str, &[&str])] = &[
             "region",
         ],
     ),
+    (
+        "workspaces_images",
+        "DescribeWorkspaceImages",
+        &["image_id", "image_type"],
+    ),
+    (
+        "workspaces_image_permissions",
+        "DescribeWorkspaceImagePermissions",
+        &["image_id"],
+    ),
+    (
+        "workspaces_image_imports",
+        "DescribeCustomWorkspaceImageImport",
+        &["image_id"],
+    ),
+    (
+        "workspaces_image_associations",
+        "DescribeImageAssociations",
+        &["image_id", "associated_resource_type"],
+    ),
+    (
+        "workspaces_bundle_associations",
+        "DescribeBundleAssociations",
+        &["bundle_id", "associated_resource_type"],
+    ),
 ];
 
 /// Conditions on `column` built around `real`, a value it holds.
@@ -108,5 +133,5 @@ async fn odd_literals_on_sibling_tables_answer_as_without_pushdown() {
             }
         }
     }
-    assert_eq!(checked, 17 * 32);
+    assert_eq!(checked, (17 + 8) * 32);
 }

@@ -59,6 +59,18 @@ pub async fn harness_with_settings(
     adjust: impl FnOnce(AwsSettings) -> AwsSettings,
 ) -> Harness {
     let emulator = Emulator::start(fleet).await.expect("emulator starts");
+    harness_over(emulator, regions, cache_ttl, adjust)
+}
+
+/// A session over a running `emulator` (an organization's, say), with the emulator's settings
+/// for `regions` changed by `adjust` (a role to assume in the organization's accounts), like
+/// [`harness_with_settings`].
+pub fn harness_over(
+    emulator: Emulator,
+    regions: &[&str],
+    cache_ttl: Option<Duration>,
+    adjust: impl FnOnce(AwsSettings) -> AwsSettings,
+) -> Harness {
     let settings = adjust(AwsSettings::emulator(emulator.endpoint_url(), regions));
     let library = Library::new(settings).with_cache_ttl(cache_ttl);
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true));

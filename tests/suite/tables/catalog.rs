@@ -1,9 +1,9 @@
-//! The library registers all five tables, and `\d`'s docs cover each.
+//! The library registers every table, and `\d`'s docs cover each.
 
 use crate::support::harness;
 
 #[tokio::test]
-async fn information_schema_lists_the_five_tables() {
+async fn information_schema_lists_every_table() {
     let h = harness(1).await;
     let tables = h
         .strings(
@@ -15,8 +15,13 @@ async fn information_schema_lists_the_five_tables() {
         tables,
         vec![
             "workspaces",
+            "workspaces_bundle_associations",
             "workspaces_bundles",
             "workspaces_directories",
+            "workspaces_image_associations",
+            "workspaces_image_imports",
+            "workspaces_image_permissions",
+            "workspaces_images",
             "workspaces_pool_sessions",
             "workspaces_pools"
         ]
