@@ -2,8 +2,8 @@
 //! pool is at any minute, and which resources behave unusually.
 //!
 //! Every resource gets a behaviour profile from its id, so that the same resource behaves the same
-//! in every operation that reads its use (CloudWatch metrics now; the WorkSpaces connection status
-//! later, through `WorkspaceUsage::last_user_connection`):
+//! in every operation that reads its use (CloudWatch metrics; the WorkSpaces connection status,
+//! `connection_status.rs`, through `WorkspaceUsage::last_user_connection`):
 //!
 //! | pools | share | behaviour |
 //! |---|---|---|
