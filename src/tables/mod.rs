@@ -6,11 +6,20 @@
 //! Adding a table is its file and one line in [`TABLES`].
 
 pub(crate) mod bundles;
+pub(crate) mod client_branding;
+pub(crate) mod client_properties;
+pub(crate) mod connect_client_add_ins;
+pub(crate) mod connection_alias_permissions;
+pub(crate) mod connection_aliases;
+pub(crate) mod connection_status;
 pub(crate) mod directories;
+pub(crate) mod gone;
+pub(crate) mod ip_groups;
 pub(crate) mod patterns;
 pub(crate) mod pool_names;
 pub(crate) mod pools;
 pub(crate) mod sessions;
+pub(crate) mod snapshots;
 pub(crate) mod tags;
 pub(crate) mod workspaces;
 
@@ -23,6 +32,14 @@ pub(crate) static TABLES: &[&dyn ScanTable] = &[
     &Describe::<directories::Directories>::TABLE,
     &Describe::<bundles::Bundles>::TABLE,
     &Describe::<workspaces::Workspaces>::TABLE,
+    &Describe::<connection_status::ConnectionStatus>::TABLE,
+    &Describe::<snapshots::Snapshots>::TABLE,
+    &Describe::<ip_groups::IpGroups>::TABLE,
+    &Describe::<connection_aliases::ConnectionAliases>::TABLE,
+    &Describe::<connection_alias_permissions::ConnectionAliasPermissions>::TABLE,
+    &Describe::<client_properties::ClientProperties>::TABLE,
+    &Describe::<client_branding::ClientBranding>::TABLE,
+    &Describe::<connect_client_add_ins::ConnectClientAddIns>::TABLE,
 ];
 
 /// The invariants of every table, walked over [`TABLES`]: what `\d`, EXPLAIN and the module doc
