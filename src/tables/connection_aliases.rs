@@ -260,7 +260,7 @@ mod tests {
         ] {
             assert!(
                 ConnectionAliases::rules()
-                    .fold(&[filter.clone()], None)
+                    .fold(std::slice::from_ref(&filter), None)
                     .matches_nothing,
                 "{filter}"
             );
