@@ -50,7 +50,7 @@ pub fn client_properties_of(directory: &Directory) -> ClientProperties {
 /// A `ClientPropertiesResult`.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct Result<'a> {
+struct PropertiesResult<'a> {
     resource_id: &'a str,
     client_properties: ClientProperties,
 }
@@ -58,10 +58,10 @@ struct Result<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct Output<'a> {
-    client_properties_list: Vec<Result<'a>>,
+    client_properties_list: Vec<PropertiesResult<'a>>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> std::result::Result<Value, ApiError> {
+pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
     let request = Members::of_body(call.body)?;
     let ids = request.strings("ResourceIds")?.unwrap_or_default();
     let directories = &call.records().directories;
@@ -77,7 +77,7 @@ pub(crate) fn describe(call: &Call<'_>) -> std::result::Result<Value, ApiError> 
     let client_properties_list = ids
         .iter()
         .filter_map(|id| find(id))
-        .map(|directory| Result {
+        .map(|directory| PropertiesResult {
             resource_id: &directory.directory_id,
             client_properties: client_properties_of(directory),
         })
@@ -94,7 +94,7 @@ mod tests {
     use super::*;
     use crate::Fleet;
 
-    fn call(fleet: &Fleet, body: Value) -> std::result::Result<Value, ApiError> {
+    fn call(fleet: &Fleet, body: Value) -> Result<Value, ApiError> {
         let call = Call::new("us-east-1", "DescribeClientProperties", &body, fleet);
         crate::operations::answer(&call)
     }

@@ -135,7 +135,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use std::collections::BTreeSet;
 
     use serde_json::json;
 
@@ -165,23 +165,13 @@ mod tests {
     #[test]
     fn statuses_follow_the_workspaces_state_and_profile() {
         let fleet = workspaces_fleet();
-        let mut seen: BTreeMap<(&str, String), usize> = BTreeMap::new();
+        let mut seen = BTreeSet::new();
         for region in fleet.regions() {
             for workspace in fleet.workspaces(region) {
                 let status = connection_status(workspace, region, NOW);
                 let usage = WorkspaceUsage::of(workspace, region);
                 let state = workspace.state.as_deref().unwrap_or_default();
-                let profile = format!("{:?}", usage.profile());
-                *seen
-                    .entry((
-                        match status.connection_state {
-                            ConnectionState::Connected => "CONNECTED",
-                            ConnectionState::Disconnected => "DISCONNECTED",
-                            ConnectionState::Unknown => "UNKNOWN",
-                        },
-                        profile,
-                    ))
-                    .or_default() += 1;
+                seen.insert(format!("{:?}", status.connection_state));
                 let last = status.last_known_user_connection_timestamp;
                 match state {
                     "PENDING" | "ERROR" => {
@@ -218,18 +208,15 @@ mod tests {
                 }
             }
         }
-        assert!(
-            seen.keys().any(|(state, _)| *state == "CONNECTED"),
-            "{seen:?}"
-        );
-        assert!(
-            seen.keys().any(|(state, _)| *state == "DISCONNECTED"),
-            "{seen:?}"
+        assert_eq!(
+            seen.len(),
+            3,
+            "connected, disconnected and unknown: {seen:?}"
         );
     }
 
     #[test]
-    fn answers_are_stable_within_the_hour_and_move_with_it() {
+    fn answers_are_the_same_within_the_hour_and_move_with_it() {
         let fleet = workspaces_fleet();
         let workspaces = fleet.workspaces("eu-west-1");
         let at = |now: i64| -> Vec<WorkspaceConnectionStatus> {

@@ -13,7 +13,7 @@
 //! | `region =`, `IN (...)` | only those regions are called | exact |
 //! | `account_id =`, `IN (...)` | only those accounts are called | exact |
 //! | a join on `resource_id` (this table on the probe side) | the build side's values, as for `resource_id IN (...)` | exact |
-//! | no predicate or join on `resource_id` | `DescribeWorkspaceDirectories` lists the parents first, then one request chain per parent |  |
+//! | no predicate or join on `resource_id` | `DescribeWorkspaceDirectories` lists the parents first, then one request per page of parents |  |
 //! | `LIMIT n` (when every filter is exact) | paging stops at n rows |  |
 
 use std::fmt;
@@ -165,6 +165,26 @@ mod tests {
         assert_eq!(
             ClientProperties::requests(&listed)[0].to_string(),
             "{ResourceIds: [d-1, d-2]}"
+        );
+    }
+
+    #[test]
+    fn the_rules_say_a_page_of_directories_is_one_request() {
+        let rules = crate::scan::rules::of::<ClientProperties>();
+        let listing = rules
+            .iter()
+            .find(|r| r.predicate.starts_with("no predicate"))
+            .expect("a listing rule");
+        assert!(
+            listing.request.ends_with("one request per page of parents"),
+            "{}",
+            listing.request
+        );
+        let sessions = crate::scan::rules::of::<crate::tables::sessions::PoolSessions>();
+        assert!(
+            sessions
+                .iter()
+                .any(|r| r.request.ends_with("one request chain per parent"))
         );
     }
 
