@@ -7,9 +7,8 @@ use std::future::Future;
 
 use futures::Stream;
 
-use aws_sdk_workspaces::error::{ProvideErrorMetadata, SdkError};
 
-use crate::error::{CallSite, Error, Result, is_not_found};
+use crate::error::{CallSite, Error, Result};
 
 /// One response: its items and the token of the next page, if any.
 #[derive(Debug, Clone)]
@@ -27,21 +26,6 @@ impl<T> Page<T> {
         Self {
             items: items.unwrap_or_default(),
             next_token: next_token.filter(|t| !t.is_empty()),
-        }
-    }
-}
-
-impl<T> Page<T> {
-    /// The answer of a call about one parent (a pool's sessions, an image's permissions) when the
-    /// service says the parent does not exist (`ResourceNotFoundException`: never there, or gone
-    /// since it was listed): no items and no next page, since what does not exist has no
-    /// children. Any other answer stays as it is.
-    pub fn none_if_not_found<E: ProvideErrorMetadata, R>(
-        answer: std::result::Result<Page<T>, SdkError<E, R>>,
-    ) -> std::result::Result<Page<T>, SdkError<E, R>> {
-        match answer {
-            Err(error) if is_not_found(&error) => Ok(Page::from_response(None, None)),
-            other => other,
         }
     }
 }

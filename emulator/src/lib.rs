@@ -71,13 +71,20 @@ mod api_error;
 mod auth;
 mod bundles;
 mod cbor;
+pub mod client_branding;
+pub mod client_properties;
 mod cloudwatch;
+pub mod connect_client_add_ins;
+mod connection_alias_permissions;
+pub mod connection_aliases;
+pub mod connection_status;
 mod credentials;
 mod directories;
 mod faults;
 pub mod fleet;
 pub mod images;
 mod in_flight;
+pub mod ip_groups;
 mod list_accounts;
 mod model;
 mod operations;
@@ -92,6 +99,7 @@ mod seed;
 mod server;
 mod service;
 pub mod shapes;
+pub mod snapshots;
 mod sts;
 mod tags;
 mod usage;
@@ -192,6 +200,12 @@ impl Emulator {
     /// The organization the emulator serves.
     pub fn organization(&self) -> &Organization {
         &self.shared.organization
+    }
+
+    /// The moment its WorkSpaces answers are read at (connection states, snapshots), in epoch
+    /// seconds: when it started.
+    pub fn now(&self) -> i64 {
+        self.shared.now
     }
 
     /// The calls received so far, in order.

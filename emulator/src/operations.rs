@@ -17,11 +17,16 @@ use super::credentials::{Caller, CredentialStore};
 use super::fleet::{Fleet, RegionFleet};
 use super::organization::Organization;
 use super::paging::{Pager, TokenFault};
+use super::server::now_epoch_seconds;
 use super::service::Service;
 use super::workspaces;
 use super::{
     bundles, cloudwatch, directories, images, list_accounts, pool_sessions, pools, sts, tags,
     validate,
+};
+use super::{
+    client_branding, client_properties, connect_client_add_ins, connection_alias_permissions,
+    connection_aliases, connection_status, ip_groups, snapshots,
 };
 
 /// One WorkSpaces call, as its operation sees it.
@@ -39,9 +44,11 @@ pub(crate) struct Call<'a> {
     pub(crate) unknown_pool_ids: UnknownPoolIds,
     /// The data of the calling account.
     pub(crate) fleet: &'a Fleet,
-    /// The organization of the calling account, for what is shared between accounts (images);
-    /// `None` reads as an organization of the calling account alone.
+    /// The organization the account belongs to, for data shared between its accounts
+    /// (connection aliases shared with the others); `None` for an account on its own.
     pub(crate) organization: Option<&'a Organization>,
+    /// When the call is served, epoch seconds.
+    pub(crate) now: i64,
 }
 
 impl<'a> Call<'a> {
@@ -60,6 +67,7 @@ impl<'a> Call<'a> {
             unknown_pool_ids: UnknownPoolIds::Omitted,
             fleet,
             organization: None,
+            now: now_epoch_seconds(),
         }
     }
 
@@ -198,6 +206,14 @@ fn dispatch(call: &Call<'_>) -> Result<Value, ApiError> {
         "DescribeCustomWorkspaceImageImport" => images::describe_import(call),
         "DescribeImageAssociations" => images::describe_image_associations(call),
         "DescribeBundleAssociations" => images::describe_bundle_associations(call),
+        "DescribeWorkspacesConnectionStatus" => connection_status::describe(call),
+        "DescribeWorkspaceSnapshots" => snapshots::describe(call),
+        "DescribeIpGroups" => ip_groups::describe(call),
+        "DescribeConnectionAliases" => connection_aliases::describe(call),
+        "DescribeConnectionAliasPermissions" => connection_alias_permissions::describe(call),
+        "DescribeClientProperties" => client_properties::describe(call),
+        "DescribeClientBranding" => client_branding::describe(call),
+        "DescribeConnectClientAddIns" => connect_client_add_ins::describe(call),
         other => Err(ApiError::unknown_operation(other)),
     }
 }

@@ -55,6 +55,9 @@ pub(crate) struct Shared {
     log: Mutex<Vec<LoggedRequest>>,
     in_flight: InFlight,
     pub(crate) credentials: CredentialStore,
+    /// The moment WorkSpaces answers are read at (connection states, snapshots), epoch seconds:
+    /// the emulator's start, so that they do not change while it runs.
+    pub(crate) now: i64,
 }
 
 impl Shared {
@@ -67,6 +70,7 @@ impl Shared {
             log: Mutex::new(Vec::new()),
             in_flight: InFlight::default(),
             credentials: CredentialStore::default(),
+            now: now_epoch_seconds(),
         }
     }
 
@@ -436,6 +440,7 @@ fn answer(
             token_fault: dice.token_fault,
             unknown_pool_ids: faults.unknown_pool_ids,
             organization: Some(organization),
+            now: shared.now,
             ..Call::new(region, &call.operation, body, fleet()?)
         }),
         Service::CloudWatch => Routed::CloudWatch(MetricsCall {
@@ -451,7 +456,8 @@ fn answer(
     route(&routed)
 }
 
-fn now_epoch_seconds() -> i64 {
+/// The wall clock, epoch seconds.
+pub(crate) fn now_epoch_seconds() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

@@ -98,6 +98,14 @@ impl Service {
                 "DescribeCustomWorkspaceImageImport",
                 "DescribeImageAssociations",
                 "DescribeBundleAssociations",
+                "DescribeWorkspacesConnectionStatus",
+                "DescribeWorkspaceSnapshots",
+                "DescribeIpGroups",
+                "DescribeConnectionAliases",
+                "DescribeConnectionAliasPermissions",
+                "DescribeClientProperties",
+                "DescribeClientBranding",
+                "DescribeConnectClientAddIns",
             ],
             Service::CloudWatch => &["GetMetricData", "ListMetrics"],
             Service::Sts => &["AssumeRole", "GetCallerIdentity"],
@@ -493,7 +501,8 @@ mod tests {
         );
         assert_eq!(Service::Sts.protocols(), [Protocol::AwsQuery]);
         let answered = answered_operations();
-        assert_eq!(answered.len(), 11 + 2 + 2 + 1);
+        let listed: usize = Service::ALL.iter().map(|s| s.operations().len()).sum();
+        assert_eq!(answered.len(), listed, "every operation of every service");
         let sessions = answered
             .iter()
             .find(|o| o.name == "DescribeWorkspacesPoolSessions")

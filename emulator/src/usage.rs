@@ -2,8 +2,8 @@
 //! pool is at any minute, and which resources behave unusually.
 //!
 //! Every resource gets a behaviour profile from its id, so that the same resource behaves the same
-//! in every operation that reads its use (CloudWatch metrics now; the WorkSpaces connection status
-//! later, through `WorkspaceUsage::last_user_connection`):
+//! in every operation that reads its use (CloudWatch metrics; the WorkSpaces connection status,
+//! `connection_status.rs`, through `WorkspaceUsage::last_user_connection`):
 //!
 //! | pools | share | behaviour |
 //! |---|---|---|
@@ -542,7 +542,6 @@ impl WorkspaceUsage {
     }
 
     /// The minute a WorkSpace that is `STOPPED` now was stopped; it has not run since.
-    #[cfg(test)]
     pub(crate) fn stopped_since(&self) -> Option<i64> {
         self.stopped_since
     }
@@ -694,9 +693,8 @@ impl WorkspaceUsage {
         Some(last_reboot.max(created))
     }
 
-    /// When the user last connected before `now` (epoch seconds), or `None` when they never did.
-    /// Only the tests read it until the WorkSpaces connection status does.
-    #[cfg(test)]
+    /// When the user last connected before `now` (epoch seconds), or `None` when they never did:
+    /// the WorkSpaces connection status (`connection_status.rs`).
     pub(crate) fn last_user_connection(&self, now_epoch_seconds: i64) -> Option<i64> {
         let created = self.created?;
         if self.profile == WorkspaceProfile::NeverConnected {

@@ -22,13 +22,14 @@ use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::{BundleAssociatedResourceType, BundleResourceAssociation};
 use futures::stream::BoxStream;
-use futures::{FutureExt, TryFutureExt};
+use futures::TryFutureExt;
 
 use crate::error::Result;
 use crate::paging::Page;
 use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
 use crate::tables::associations::{self, AssociationsRequest};
 use crate::tables::bundles::Bundles;
+use crate::tables::gone::none_when_gone;
 use crate::tables::patterns::is_bundle_id;
 
 const OPERATION: &str = "DescribeBundleAssociations";
@@ -109,7 +110,7 @@ impl DescribeTable for BundleAssociations {
         api: &TargetApi,
         request: AssociationsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        api.paginate(
+        none_when_gone(api.paginate(
             OPERATION,
             request.to_string(),
             move |client, counter, _no_token| {
@@ -126,9 +127,8 @@ impl DescribeTable for BundleAssociations {
                     .interceptor(counter)
                     .send()
                     .map_ok(|output| Page::from_response(output.associations, None))
-                    .map(Page::none_if_not_found)
             },
-        )
+        ))
     }
 }
 

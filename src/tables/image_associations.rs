@@ -21,12 +21,13 @@ use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::{ImageAssociatedResourceType, ImageResourceAssociation};
 use futures::stream::BoxStream;
-use futures::{FutureExt, TryFutureExt};
+use futures::TryFutureExt;
 
 use crate::error::Result;
 use crate::paging::Page;
 use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
 use crate::tables::associations::{self, AssociationsRequest};
+use crate::tables::gone::none_when_gone;
 use crate::tables::images::{Images, OWN_IMAGES};
 use crate::tables::patterns::is_image_id;
 
@@ -108,7 +109,7 @@ impl DescribeTable for ImageAssociations {
         api: &TargetApi,
         request: AssociationsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        api.paginate(
+        none_when_gone(api.paginate(
             OPERATION,
             request.to_string(),
             move |client, counter, _no_token| {
@@ -125,9 +126,8 @@ impl DescribeTable for ImageAssociations {
                     .interceptor(counter)
                     .send()
                     .map_ok(|output| Page::from_response(output.associations, None))
-                    .map(Page::none_if_not_found)
             },
-        )
+        ))
     }
 }
 

@@ -22,11 +22,12 @@ use std::sync::LazyLock;
 
 use aws_sdk_workspaces::operation::describe_custom_workspace_image_import::DescribeCustomWorkspaceImageImportOutput as ImageImport;
 use futures::stream::BoxStream;
-use futures::{FutureExt, TryFutureExt};
+use futures::TryFutureExt;
 
 use crate::error::Result;
 use crate::paging::Page;
 use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
+use crate::tables::gone::none_when_gone;
 use crate::tables::images::{Images, OWN_IMAGES};
 use crate::tables::patterns::is_image_id;
 
@@ -139,7 +140,7 @@ impl DescribeTable for ImageImports {
         api: &TargetApi,
         request: ImportRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        api.paginate(
+        none_when_gone(api.paginate(
             OPERATION,
             request.to_string(),
             move |client, counter, _no_token| {
@@ -153,9 +154,8 @@ impl DescribeTable for ImageImports {
                         let import = output.image_id.is_some().then_some(vec![output]);
                         Page::from_response(import, None)
                     })
-                    .map(Page::none_if_not_found)
             },
-        )
+        ))
     }
 }
 

@@ -20,11 +20,12 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use futures::stream::BoxStream;
-use futures::{FutureExt, TryFutureExt};
+use futures::TryFutureExt;
 
 use crate::error::Result;
 use crate::paging::Page;
 use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
+use crate::tables::gone::none_when_gone;
 use crate::tables::images::{Images, OWN_IMAGES};
 use crate::tables::patterns::is_image_id;
 
@@ -120,31 +121,32 @@ impl DescribeTable for ImagePermissions {
         request: PermissionsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let parameters = request.to_string();
-        api.paginate(OPERATION, parameters, move |client, counter, token| {
-            let asked = request.image_id.clone();
-            client
-                .describe_workspace_image_permissions()
-                .image_id(request.image_id.clone())
-                .max_results(request.max_results)
-                .set_next_token(token)
-                .customize()
-                .interceptor(counter)
-                .send()
-                .map_ok(move |output| {
-                    let image_id = output.image_id.unwrap_or(asked);
-                    let shares = output.image_permissions.map(|permissions| {
-                        permissions
-                            .into_iter()
-                            .map(|p| ImageShare {
-                                image_id: image_id.clone(),
-                                shared_account_id: p.shared_account_id,
-                            })
-                            .collect()
-                    });
-                    Page::from_response(shares, output.next_token)
-                })
-                .map(Page::none_if_not_found)
-        })
+        none_when_gone(
+            api.paginate(OPERATION, parameters, move |client, counter, token| {
+                let asked = request.image_id.clone();
+                client
+                    .describe_workspace_image_permissions()
+                    .image_id(request.image_id.clone())
+                    .max_results(request.max_results)
+                    .set_next_token(token)
+                    .customize()
+                    .interceptor(counter)
+                    .send()
+                    .map_ok(move |output| {
+                        let image_id = output.image_id.unwrap_or(asked);
+                        let shares = output.image_permissions.map(|permissions| {
+                            permissions
+                                .into_iter()
+                                .map(|p| ImageShare {
+                                    image_id: image_id.clone(),
+                                    shared_account_id: p.shared_account_id,
+                                })
+                                .collect()
+                        });
+                        Page::from_response(shares, output.next_token)
+                    })
+            }),
+        )
     }
 }
 

@@ -8,15 +8,24 @@
 pub(crate) mod associations;
 pub(crate) mod bundle_associations;
 pub(crate) mod bundles;
+pub(crate) mod client_branding;
+pub(crate) mod client_properties;
+pub(crate) mod connect_client_add_ins;
+pub(crate) mod connection_alias_permissions;
+pub(crate) mod connection_aliases;
+pub(crate) mod connection_status;
 pub(crate) mod directories;
+pub(crate) mod gone;
 pub(crate) mod image_associations;
 pub(crate) mod image_imports;
 pub(crate) mod image_permissions;
 pub(crate) mod images;
+pub(crate) mod ip_groups;
 pub(crate) mod patterns;
 pub(crate) mod pool_names;
 pub(crate) mod pools;
 pub(crate) mod sessions;
+pub(crate) mod snapshots;
 pub(crate) mod tags;
 pub(crate) mod workspaces;
 
@@ -34,6 +43,14 @@ pub(crate) static TABLES: &[&dyn ScanTable] = &[
     &Describe::<image_imports::ImageImports>::TABLE,
     &Describe::<image_associations::ImageAssociations>::TABLE,
     &Describe::<bundle_associations::BundleAssociations>::TABLE,
+    &Describe::<connection_status::ConnectionStatus>::TABLE,
+    &Describe::<snapshots::Snapshots>::TABLE,
+    &Describe::<ip_groups::IpGroups>::TABLE,
+    &Describe::<connection_aliases::ConnectionAliases>::TABLE,
+    &Describe::<connection_alias_permissions::ConnectionAliasPermissions>::TABLE,
+    &Describe::<client_properties::ClientProperties>::TABLE,
+    &Describe::<client_branding::ClientBranding>::TABLE,
+    &Describe::<connect_client_add_ins::ConnectClientAddIns>::TABLE,
 ];
 
 /// The invariants of every table, walked over [`TABLES`]: what `\d`, EXPLAIN and the module doc

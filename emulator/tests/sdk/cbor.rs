@@ -8,7 +8,9 @@ use std::collections::HashSet;
 use ciborium::Value as Cbor;
 use serde_json::{Map, Number, Value, json};
 use tokio::net::TcpStream;
+use wsql_emulator::connection_aliases::connection_aliases_of;
 use wsql_emulator::images::ImageCatalog;
+use wsql_emulator::snapshots::snapshots_of;
 use wsql_emulator::{Emulator, Faults, Fleet, Protocol, answered_operations};
 
 use crate::common::{RawAnswer, exchange_raw};
@@ -133,6 +135,21 @@ async fn cbor_answers_carry_what_json_answers_carry() {
     let imported_image = &images.imports.first().expect("an import").image_id;
     let image_with_applications = &images.image_associations[0].image_id;
     let bundle_with_applications = &images.bundle_associations[0].bundle_id;
+    let snapshotted = fleet
+        .workspaces(REGION)
+        .iter()
+        .find(|w| {
+            !snapshots_of(w, REGION, emulator.now())
+                .rebuild_snapshots
+                .is_empty()
+        })
+        .expect("a WorkSpace with snapshots");
+    let shared = connection_aliases_of(&fleet, REGION, &[])
+        .into_iter()
+        .find(|a| !a.permissions.is_empty())
+        .expect("a shared alias");
+    // The first directory of a region is branded and has add-ins.
+    let first_directory = &fleet.directories(REGION)[0].directory_id;
     let requests = [
         ("DescribeWorkspacesPools", json!({"Limit": 3})),
         (
@@ -159,6 +176,29 @@ async fn cbor_answers_carry_what_json_answers_carry() {
         (
             "DescribeBundleAssociations",
             json!({"BundleId": bundle_with_applications, "AssociatedResourceTypes": ["APPLICATION"]}),
+        ),
+        ("DescribeWorkspacesConnectionStatus", json!({})),
+        (
+            "DescribeWorkspaceSnapshots",
+            json!({"WorkspaceId": snapshotted.workspace_id}),
+        ),
+        ("DescribeIpGroups", json!({"MaxResults": 2})),
+        ("DescribeConnectionAliases", json!({})),
+        (
+            "DescribeConnectionAliasPermissions",
+            json!({"AliasId": shared.alias_id}),
+        ),
+        (
+            "DescribeClientProperties",
+            json!({"ResourceIds": [first_directory]}),
+        ),
+        (
+            "DescribeClientBranding",
+            json!({"ResourceId": first_directory}),
+        ),
+        (
+            "DescribeConnectClientAddIns",
+            json!({"ResourceId": first_directory}),
         ),
     ];
     let answered: Vec<&str> = answered_operations()

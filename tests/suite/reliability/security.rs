@@ -26,6 +26,12 @@ const SAMPLE: &[&str] = &[
     "SELECT image_id, state, error_details FROM workspaces_image_imports",
     "SELECT * FROM workspaces_image_associations WHERE associated_resource_type = 'APPLICATION'",
     "SELECT b.name, a.associated_resource_id FROM workspaces_bundles b JOIN workspaces_bundle_associations a USING (bundle_id)",
+    "SELECT kind, count(*) FROM workspaces_snapshots GROUP BY kind",
+    "SELECT a.alias_id, p.shared_account_id FROM workspaces_connection_aliases a JOIN workspaces_connection_alias_permissions p USING (alias_id)",
+    "SELECT d.directory_id, c.reconnect_enabled, b.device_type, i.name FROM workspaces_directories d \
+     JOIN workspaces_client_properties c ON c.resource_id = d.directory_id \
+     LEFT JOIN workspaces_client_branding b ON b.resource_id = d.directory_id \
+     LEFT JOIN workspaces_connect_client_add_ins i ON i.resource_id = d.directory_id",
 ];
 
 /// Every saved report's name, from `queries/`.
