@@ -49,7 +49,10 @@
 //! (calls served at once), `api_error.rs` (errors in each service's words), `operations.rs` (the
 //! router) with one file per operation (`pools.rs`, ..., `sts.rs`, `list_accounts.rs`),
 //! `paging.rs` (NextTokens), `faults.rs` (what can go wrong, and the dice), `organization.rs`
-//! and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in wire form).
+//! and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in wire form);
+//! derived from the data rather than stored: `byol.rs` (BYOL, management ranges and account
+//! links across the organization), `applications.rs` (the application catalogue) and
+//! `associations.rs` (applications on WorkSpaces, bundles and images).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -57,17 +60,23 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+mod account_links;
 mod api_error;
+mod applications;
+mod associations;
 mod auth;
 mod bundles;
+mod byol;
 mod cbor;
 mod cloudwatch;
 mod credentials;
+mod describe_account;
 mod directories;
 mod faults;
 pub mod fleet;
 mod in_flight;
 mod list_accounts;
+mod management_cidr_ranges;
 mod model;
 mod operations;
 mod organization;
@@ -87,6 +96,9 @@ mod usage;
 mod validate;
 mod workspaces;
 
+pub use applications::{Application, application_catalogue, application_id};
+pub use associations::{ApplicationAssociation, ResourceType, associations_of};
+pub use byol::{AccountLink, AccountModification, AccountSettings, Byol, LINK_STATUS_CYCLE};
 pub use faults::{FaultedServices, Faults, UnknownPoolIds};
 pub use fleet::{FixtureError, Fleet, RegionFleet};
 pub use organization::{Account, AccountStatus, DEFAULT_ROLE_NAME, Organization};

@@ -18,6 +18,7 @@ use super::organization::Organization;
 use super::paging::{Pager, TokenFault};
 use super::service::Service;
 use super::workspaces;
+use super::{account_links, applications, associations, describe_account, management_cidr_ranges};
 use super::{bundles, directories, list_accounts, pool_sessions, pools, sts, tags, validate};
 
 /// One WorkSpaces call, as its operation sees it.
@@ -35,6 +36,9 @@ pub(crate) struct Call<'a> {
     pub(crate) unknown_pool_ids: UnknownPoolIds,
     /// The data of the calling account.
     pub(crate) fleet: &'a Fleet,
+    /// The organization of the calling account, for operations about accounts (BYOL, account
+    /// links); `None` reads the fleet as an organization of its own.
+    pub(crate) organization: Option<&'a Organization>,
 }
 
 impl<'a> Call<'a> {
@@ -52,6 +56,7 @@ impl<'a> Call<'a> {
             token_fault: TokenFault::None,
             unknown_pool_ids: UnknownPoolIds::Omitted,
             fleet,
+            organization: None,
         }
     }
 
@@ -166,6 +171,14 @@ fn dispatch(call: &Call<'_>) -> Result<Value, ApiError> {
         "DescribeWorkspaceBundles" => bundles::describe(call),
         "DescribeWorkspaces" => workspaces::describe(call),
         "DescribeTags" => tags::describe(call),
+        "DescribeAccount" => describe_account::describe(call),
+        "DescribeAccountModifications" => describe_account::modifications(call),
+        "ListAccountLinks" => account_links::list(call),
+        "GetAccountLink" => account_links::get(call),
+        "ListAvailableManagementCidrRanges" => management_cidr_ranges::list(call),
+        "DescribeApplications" => applications::describe(call),
+        "DescribeApplicationAssociations" => associations::describe_application(call),
+        "DescribeWorkspaceAssociations" => associations::describe_workspace(call),
         other => Err(ApiError::unknown_operation(other)),
     }
 }

@@ -98,7 +98,7 @@ fn base36(mut value: u64, len: usize) -> String {
 }
 
 /// Nine base-36 characters unique per (key, index): 36^9 > 2^46.
-fn id9(key: u64, index: u64) -> String {
+pub(crate) fn id9(key: u64, index: u64) -> String {
     base36(scramble(index, key, 46), 9)
 }
 

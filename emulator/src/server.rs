@@ -424,6 +424,7 @@ fn answer(
             Routed::Workspaces(Call {
                 token_fault: dice.token_fault,
                 unknown_pool_ids: faults.unknown_pool_ids,
+                organization: Some(organization),
                 ..Call::new(&call.signer.region, &call.operation, body, &account.fleet)
             })
         }

@@ -95,6 +95,14 @@ impl Service {
                 "DescribeWorkspaceBundles",
                 "DescribeWorkspaces",
                 "DescribeTags",
+                "DescribeAccount",
+                "DescribeAccountModifications",
+                "ListAccountLinks",
+                "GetAccountLink",
+                "ListAvailableManagementCidrRanges",
+                "DescribeApplications",
+                "DescribeApplicationAssociations",
+                "DescribeWorkspaceAssociations",
             ],
             Service::CloudWatch => &[],
             Service::Sts => &["AssumeRole", "GetCallerIdentity"],
@@ -487,7 +495,7 @@ mod tests {
         );
         assert_eq!(Service::Sts.protocols(), [Protocol::AwsQuery]);
         let answered = answered_operations();
-        assert_eq!(answered.len(), 6 + 2 + 1);
+        assert_eq!(answered.len(), 14 + 2 + 1);
         let sessions = answered
             .iter()
             .find(|o| o.name == "DescribeWorkspacesPoolSessions")

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
-use wsql_emulator::{Fleet, answered_operations};
+use wsql_emulator::{Byol, Fleet, ResourceType, answered_operations, associations_of};
 
 pub const REGION: &str = "us-east-1";
 
@@ -28,7 +28,8 @@ pub fn client(program: &str) -> PathBuf {
 }
 
 /// The members an operation requires, with values from `fleet` that give it rows to answer.
-/// An operation that requires members needs a line here; the others are called with none.
+/// An operation that requires members (or, as `GetAccountLink`, one of two) needs a line here;
+/// the others are called with none.
 fn required_parameters(operation: &str, fleet: &Fleet) -> Option<Value> {
     let pools = fleet.pools(REGION);
     let busiest = pools
@@ -43,9 +44,33 @@ fn required_parameters(operation: &str, fleet: &Fleet) -> Option<Value> {
                 .is_some_and(|t| !t.is_empty())
         })
         .map(|p| p.pool_id.clone());
+    let account = fleet.account_id();
+    let associations = associations_of(fleet.region(REGION)?, account, REGION);
+    let associated = |kind: ResourceType| {
+        associations
+            .iter()
+            .find(|a| a.resource_type == kind)
+            .map(|a| (a.application_id.clone(), a.resource_id.clone()))
+    };
+    let link = Byol::of(&[account], account, REGION, fleet.region(REGION))
+        .links
+        .first()
+        .map(|l| l.account_link_id.clone());
     match operation {
         "DescribeWorkspacesPoolSessions" => Some(json!({"PoolId": busiest?})),
         "DescribeTags" => Some(json!({"ResourceId": tagged?})),
+        "GetAccountLink" => Some(json!({"LinkId": link?})),
+        "ListAvailableManagementCidrRanges" => {
+            Some(json!({"ManagementCidrRangeConstraint": "10.0.0.0/8"}))
+        }
+        "DescribeApplicationAssociations" => Some(json!({
+            "ApplicationId": associated(ResourceType::Workspace)?.0,
+            "AssociatedResourceTypes": ["WORKSPACE", "BUNDLE", "IMAGE"]
+        })),
+        "DescribeWorkspaceAssociations" => Some(json!({
+            "WorkspaceId": associated(ResourceType::Workspace)?.1,
+            "AssociatedResourceTypes": ["APPLICATION"]
+        })),
         _ => None,
     }
 }
@@ -72,11 +97,14 @@ pub fn requests(fleet: &Fleet) -> Vec<(&'static str, Value)> {
         .collect()
 }
 
-/// Whether an answer has rows: a non-empty list among its top-level members.
+/// Whether an answer has rows: a non-empty list among its top-level members, or, for an
+/// operation that answers one record (`DescribeAccount`, `GetAccountLink`), members and no list.
 pub fn has_rows(answer: &Value) -> bool {
     answer.as_object().is_some_and(|members| {
-        members
-            .values()
-            .any(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+        let lists: Vec<&Vec<Value>> = members.values().filter_map(Value::as_array).collect();
+        match lists.is_empty() {
+            true => members.keys().any(|k| k != "ResponseMetadata"),
+            false => lists.iter().any(|list| !list.is_empty()),
+        }
     })
 }

@@ -6,7 +6,9 @@
 use ciborium::Value as Cbor;
 use serde_json::{Map, Number, Value, json};
 use tokio::net::TcpStream;
-use wsql_emulator::{Emulator, Faults, Fleet, Protocol, answered_operations};
+use wsql_emulator::{
+    Byol, Emulator, Faults, Fleet, Protocol, ResourceType, answered_operations, associations_of,
+};
 
 use crate::common::{RawAnswer, exchange_raw};
 
@@ -125,6 +127,15 @@ async fn cbor_answers_carry_what_json_answers_carry() {
                 .is_some_and(|t| !t.is_empty())
         })
         .expect("a tagged pool");
+    let account = fleet.account_id();
+    let link_id = Byol::of(&[account], account, REGION, fleet.region(REGION)).links[0]
+        .account_link_id
+        .clone();
+    let associations = associations_of(fleet.region(REGION).expect("region"), account, REGION);
+    let associated = associations
+        .iter()
+        .find(|a| a.resource_type == ResourceType::Workspace)
+        .expect("a WorkSpace with an application");
     let requests = [
         ("DescribeWorkspacesPools", json!({"Limit": 3})),
         (
@@ -135,6 +146,23 @@ async fn cbor_answers_carry_what_json_answers_carry() {
         ("DescribeWorkspaceBundles", json!({"Owner": "AMAZON"})),
         ("DescribeWorkspaces", json!({"Limit": 4})),
         ("DescribeTags", json!({"ResourceId": tagged.pool_id})),
+        ("DescribeAccount", json!({})),
+        ("DescribeAccountModifications", json!({})),
+        ("ListAccountLinks", json!({"MaxResults": 2})),
+        ("GetAccountLink", json!({"LinkId": link_id})),
+        (
+            "ListAvailableManagementCidrRanges",
+            json!({"ManagementCidrRangeConstraint": "10.0.0.0/8", "MaxResults": 5}),
+        ),
+        ("DescribeApplications", json!({"MaxResults": 3})),
+        (
+            "DescribeApplicationAssociations",
+            json!({"ApplicationId": associated.application_id, "AssociatedResourceTypes": ["WORKSPACE"]}),
+        ),
+        (
+            "DescribeWorkspaceAssociations",
+            json!({"WorkspaceId": associated.resource_id, "AssociatedResourceTypes": ["APPLICATION"]}),
+        ),
     ];
     let answered: Vec<&str> = answered_operations()
         .into_iter()
