@@ -169,6 +169,7 @@ impl Byol {
         };
         let history = range_history(account, region, &network, role == "SOURCE_ACCOUNT");
         let current = history.last().map(|(_, range)| *range).unwrap_or((10, 1));
+        let modifications = modifications(account, region, &history, &network);
         let mut ranges_in_use = network;
         ranges_in_use.insert(current);
         Byol {
@@ -178,7 +179,7 @@ impl Byol {
                 dedicated_tenancy_account_type: Some(role),
                 message: None,
             },
-            modifications: modifications(account, region, &history),
+            modifications,
             links,
             ranges_in_use,
         }
@@ -328,25 +329,31 @@ fn range_history(
 }
 
 /// The modifications of an enabled account's `history`, newest first: each range completed,
-/// some after a failed attempt an hour before.
+/// some after a failed attempt an hour before that asked for a range of the account's own
+/// `network` (one `ListAvailableManagementCidrRanges` would not have offered).
 fn modifications(
     account: &str,
     region: &str,
     history: &[(i64, (u8, u8))],
+    network: &BTreeSet<(u8, u8)>,
 ) -> Vec<AccountModification> {
     let dice = Dice::of(&format!("{account}/{region}"), SALT_RANGE);
     let mut modifications = Vec::new();
     for (k, &(time, range)) in history.iter().enumerate() {
-        if dice.at(k as i64).below(3) == 0 {
+        let roll = dice.at(k as i64);
+        let in_use = network
+            .iter()
+            .nth(roll.at(1).below(network.len().max(1) as u64) as usize);
+        if let Some(&in_use) = in_use.filter(|_| roll.below(3) == 0) {
             modifications.push(AccountModification {
                 modification_state: "FAILED",
                 dedicated_tenancy_support: "ENABLED",
-                dedicated_tenancy_management_cidr_range: Some(cidr16((range.0, range.1 ^ 0x80))),
+                dedicated_tenancy_management_cidr_range: Some(cidr16(in_use)),
                 start_time: (time - 3600) as f64,
-                error_code: Some("ManagementCidrRangeUnavailable"),
+                error_code: Some("ManagementCidrRangeInUse"),
                 error_message: Some(format!(
-                    "The management CIDR range {} is not available for this account.",
-                    cidr16((range.0, range.1 ^ 0x80))
+                    "The management CIDR range {} overlaps a network in use in the account.",
+                    cidr16(in_use)
                 )),
             });
         }
@@ -501,6 +508,18 @@ mod tests {
                 "the seeded fleet uses 10.0.0.0/16"
             );
             assert!(!network.iter().any(|r| Some(cidr16(*r)) == current));
+            let network: Vec<String> = network.into_iter().map(cidr16).collect();
+            let failed = byol
+                .modifications
+                .iter()
+                .filter(|m| m.modification_state == "FAILED");
+            for modification in failed {
+                let range = modification.dedicated_tenancy_management_cidr_range.clone();
+                assert!(
+                    range.is_some_and(|r| network.contains(&r)),
+                    "{modification:?}"
+                );
+            }
         }
     }
 

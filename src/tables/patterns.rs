@@ -32,6 +32,11 @@ pub(crate) fn is_workspace_id(s: &str) -> bool {
     is_prefixed_id(s, "ws-", 8, 63)
 }
 
+/// `^wsa-[0-9a-z]{8,63}$` (`WorkSpaceApplicationId`).
+pub(crate) fn is_application_id(s: &str) -> bool {
+    is_prefixed_id(s, "wsa-", 8, 63)
+}
+
 /// Any string of `min..=max` characters.
 pub(crate) fn has_length(s: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&s.chars().count())
@@ -57,6 +62,8 @@ mod tests {
         assert!(is_workspace_id("ws-abcdefgh"));
         assert!(!is_workspace_id("ws-ABCDEFGH"));
         assert!(is_pool_id("wspool-abc123xyz"));
+        assert!(is_application_id("wsa-abc123xyz"));
+        assert!(!is_application_id("wsa-abc"));
         assert!(!is_pool_id("wspool-abc123xy"));
         assert!(!is_pool_id("wspool-ABC123XYZ"));
         assert!(has_length("ab", 2, 128));
