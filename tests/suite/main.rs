@@ -11,9 +11,11 @@
 //! | `accounts` | many accounts: union of per-account answers, account pushdown, denied and suspended accounts, the in-flight bounds, joins across accounts, profiles and roles through the binary |
 //! | `cli`, `repl` | the binary: flags, formats, reports, one-line errors; the REPL in a pseudo-terminal |
 //! | `serve` | `wsql serve` with tokio-postgres: types, passwords, read-only refusals, concurrency, NOTICEs, cancellation |
+//! | `estate_account` | the account (BYOL, account links, management ranges) and application tables: every pushdown form against the reference, parents and joins, many accounts, the demo |
 
 mod accounts;
 mod cli;
+mod estate_account;
 mod pools;
 mod reliability;
 mod repl;
