@@ -95,7 +95,7 @@ async fn named_links_are_read_one_call_each_and_unknown_ones_answer_nothing() {
         .equivalent(
             TABLE,
             GET_LINK,
-            &format!("account_link_id = 'link-zzzzzzzzzzzz' AND account_link_status = 'LINKED'"),
+            "account_link_id = 'link-zzzzzzzzzzzz' AND account_link_status = 'LINKED'",
         )
         .await;
     assert!(rows.is_empty());

@@ -14,6 +14,7 @@ mod associations;
 mod cidr_ranges;
 mod demo;
 mod links;
+mod odd_literals;
 mod organization;
 
 pub const ACCOUNT: &str = "DescribeAccount";

@@ -46,7 +46,7 @@ const PUSHABLE: &[(&str, &str, &[&str])] = &[
 ];
 
 /// Conditions on `column` built around `real`, a value it holds.
-fn odd_conditions(column: &str, real: &str) -> Vec<String> {
+pub(crate) fn odd_conditions(column: &str, real: &str) -> Vec<String> {
     let real = real.replace('\'', "''");
     let many: Vec<String> = std::iter::once(format!("'{real}'"))
         .chain((0..29).map(|i| format!("'{real}-{i}'")))
