@@ -11,11 +11,11 @@
 //!   only on the systems it supports, Office 2024 only where it is available). Most are
 //!   `COMPLETED`; one whose user never connected waits for a deployment
 //!   (`PENDING_INSTALL_DEPLOYMENT`); a WorkSpace that was never built cannot be reached
-//!   (`ERROR`, `DeploymentError.WorkspaceUnreachable`); a WorkSpace whose compute type the
-//!   application does not support fails validation (`ValidationError.InsufficientMemory`); a
-//!   few are still installing, out of disk space, or removed. A 2019 edition is on its way
-//!   out: installed, or being or already uninstalled.
-//! - Some Linux WorkSpaces had Office pushed at them in error
+//!   (`ERROR`, `DeploymentError.WorkspaceUnreachable`); the applications are mostly ones its
+//!   compute type supports, and the few others fail validation
+//!   (`ValidationError.InsufficientMemory`); a few are still installing, out of disk space, or
+//!   removed. A 2019 edition is on its way out: installed, or being or already uninstalled.
+//! - One Linux WorkSpace in ten had Office pushed at it in error
 //!   (`ValidationError.UnsupportedOperatingSystem`).
 //! - Half the account's own bundles carry one application their compute type supports, and so
 //!   does the image behind each (its `ImageId`); an image sometimes failed the install because
@@ -208,7 +208,7 @@ fn workspace_associations(
     };
     if !system.starts_with("WINDOWS") {
         let dice = Dice::of(id, SALT_LINUX);
-        let Some(office) = catalogue.first().filter(|_| dice.below(100) < 15) else {
+        let Some(office) = catalogue.first().filter(|_| dice.below(100) < 10) else {
             return Vec::new();
         };
         let (state, reason) = failure(
@@ -225,7 +225,12 @@ fn workspace_associations(
                 &format!("{id}/{}", application.application_id),
                 SALT_WORKSPACE_APPLICATION,
             );
+            // Administrators mostly pick applications the WorkSpace can run; one in ten of
+            // the others is tried anyway, and fails validation.
+            let fits = application.supported_compute_type_names.contains(&compute)
+                || dice.at(5).below(10) == 0;
             let chosen = dice.below(100) < 30
+                && fits
                 && application
                     .supported_operating_system_names
                     .contains(&system);
