@@ -38,7 +38,7 @@ use crate::scan::metrics::TargetMetrics;
 use crate::scan::provider::ScanOptions;
 use crate::scan::restrictions::Restrictions;
 use crate::scan::stream::{TargetScan, Warnings, failed_before_start};
-use crate::targets::{AccountList, AccountTarget, Target};
+use crate::targets::{AccountList, Target};
 
 /// A join's dynamic filter held by a scan, on its join keys and target columns.
 #[derive(Debug, Clone)]
@@ -64,8 +64,8 @@ pub(crate) struct ApiScanExec {
     /// The node's name in plans: the table's name in CamelCase, `WorkspacesPoolsExec`.
     name: Arc<str>,
     restrictions: Restrictions,
-    /// The regions called, one partition each, with their number in the account list's clients.
-    regions: Vec<(usize, String)>,
+    /// The regions called, one partition each.
+    regions: Vec<String>,
     accounts: Arc<AccountList>,
     projection: Option<Vec<usize>>,
     schema: SchemaRef,
@@ -80,19 +80,18 @@ impl fmt::Debug for ApiScanExec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct(&self.name)
             .field("restrictions", &self.restrictions)
-            .field("regions", &self.regions())
+            .field("regions", &self.regions)
             .finish()
     }
 }
 
 impl ApiScanExec {
-    /// A scan of `regions` (already pruned by `restrictions`; each with its number among the
-    /// account list's regions) in every account of `accounts`, producing the `projection` of
-    /// the table's columns.
+    /// A scan of `regions` (already pruned by `restrictions`) in every account of `accounts`,
+    /// producing the `projection` of the table's columns.
     pub fn new(
         definition: &'static dyn ScanTable,
         restrictions: Restrictions,
-        regions: Vec<(usize, String)>,
+        regions: Vec<String>,
         accounts: Arc<AccountList>,
         projection: Option<Vec<usize>>,
         options: ScanOptions,
@@ -124,28 +123,24 @@ impl ApiScanExec {
         })
     }
 
-    /// The regions the scan calls.
-    fn regions(&self) -> Vec<&str> {
-        self.regions.iter().map(|(_, r)| r.as_str()).collect()
-    }
-
-    /// The accounts as EXPLAIN shows them when several are read: those listed, or what lists
-    /// them when the scan has not yet.
+    /// The accounts as EXPLAIN shows them when several are read: those listed so far that the
+    /// predicates may want, and whether more are listed as the scan runs. Read from the list's
+    /// snapshot, so the text does not depend on what other scans are doing at that moment.
     fn accounts(&self) -> Option<String> {
-        let (listed, complete) = self.accounts.listed();
-        if !listed.first().is_some_and(|a| a.named()) {
+        if !self.accounts.names_accounts() {
             return None;
         }
-        let wanted =
-            |a: &&Arc<AccountTarget>| self.restrictions.may_want_account(a.known_account());
+        let listed = self.accounts.listed();
         let ids: Vec<&str> = listed
+            .accounts
             .iter()
-            .filter(wanted)
             .filter_map(|a| a.known_account())
+            .filter(|id| self.restrictions.may_want_account(Some(id)))
             .collect();
-        Some(match complete {
-            true => format!("[{}]", ids.join(", ")),
-            false => "listed as the scan starts".to_string(),
+        Some(match (listed.complete, ids.is_empty()) {
+            (true, _) => format!("[{}]", ids.join(", ")),
+            (false, true) => "listed as the scan starts".to_string(),
+            (false, false) => format!("[{}] and those listed as the scan runs", ids.join(", ")),
         })
     }
 
@@ -295,7 +290,7 @@ impl DisplayAs for ApiScanExec {
             write!(
                 f,
                 "regions=[{}], requests per region={}",
-                self.regions().join(", "),
+                self.regions.join(", "),
                 self.definition.describe_requests(&self.restrictions)
             )?;
             if let Some(limit) = self.restrictions.limit {
@@ -424,7 +419,7 @@ impl ExecutionPlan for ApiScanExec {
         _context: Arc<TaskContext>,
     ) -> DfResult<SendableRecordBatchStream> {
         let schema = Arc::clone(&self.schema);
-        let Some((index, region)) = self.regions.get(partition).cloned() else {
+        let Some(region) = self.regions.get(partition).cloned() else {
             return Ok(Box::pin(RecordBatchStreamAdapter::new(
                 schema,
                 futures::stream::empty(),
@@ -453,10 +448,9 @@ impl ExecutionPlan for ApiScanExec {
                     Ok(account) if !restrictions.may_want_account(account.known_account()) => {
                         futures::stream::empty().boxed()
                     }
-                    Ok(account) => match account.target(index, &region) {
-                        Some(target) => node.scan_target(partition, target, restrictions.clone()),
-                        None => futures::stream::empty().boxed(),
-                    },
+                    Ok(account) => {
+                        node.scan_target(partition, account.target(&region), restrictions.clone())
+                    }
                 })
                 .flatten_unordered(None)
         })

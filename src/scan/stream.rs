@@ -69,10 +69,11 @@ pub(crate) fn failed_before_start(
     {
         warnings.record(TargetWarning {
             table,
-            region: target.region.clone(),
+            region: target.region().to_string(),
             account: target.known_account().map(String::from),
             rows_kept: 0,
             error: error.to_string(),
+            kind: error.kind(),
         });
         return futures::stream::empty().boxed();
     }
@@ -111,6 +112,7 @@ impl<T: DescribeTable> PageState<T> {
                 account: place.account.clone(),
                 rows_kept: self.rows_sent,
                 error: error.to_string(),
+                kind: error.kind(),
             });
             return None;
         }
