@@ -68,6 +68,24 @@ impl Table {
         self.0.parent_operation()
     }
 
+    /// The condition every query of the table must hold, with example values
+    /// (`management_cidr_range_constraint = '10.0.0.0/8'`), for a table whose operation needs a
+    /// value no listing can supply; `None` for the others. A query without it fails at planning.
+    pub fn required_condition(self) -> Option<String> {
+        self.0.required_condition()
+    }
+
+    /// The columns whose `=` / `IN` / OR-chain predicates push down (besides `region` and
+    /// `account_id`, which every table pushes as the targets to call).
+    pub fn pushed_columns(self) -> Vec<&'static str> {
+        self.0
+            .pushdown()
+            .pushable
+            .iter()
+            .map(|p| p.column)
+            .collect()
+    }
+
     /// Every form of predicate or clause the table sends to the API (what `\d TABLE` shows).
     pub fn pushdown(self) -> Vec<PushdownRule> {
         self.0.rules()

@@ -7,7 +7,6 @@ use std::future::Future;
 
 use futures::Stream;
 
-
 use crate::error::{CallSite, Error, Result};
 
 /// One response: its items and the token of the next page, if any.

@@ -59,7 +59,10 @@
 //! applications, with their five operations, in `images/`) and
 //! `cloudwatch/` for CloudWatch's metrics (over `usage.rs`, how the fleet is used over time),
 //! `paging.rs` (NextTokens), `faults.rs` (what can go wrong, and the dice), `organization.rs`
-//! and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in wire form).
+//! and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in wire form);
+//! derived from the data rather than stored: `byol.rs` (BYOL, management ranges and account
+//! links across the organization), `applications.rs` (the application catalogue) and
+//! `associations.rs` (applications on WorkSpaces, bundles and images).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -67,9 +70,13 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+mod account_links;
 mod api_error;
+mod applications;
+mod associations;
 mod auth;
 mod bundles;
+mod byol;
 mod cbor;
 pub mod client_branding;
 pub mod client_properties;
@@ -79,6 +86,7 @@ mod connection_alias_permissions;
 pub mod connection_aliases;
 pub mod connection_status;
 mod credentials;
+mod describe_account;
 mod directories;
 mod faults;
 pub mod fleet;
@@ -86,6 +94,7 @@ pub mod images;
 mod in_flight;
 pub mod ip_groups;
 mod list_accounts;
+mod management_cidr_ranges;
 mod model;
 mod operations;
 mod organization;
@@ -106,6 +115,9 @@ mod usage;
 mod validate;
 mod workspaces;
 
+pub use applications::{Application, application_catalogue, application_id};
+pub use associations::{ApplicationAssociation, ResourceType, associations_of};
+pub use byol::{AccountLink, AccountModification, AccountSettings, Byol, LINK_STATUS_CYCLE};
 pub use faults::{FaultedServices, Faults, UnknownPoolIds};
 pub use fleet::{FixtureError, Fleet, RegionFleet};
 pub use organization::{Account, AccountStatus, DEFAULT_ROLE_NAME, Organization};

@@ -20,6 +20,7 @@ use super::paging::{Pager, TokenFault};
 use super::server::now_epoch_seconds;
 use super::service::Service;
 use super::workspaces;
+use super::{account_links, applications, associations, describe_account, management_cidr_ranges};
 use super::{
     bundles, cloudwatch, directories, images, list_accounts, pool_sessions, pools, sts, tags,
     validate,
@@ -45,7 +46,7 @@ pub(crate) struct Call<'a> {
     /// The data of the calling account.
     pub(crate) fleet: &'a Fleet,
     /// The organization the account belongs to, for data shared between its accounts
-    /// (connection aliases shared with the others); `None` for an account on its own.
+    /// (images and connection aliases shared with the others, BYOL, account links); `None` for an account on its own.
     pub(crate) organization: Option<&'a Organization>,
     /// When the call is served, epoch seconds.
     pub(crate) now: i64,
@@ -214,6 +215,14 @@ fn dispatch(call: &Call<'_>) -> Result<Value, ApiError> {
         "DescribeClientProperties" => client_properties::describe(call),
         "DescribeClientBranding" => client_branding::describe(call),
         "DescribeConnectClientAddIns" => connect_client_add_ins::describe(call),
+        "DescribeAccount" => describe_account::describe(call),
+        "DescribeAccountModifications" => describe_account::modifications(call),
+        "ListAccountLinks" => account_links::list(call),
+        "GetAccountLink" => account_links::get(call),
+        "ListAvailableManagementCidrRanges" => management_cidr_ranges::list(call),
+        "DescribeApplications" => applications::describe(call),
+        "DescribeApplicationAssociations" => associations::describe_application(call),
+        "DescribeWorkspaceAssociations" => associations::describe_workspace(call),
         other => Err(ApiError::unknown_operation(other)),
     }
 }

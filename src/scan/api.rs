@@ -2,7 +2,8 @@
 //! page limit, and the scan's call counters. Every call of every table goes through
 //! [`TargetApi::call`] (one call) or [`TargetApi::paginate`] (a NextToken chain), which look in
 //! the cache first, count the call, and turn SDK failures into [`crate::Error`]s naming the
-//! operation and the target.
+//! operation and the target; [`TargetApi::single_page`] is the one call of an operation that
+//! does not page, as a page.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -101,6 +102,24 @@ impl TargetApi {
                 .await
         }
         .boxed()
+    }
+
+    /// The one page of an operation that does not page (`DescribeAccount`,
+    /// `DescribeWorkspaceAssociations`, `GetAccountLink`): one call through [`TargetApi::call`],
+    /// as a stream of its items.
+    pub fn single_page<T, E, S, Fut>(
+        &self,
+        operation: &'static str,
+        parameters: &str,
+        send: S,
+    ) -> BoxStream<'static, Result<Vec<T>>>
+    where
+        T: Clone + Send + Sync + 'static,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        S: FnOnce(&aws_sdk_workspaces::Client, CallCounter<E>) -> Fut,
+        Fut: Future<Output = SdkResult<Vec<T>, E>> + Send + 'static,
+    {
+        futures::stream::once(self.call(operation, parameters, None, send)).boxed()
     }
 
     /// The pages of one request chain of `operation`: `send` makes the call for one NextToken

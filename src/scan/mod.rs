@@ -38,7 +38,9 @@ pub use columns::ColumnSource;
 pub(crate) use columns::{ColumnDef, Columns};
 pub(crate) use exec::ApiScanExec;
 pub(crate) use metrics::TargetMetrics;
-pub(crate) use predicates::{equality_values, inequality_values, is_column, string_literal};
+pub(crate) use predicates::{
+    equality_values, inequality_values, is_column, list_membership, string_literal,
+};
 pub use provider::ApiTable;
 pub(crate) use restrictions::{Pushable, PushdownRules, Restrictions, Translation};
 pub use rules::PushdownRule;
@@ -74,6 +76,9 @@ pub(crate) trait DescribeTable: Send + Sync + 'static {
     const JOIN_KEYS: &'static [&'static str] = &[];
     /// The request's page-size member and its maximum, which a pushed `LIMIT` lowers.
     const PAGE_LIMIT: Option<(&'static str, usize)> = None;
+    /// Columns of [`Self::PUSHABLE`] a query must restrict with `=` / `IN` (a member the
+    /// operation requires that no listing supplies): without one, planning fails naming it.
+    const REQUIRED_COLUMNS: &'static [&'static str] = &[];
     /// The columns, each with how it is read from an item.
     fn columns() -> &'static Columns<Self::Item>;
     /// A predicate beyond the equality forms of [`Self::PUSHABLE`] that the table sends, and how
@@ -103,6 +108,8 @@ pub(crate) trait DescribeTable: Send + Sync + 'static {
         PushdownRules {
             pushable: Self::PUSHABLE,
             translate: Self::translate,
+            required: Self::REQUIRED_COLUMNS,
+            only_required: false,
         }
     }
 }
@@ -277,6 +284,9 @@ pub(crate) trait ScanTable: Send + Sync + fmt::Debug {
     fn rules(&self) -> Vec<PushdownRule>;
     /// The operation listing the parents, for an operation that needs a parent's id.
     fn parent_operation(&self) -> Option<&'static str>;
+    /// The condition a query must hold for the table's required columns, with example values;
+    /// `None` when it has none.
+    fn required_condition(&self) -> Option<String>;
     /// The requests of `restrictions`, as EXPLAIN shows them.
     fn describe_requests(&self, restrictions: &Restrictions) -> String;
     /// The enrichment a scan of `projection` makes, as EXPLAIN shows it.
@@ -383,6 +393,10 @@ impl<T: DescribeTable> ScanTable for Describe<T> {
 
     fn parent_operation(&self) -> Option<&'static str> {
         T::parent().map(|p| p.operation)
+    }
+
+    fn required_condition(&self) -> Option<String> {
+        rules::required_condition::<T>()
     }
 
     fn describe_requests(&self, restrictions: &Restrictions) -> String {

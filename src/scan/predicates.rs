@@ -1,5 +1,6 @@
 //! Reading SQL predicates: which values of a column `column = 'x'`, `IN (...)`, OR-chains and
-//! their negations allow or exclude. Pure functions over DataFusion's logical `Expr`, shared by
+//! their negations allow or exclude, and which value `array_has(list, 'x')` asks a list column
+//! to hold. Pure functions over DataFusion's logical `Expr`, shared by
 //! the engine's equality pushdown and by the tables' own translations.
 
 use datafusion::arrow::datatypes::DataType;
@@ -56,6 +57,21 @@ pub(crate) fn inequality_values(expr: &Expr, column: &str) -> Option<Vec<String>
             .iter()
             .map(string_literal)
             .collect::<Option<Option<Vec<_>>>>()?,
+        _ => None,
+    }
+}
+
+/// The value `v` of `array_has(column, v)` (what `v = ANY(column)` plans to): the list column
+/// holds `v`. `Some(None)` for a NULL value, which no list holds; `None` for any other shape.
+pub(crate) fn list_membership(expr: &Expr, column: &str) -> Option<Option<String>> {
+    let Expr::ScalarFunction(function) = expr else {
+        return None;
+    };
+    if function.func.name() != "array_has" {
+        return None;
+    }
+    match function.args.as_slice() {
+        [Expr::Column(list), value] if list.name == column => string_literal(value),
         _ => None,
     }
 }
@@ -173,6 +189,28 @@ mod tests {
         let with_null =
             col("c").in_list(vec![lit(A), Expr::Literal(ScalarValue::Null, None)], true);
         assert_eq!(inequality_values(&with_null, "c"), None);
+    }
+
+    #[test]
+    fn list_membership_reads_array_has_with_the_list_first() {
+        use datafusion::functions_nested::expr_fn::{array_has, array_has_any, make_array};
+        assert_eq!(
+            list_membership(&array_has(col("c"), lit(A)), "c"),
+            Some(Some(A.to_string()))
+        );
+        assert_eq!(
+            list_membership(&array_has(col("c"), lit(ScalarValue::Utf8(None))), "c"),
+            Some(None)
+        );
+        assert_eq!(list_membership(&array_has(col("d"), lit(A)), "c"), None);
+        assert_eq!(list_membership(&array_has(col("c"), col("e")), "c"), None);
+        let any = array_has_any(col("c"), make_array(vec![lit(A), lit(B)]));
+        assert_eq!(
+            list_membership(&any, "c"),
+            None,
+            "any of several is not one value"
+        );
+        assert_eq!(list_membership(&col("c").eq(lit(A)), "c"), None);
     }
 
     #[test]

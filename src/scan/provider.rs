@@ -8,14 +8,15 @@ use async_trait::async_trait;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::catalog::Session;
 use datafusion::datasource::{TableProvider, TableType};
-use datafusion::error::Result as DfResult;
+use datafusion::error::{DataFusionError, Result as DfResult};
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
 
 use crate::cache::ApiCache;
 use crate::scan::ScanTable;
 use crate::scan::exec::ApiScanExec;
-use crate::scan::restrictions::Restrictions;
+use crate::scan::restrictions::PushdownRules;
+use crate::scan::rules::missing_required_message;
 use crate::settings::RegionErrorPolicy;
 use crate::targets::Targets;
 
@@ -84,10 +85,21 @@ impl ApiTable {
 
     /// With `false`, nothing is pushed into the API, neither predicates, nor a limit, nor a
     /// join's dynamic filter: every scan lists everything. The reference answer that pushdown is
-    /// tested against.
+    /// tested against. A required column's value (a member the operation cannot be called
+    /// without) is still sent: it is the request, not a narrowing of it.
     pub fn with_pushdown(mut self, pushdown: bool) -> Self {
         self.options.pushdown = pushdown;
         self
+    }
+
+    /// How the scan's predicates push down: the table's rules, or without pushdown only the
+    /// required columns' equalities, without which the operation cannot be called.
+    fn rules(&self) -> PushdownRules {
+        let rules = self.definition.pushdown();
+        match self.options.pushdown {
+            true => rules,
+            false => rules.required_only(),
+        }
     }
 
     /// Pages one request chain may take before the scan fails (default: the library's
@@ -112,14 +124,8 @@ impl TableProvider for ApiTable {
         &self,
         filters: &[&Expr],
     ) -> DfResult<Vec<TableProviderFilterPushDown>> {
-        let rules = self.definition.pushdown();
-        Ok(filters
-            .iter()
-            .map(|f| match self.options.pushdown {
-                true => rules.classify(f),
-                false => TableProviderFilterPushDown::Unsupported,
-            })
-            .collect())
+        let rules = self.rules();
+        Ok(filters.iter().map(|f| rules.classify(f)).collect())
     }
 
     async fn scan(
@@ -129,10 +135,20 @@ impl TableProvider for ApiTable {
         filters: &[Expr],
         limit: Option<usize>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        let rules = self.rules();
         let restrictions = match self.options.pushdown {
-            true => self.definition.pushdown().fold(filters, limit),
-            false => Restrictions::default(),
+            true => rules.fold(filters, limit),
+            false => rules.fold(filters, None),
         };
+        if let Some(column) = restrictions.missing_required(rules.required) {
+            let definition = self.definition;
+            return Err(DataFusionError::Plan(missing_required_message(
+                definition.name(),
+                definition.operation(),
+                column,
+                definition.required_condition().as_deref(),
+            )));
+        }
         let resolved = self.targets.get().await?;
         let regions = resolved
             .regions

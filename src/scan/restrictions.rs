@@ -6,6 +6,13 @@
 //! restriction on the rows it gets back ([`Restrictions::admits`]), so the answer never depends
 //! on how the service combines parameters. Values that the model's patterns say cannot exist are
 //! dropped; a column left with no possible value matches nothing, and nothing is called.
+//!
+//! A column may be **required** ([`PushdownRules::required`]): the operation cannot be called
+//! without its value and no listing can supply one (`ManagementCidrRangeConstraint`), so a query
+//! must restrict it with `=` / `IN`, as Steampipe's required key columns must be given
+//! ([`Restrictions::missing_required`]). Its equalities push down even in a scan without
+//! pushdown ([`PushdownRules::required_only`]): they are not an optimization there but the
+//! request itself.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -177,6 +184,18 @@ impl Restrictions {
         self.values(ACCOUNT_ID.column).is_some()
     }
 
+    /// The first of `required` that the predicates leave unrestricted, when the scan would have
+    /// to call the API (a scan that matches nothing needs no value).
+    pub fn missing_required(&self, required: &[&'static str]) -> Option<&'static str> {
+        if self.matches_nothing {
+            return None;
+        }
+        required
+            .iter()
+            .copied()
+            .find(|column| self.values(column).is_none())
+    }
+
     /// `Limit` for a request whose maximum page is `max`: the row limit when smaller.
     pub fn page_size(&self, max: usize) -> i32 {
         self.limit.unwrap_or(max).clamp(1, max) as i32
@@ -208,6 +227,10 @@ pub(crate) struct PushdownRules {
     pub pushable: &'static [Pushable],
     /// The table's translation of any other predicate, if it sends it.
     pub translate: fn(&Expr) -> Option<Translation>,
+    /// Columns of `pushable` a query must restrict: the operation cannot be called without them.
+    pub required: &'static [&'static str],
+    /// Only the required columns' equalities push down (a scan without pushdown).
+    pub only_required: bool,
 }
 
 impl PushdownRules {
@@ -217,22 +240,41 @@ impl PushdownRules {
         Self {
             pushable,
             translate: |_| None,
+            required: &[],
+            only_required: false,
         }
     }
 
-    /// Every column whose equality forms push down: the target's, then the table's.
+    /// The rules of a scan without pushdown: the required columns' equalities, which are the
+    /// request itself rather than a narrowing of it, and nothing else (not even the targets').
+    pub fn required_only(self) -> Self {
+        Self {
+            only_required: true,
+            ..self
+        }
+    }
+
+    /// Every column whose equality forms push down: the target's, then the table's (only the
+    /// required ones under [`PushdownRules::required_only`]).
     pub fn equality_columns(&self) -> impl Iterator<Item = &'static Pushable> {
-        TARGET_COLUMNS.iter().chain(self.pushable)
+        let (only_required, required) = (self.only_required, self.required);
+        TARGET_COLUMNS.iter().filter(move |_| !only_required).chain(
+            self.pushable
+                .iter()
+                .filter(move |p| !only_required || required.contains(&p.column)),
+        )
     }
 
     /// How far `expr` pushes down.
     pub fn classify(&self, expr: &Expr) -> TableProviderFilterPushDown {
-        if constant(expr).is_some()
-            || self
-                .equality_columns()
-                .any(|p| equality_values(expr, p.column).is_some())
-        {
+        let equality = self
+            .equality_columns()
+            .any(|p| equality_values(expr, p.column).is_some());
+        if equality || (!self.only_required && constant(expr).is_some()) {
             return TableProviderFilterPushDown::Exact;
+        }
+        if self.only_required {
+            return TableProviderFilterPushDown::Unsupported;
         }
         (self.translate)(expr).map_or(TableProviderFilterPushDown::Unsupported, |t| t.support)
     }
@@ -253,7 +295,10 @@ impl PushdownRules {
                     equality = true;
                 }
             }
-            if !equality && let Some(translation) = (self.translate)(filter) {
+            if !equality
+                && !self.only_required
+                && let Some(translation) = (self.translate)(filter)
+            {
                 restrictions.add_translated(filter.clone(), translation.matches_nothing);
             }
         }
@@ -299,6 +344,8 @@ mod tests {
     fn translated_predicates_are_kept_for_the_table() {
         let p = PushdownRules {
             pushable: &[ID],
+            required: &[],
+            only_required: false,
             translate: |e| {
                 (e == &col("name").eq(lit("nobody"))).then_some(Translation {
                     support: TableProviderFilterPushDown::Exact,
@@ -360,6 +407,58 @@ mod tests {
         assert!(folded(ScalarValue::Null));
         assert!(folded(ScalarValue::Boolean(Some(false))));
         assert!(!folded(ScalarValue::Boolean(Some(true))));
+    }
+
+    const CONSTRAINT: Pushable = Pushable::new(
+        "constraint",
+        |s| s.contains('/'),
+        "`Constraint`, one chain each",
+        "10.0.0.0/8",
+    );
+
+    fn with_required() -> PushdownRules {
+        PushdownRules {
+            pushable: &[ID, CONSTRAINT],
+            translate: |_| None,
+            required: &["constraint"],
+            only_required: false,
+        }
+    }
+
+    #[test]
+    fn a_required_column_must_be_restricted_unless_nothing_matches() {
+        use TableProviderFilterPushDown::{Exact, Unsupported};
+        let rules = with_required();
+        let given = col("constraint").in_list(vec![lit("10.0.0.0/8"), lit("172.16.0.0/12")], false);
+        assert_eq!(rules.classify(&given), Exact);
+        assert_eq!(
+            rules.fold(&[given], None).missing_required(rules.required),
+            None
+        );
+        let other = col("bundle_id").eq(lit("wsb-12345678"));
+        let r = rules.fold(std::slice::from_ref(&other), None);
+        assert_eq!(r.missing_required(rules.required), Some("constraint"));
+        let impossible = rules.fold(&[col("constraint").eq(lit("nope"))], None);
+        assert!(impossible.matches_nothing);
+        assert_eq!(impossible.missing_required(rules.required), None);
+        let nothing = rules.fold(&[lit(false)], None);
+        assert_eq!(nothing.missing_required(rules.required), None);
+
+        // Without pushdown, only the required column's equalities are taken.
+        let reference = rules.required_only();
+        assert_eq!(reference.classify(&other), Unsupported);
+        assert_eq!(reference.classify(&lit(false)), Unsupported);
+        assert_eq!(
+            reference.classify(&col("region").eq(lit("us-east-1"))),
+            Unsupported
+        );
+        let given = col("constraint").eq(lit("10.0.0.0/8"));
+        assert_eq!(reference.classify(&given), Exact);
+        let r = reference.fold(&[given, other], None);
+        assert_eq!(r.single("constraint"), Some("10.0.0.0/8"));
+        assert_eq!(r.values("bundle_id"), None);
+        let columns: Vec<&str> = reference.equality_columns().map(|p| p.column).collect();
+        assert_eq!(columns, ["constraint"]);
     }
 
     #[test]

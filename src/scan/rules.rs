@@ -1,7 +1,9 @@
 //! A table's pushdown rules as users read them: one row per form of predicate or clause the
 //! scan sends to the API, rendered from the table's own data ([`DescribeTable::PUSHABLE`],
 //! [`DescribeTable::TRANSLATED`], [`DescribeTable::JOIN_KEYS`], [`DescribeTable::PAGE_LIMIT`],
-//! its parent and its enrichment) and never written by hand. `\d TABLE` shows these rows, each
+//! [`DescribeTable::REQUIRED_COLUMNS`], its parent and its enrichment) and never written by
+//! hand. A query leaving a required column unrestricted fails at planning with
+//! [`missing_required_message`]. `\d TABLE` shows these rows, each
 //! table's module doc holds them as a markdown table ([`markdown`]; a test checks the two agree),
 //! and the library's table test plans each row's example and checks the scan does what the row
 //! says.
@@ -70,6 +72,9 @@ pub(crate) fn of<T: DescribeTable>() -> Vec<PushdownRule> {
         let request = match parent {
             Some(parent) if parent.column == p.column => {
                 format!("{}; without it, every parent is listed first", p.sent_as)
+            }
+            _ if T::REQUIRED_COLUMNS.contains(&p.column) => {
+                format!("{}; required: a query without it fails", p.sent_as)
             }
             _ => p.sent_as.to_string(),
         };
@@ -155,6 +160,32 @@ fn per_parents<T: DescribeTable>(column: &'static str) -> &'static str {
         1 => "one request per page of parents",
         _ => "one request chain per parent",
     }
+}
+
+/// The condition restricting every required column of `T` to its rule's example
+/// (`management_cidr_range_constraint = '10.0.0.0/8'`); `None` when `T` requires none.
+pub(crate) fn required_condition<T: DescribeTable>() -> Option<String> {
+    let conditions: Vec<String> = T::PUSHABLE
+        .iter()
+        .filter(|p| T::REQUIRED_COLUMNS.contains(&p.column))
+        .map(|p| format!("{} = '{}'", p.column, p.example))
+        .collect();
+    (!conditions.is_empty()).then(|| conditions.join(" AND "))
+}
+
+/// The one line a query of `table` that leaves `column` unrestricted fails with: what is
+/// missing, why, and a condition that supplies it.
+pub(crate) fn missing_required_message(
+    table: &str,
+    operation: &str,
+    column: &str,
+    condition: Option<&str>,
+) -> String {
+    let example = condition.unwrap_or_default();
+    format!(
+        "{table} needs a value for {column}: {operation} cannot be called without one; \
+         add it to WHERE with = or IN (...), e.g. WHERE {example}"
+    )
 }
 
 /// `rows` as the markdown table of a table's module doc (without the `//! ` prefix).

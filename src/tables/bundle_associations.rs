@@ -21,8 +21,8 @@
 use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::{BundleAssociatedResourceType, BundleResourceAssociation};
-use futures::stream::BoxStream;
 use futures::TryFutureExt;
+use futures::stream::BoxStream;
 
 use crate::error::Result;
 use crate::paging::Page;

@@ -20,8 +20,8 @@
 use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::{ImageAssociatedResourceType, ImageResourceAssociation};
-use futures::stream::BoxStream;
 use futures::TryFutureExt;
+use futures::stream::BoxStream;
 
 use crate::error::Result;
 use crate::paging::Page;

@@ -21,8 +21,8 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use aws_sdk_workspaces::operation::describe_custom_workspace_image_import::DescribeCustomWorkspaceImageImportOutput as ImageImport;
-use futures::stream::BoxStream;
 use futures::TryFutureExt;
+use futures::stream::BoxStream;
 
 use crate::error::Result;
 use crate::paging::Page;

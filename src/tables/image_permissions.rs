@@ -19,8 +19,8 @@
 use std::fmt;
 use std::sync::LazyLock;
 
-use futures::stream::BoxStream;
 use futures::TryFutureExt;
+use futures::stream::BoxStream;
 
 use crate::error::Result;
 use crate::paging::Page;

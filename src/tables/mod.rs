@@ -5,6 +5,11 @@
 //!
 //! Adding a table is its file and one line in [`TABLES`].
 
+pub(crate) mod account;
+pub(crate) mod account_links;
+pub(crate) mod account_modifications;
+pub(crate) mod application_associations;
+pub(crate) mod applications;
 pub(crate) mod associations;
 pub(crate) mod bundle_associations;
 pub(crate) mod bundles;
@@ -21,12 +26,14 @@ pub(crate) mod image_imports;
 pub(crate) mod image_permissions;
 pub(crate) mod images;
 pub(crate) mod ip_groups;
+pub(crate) mod management_cidr_ranges;
 pub(crate) mod patterns;
 pub(crate) mod pool_names;
 pub(crate) mod pools;
 pub(crate) mod sessions;
 pub(crate) mod snapshots;
 pub(crate) mod tags;
+pub(crate) mod workspace_associations;
 pub(crate) mod workspaces;
 
 use crate::scan::{Describe, ScanTable};
@@ -51,6 +58,13 @@ pub(crate) static TABLES: &[&dyn ScanTable] = &[
     &Describe::<client_properties::ClientProperties>::TABLE,
     &Describe::<client_branding::ClientBranding>::TABLE,
     &Describe::<connect_client_add_ins::ConnectClientAddIns>::TABLE,
+    &Describe::<account::Account>::TABLE,
+    &Describe::<account_modifications::AccountModifications>::TABLE,
+    &Describe::<account_links::AccountLinks>::TABLE,
+    &Describe::<management_cidr_ranges::ManagementCidrRanges>::TABLE,
+    &Describe::<applications::Applications>::TABLE,
+    &Describe::<application_associations::ApplicationAssociations>::TABLE,
+    &Describe::<workspace_associations::WorkspaceAssociations>::TABLE,
 ];
 
 /// The invariants of every table, walked over [`TABLES`]: what `\d`, EXPLAIN and the module doc
@@ -84,6 +98,23 @@ mod tests {
             .filter(|l| !l.starts_with("FilterExec") && !l.starts_with("ProjectionExec"))
             .unwrap_or_default();
         (text, scan)
+    }
+
+    /// `SELECT * FROM table WHERE condition`, with the table's required condition ANDed in.
+    fn select_where(table: Table, condition: Option<&str>) -> String {
+        let conditions: Vec<String> = table
+            .required_condition()
+            .into_iter()
+            .chain(condition.map(String::from))
+            .collect();
+        match conditions.is_empty() {
+            true => format!("SELECT * FROM {}", table.name()),
+            false => format!(
+                "SELECT * FROM {} WHERE {}",
+                table.name(),
+                conditions.join(" AND ")
+            ),
+        }
     }
 
     /// The source of the table's module: the file under src/tables that names it.
@@ -152,8 +183,7 @@ mod tests {
                 if !p.example_with.is_empty() {
                     condition = format!("{condition} AND {}", p.example_with);
                 }
-                let (text, scan) =
-                    plan(&ctx, &format!("SELECT * FROM {name} WHERE {condition}")).await;
+                let (text, scan) = plan(&ctx, &select_where(table, Some(&condition))).await;
                 assert!(
                     scan.contains(p.example),
                     "{name} WHERE {condition} does not send it:\n{text}"
@@ -163,11 +193,8 @@ mod tests {
                     "{name} WHERE {condition} is not exact:\n{text}"
                 );
                 if !(p.possible)("") {
-                    let (text, scan) = plan(
-                        &ctx,
-                        &format!("SELECT * FROM {name} WHERE {} = ''", p.column),
-                    )
-                    .await;
+                    let empty = format!("{} = ''", p.column);
+                    let (text, scan) = plan(&ctx, &select_where(table, Some(&empty))).await;
                     assert!(
                         scan.contains("no requests"),
                         "{name}: '' for {}:\n{text}",
@@ -175,7 +202,7 @@ mod tests {
                     );
                 }
             }
-            let (text, scan) = plan(&ctx, &format!("SELECT * FROM {name} LIMIT 3")).await;
+            let (text, scan) = plan(&ctx, &format!("{} LIMIT 3", select_where(table, None))).await;
             assert!(scan.contains("stop after 3 rows"), "{name} LIMIT:\n{text}");
             if let Some((member, _)) = definition.page_limit() {
                 assert!(
@@ -215,10 +242,9 @@ mod tests {
     async fn every_translated_predicate_is_sent_as_its_rule_says() {
         let ctx = session();
         for table in Table::all() {
-            let name = table.name();
             let rows = table.pushdown();
             for translated in table.definition().translated() {
-                let sql = format!("SELECT * FROM {name} WHERE {}", translated.example);
+                let sql = select_where(table, Some(translated.example));
                 let (text, scan) = plan(&ctx, &sql).await;
                 assert!(scan.contains(translated.shows), "{sql}:\n{text}");
                 assert_eq!(
@@ -254,6 +280,57 @@ mod tests {
                     "{sql}:\n{text}"
                 );
             }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_required_column_left_out_fails_planning_naming_it() {
+        let ctx = session();
+        let required: Vec<Table> = Table::all()
+            .filter(|t| t.required_condition().is_some())
+            .collect();
+        assert!(!required.is_empty(), "a table with a required column");
+        for table in required {
+            let condition = table.required_condition().unwrap_or_default();
+            let column = condition.split(' ').next().unwrap_or_default();
+            let sql = format!("SELECT * FROM {} WHERE region = 'us-east-1'", table.name());
+            let error = ctx
+                .sql(&sql)
+                .await
+                .expect("parses")
+                .create_physical_plan()
+                .await
+                .expect_err("the required column is missing")
+                .to_string();
+            assert!(
+                error.contains(&format!("needs a value for {column}")),
+                "{error}"
+            );
+            assert!(
+                error.contains(&format!("e.g. WHERE {condition}")),
+                "{error}"
+            );
+            assert!(!error.contains('\n'), "{error}");
+            let (_, scan) = plan(&ctx, &select_where(table, None)).await;
+            assert!(scan.contains("requests per region"), "{scan}");
+            let reference =
+                Library::new(AwsSettings::emulator("http://127.0.0.1:9", &["us-east-1"]))
+                    .table(table)
+                    .with_pushdown(false);
+            ctx.register_table("reference", std::sync::Arc::new(reference))
+                .expect("registers");
+            let (_, scan) = plan(&ctx, &format!("SELECT * FROM reference WHERE {condition}")).await;
+            let value = condition.split('\'').nth(1).unwrap_or_default();
+            assert!(scan.contains(value), "the reference sends it too: {scan}");
+            let error = ctx
+                .sql("SELECT * FROM reference")
+                .await
+                .expect("parses")
+                .create_physical_plan()
+                .await
+                .expect_err("required without pushdown too");
+            assert!(error.to_string().contains(column), "{error}");
+            ctx.deregister_table("reference").expect("deregisters");
         }
     }
 

@@ -38,6 +38,11 @@ pub(crate) fn is_image_id(s: &str) -> bool {
     is_prefixed_id(s, "wsi-", 9, 63)
 }
 
+/// `^wsa-[0-9a-z]{8,63}$` (`WorkSpaceApplicationId`).
+pub(crate) fn is_application_id(s: &str) -> bool {
+    is_prefixed_id(s, "wsa-", 8, 63)
+}
+
 /// Any string of `min..=max` characters.
 pub(crate) fn has_length(s: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&s.chars().count())
@@ -66,6 +71,8 @@ mod tests {
         assert!(!is_image_id("wsi-abc123xy"));
         assert!(!is_image_id("x-wsi-abc123xyz"));
         assert!(is_pool_id("wspool-abc123xyz"));
+        assert!(is_application_id("wsa-abc123xyz"));
+        assert!(!is_application_id("wsa-abc"));
         assert!(!is_pool_id("wspool-abc123xy"));
         assert!(!is_pool_id("wspool-ABC123XYZ"));
         assert!(has_length("ab", 2, 128));

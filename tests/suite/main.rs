@@ -13,9 +13,11 @@
 //! | `estate_images` | the image tables: pushdown forms with their calls, own images listed as parents, joins, images shared across an organization's accounts, the demo, `image_inventory` |
 //! | `cli`, `repl` | the binary: flags, formats, reports, one-line errors; the REPL in a pseudo-terminal |
 //! | `serve` | `wsql serve` with tokio-postgres: types, passwords, read-only refusals, concurrency, NOTICEs, cancellation |
+//! | `estate_account` | the account (BYOL, account links, management ranges) and application tables: every pushdown form against the reference, parents and joins, many accounts, the demo |
 
 mod accounts;
 mod cli;
+mod estate_account;
 mod estate_images;
 mod estate_workspaces;
 mod pools;

@@ -16,7 +16,7 @@
 //! | one image per distinct `ImageId` of the account's own bundles, created days before its first bundle; `AVAILABLE`, Windows mostly, a quarter of them Bring Your Own License (`DEDICATED`, with a `COMPLETED` import) | the bundles |
 //! | three images no bundle uses (where the account has bundles): a BYOL import in progress (`PENDING`), a failed one (`ERROR`, with `ErrorDetails`), and an old image every bundle has left | the account and the region |
 //! | permissions: the first bundle image, and a third of the other bundle images, shared with up to two other accounts of the organization; the first also with a partner account outside it | the image ids and the organization's account ids |
-//! | associations: applications of the catalogue ([`application_id`]) on available Windows images and on some of the account's own bundles, most `COMPLETED`, a few installing or failed | the image and bundle ids |
+//! | associations: applications of the region's catalogue (`applications.rs`, the one `DescribeApplications` serves) on available Windows images and on some of the account's own bundles, most `COMPLETED`, a few installing or failed | the image and bundle ids |
 //!
 //! Amazon's bundles run on Amazon's images, which are not the account's: `DescribeWorkspaceImages`
 //! lists the account's own images (`OWNED`) and the images other accounts of its organization
@@ -44,25 +44,13 @@ pub(crate) use image_associations::describe as describe_image_associations;
 pub(crate) use imports::describe as describe_import;
 pub(crate) use permissions::describe as describe_permissions;
 
+use super::applications::{application_catalogue, application_id};
 use super::fleet::Fleet;
 use super::model;
 use super::operations::Call;
 use super::organization::Organization;
 use super::seed::{NOW, SplitMix, fnv1a, id9, mix64};
 use super::shapes::Bundle;
-
-/// The seed of the application ids images and bundles are associated with
-/// ([`application_id`]). `DescribeApplications` serves the catalogue these ids name.
-pub const APPLICATION_ID_SEED: u64 = 0x0A99_11CA;
-/// How many applications the catalogue holds.
-pub const APPLICATION_COUNT: u64 = 8;
-
-/// `wsa-` and nine characters: the id of the catalogue's application number `index`
-/// (`0..APPLICATION_COUNT`), the same in every account and region, as AWS's own applications
-/// are.
-pub fn application_id(index: u64) -> String {
-    format!("wsa-{}", id9(APPLICATION_ID_SEED, index))
-}
 
 const DAY: f64 = 86_400.0;
 const HOUR: f64 = 3_600.0;
@@ -281,8 +269,8 @@ impl RegionImages {
             .filter_map(|(image, origin)| import(image, *origin, account, region))
             .collect();
         let images: Vec<Image> = made.into_iter().map(|(image, _)| image).collect();
-        let image_associations = image_associations(&images);
-        let bundle_associations = bundle_associations(&own_bundles);
+        let image_associations = image_associations(&images, region);
+        let bundle_associations = bundle_associations(&own_bundles, region);
         RegionImages {
             images,
             imports,
@@ -595,14 +583,19 @@ fn association_times(since: f64, h: u64) -> (f64, f64) {
     (seconds(created), seconds(updated))
 }
 
-/// `count` distinct applications of the catalogue, from `h`.
-fn applications(h: u64, count: u64) -> impl Iterator<Item = String> {
-    // 3 is coprime with the catalogue's 8, so the steps never repeat an application.
-    (0..count).map(move |k| application_id(((h >> 24) + 3 * k) % APPLICATION_COUNT))
+/// `count` distinct applications of `region`'s catalogue (the one `DescribeApplications`
+/// serves), from `h`.
+fn applications(h: u64, count: u64, region: &str) -> Vec<String> {
+    let catalogue = application_catalogue(region);
+    let size = catalogue.len().max(1);
+    let start = (h >> 24) as usize;
+    (0..(count as usize).min(size))
+        .map(|k| application_id(region, (start + k) % size))
+        .collect()
 }
 
 /// Applications on the available Windows images: two on the first, up to two on the others.
-fn image_associations(images: &[Image]) -> Vec<ImageAssociation> {
+fn image_associations(images: &[Image], region: &str) -> Vec<ImageAssociation> {
     let windows = images
         .iter()
         .filter(|i| i.state == "AVAILABLE" && i.operating_system.kind == "WINDOWS");
@@ -610,7 +603,7 @@ fn image_associations(images: &[Image]) -> Vec<ImageAssociation> {
     for (position, image) in windows.enumerate() {
         let h = dice(&image.image_id, SALT_ASSOCIATION);
         let count = if position == 0 { 2 } else { (h >> 4) % 3 };
-        for application in applications(h, count) {
+        for application in applications(h, count, region) {
             let h = dice(
                 &format!("{}/{application}", image.image_id),
                 SALT_ASSOCIATION,
@@ -632,7 +625,7 @@ fn image_associations(images: &[Image]) -> Vec<ImageAssociation> {
 }
 
 /// Applications on the account's own bundles: one on the first, one or two on half the others.
-fn bundle_associations(bundles: &[&Bundle]) -> Vec<BundleAssociation> {
+fn bundle_associations(bundles: &[&Bundle], region: &str) -> Vec<BundleAssociation> {
     let mut associations = Vec::new();
     for (position, bundle) in bundles.iter().enumerate() {
         let h = dice(&bundle.bundle_id, SALT_ASSOCIATION);
@@ -642,7 +635,7 @@ fn bundle_associations(bundles: &[&Bundle]) -> Vec<BundleAssociation> {
             _ => 0,
         };
         let since = bundle.creation_time.unwrap_or(NOW - 365.0 * DAY);
-        for application in applications(h, count) {
+        for application in applications(h, count, region) {
             let h = dice(
                 &format!("{}/{application}", bundle.bundle_id),
                 SALT_ASSOCIATION,

@@ -179,8 +179,11 @@ fn images_are_shared_within_the_organization_and_with_a_partner() {
 fn associations_name_catalogue_applications_on_the_accounts_resources() {
     let organization = organization();
     let catalog = ImageCatalog::of_organization(&organization);
-    let applications: HashSet<String> = (0..APPLICATION_COUNT).map(application_id).collect();
-    assert_eq!(applications.len(), APPLICATION_COUNT as usize);
+    let applications: HashSet<String> = crate::application_catalogue(REGION)
+        .into_iter()
+        .map(|a| a.application_id)
+        .collect();
+    assert!(applications.len() > 2);
     let account = &organization.accounts()[0];
     let owned = catalog.owned(account.id(), REGION);
     assert!(!owned.image_associations.is_empty());

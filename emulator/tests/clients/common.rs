@@ -9,7 +9,7 @@ use wsql_emulator::connect_client_add_ins::add_ins_of;
 use wsql_emulator::connection_aliases::connection_aliases_of;
 use wsql_emulator::images::ImageCatalog;
 use wsql_emulator::snapshots::snapshots_of;
-use wsql_emulator::{Fleet, answered_operations};
+use wsql_emulator::{Byol, Fleet, ResourceType, answered_operations, associations_of};
 
 pub const REGION: &str = "us-east-1";
 
@@ -33,7 +33,8 @@ pub fn client(program: &str) -> PathBuf {
 }
 
 /// The members an operation requires, with values from `fleet` that give it rows to answer.
-/// An operation that requires members needs a line here; the others are called with none.
+/// An operation that requires members (or, as `GetAccountLink`, one of two) needs a line here;
+/// the others are called with none.
 fn required_parameters(operation: &str, fleet: &Fleet) -> Option<Value> {
     let pools = fleet.pools(REGION);
     let busiest = pools
@@ -48,6 +49,18 @@ fn required_parameters(operation: &str, fleet: &Fleet) -> Option<Value> {
                 .is_some_and(|t| !t.is_empty())
         })
         .map(|p| p.pool_id.clone());
+    let account = fleet.account_id();
+    let associations = associations_of(fleet.region(REGION)?, account, REGION);
+    let associated = |kind: ResourceType| {
+        associations
+            .iter()
+            .find(|a| a.resource_type == kind)
+            .map(|a| (a.application_id.clone(), a.resource_id.clone()))
+    };
+    let link = Byol::of(&[account], account, REGION, fleet.region(REGION))
+        .links
+        .first()
+        .map(|l| l.account_link_id.clone());
     let images = ImageCatalog::of_fleet(fleet).owned(fleet.account_id(), REGION);
     let shared = images.permissions.keys().next();
     // The failed import: the one whose answer holds a list (its ErrorDetails).
@@ -95,6 +108,18 @@ fn required_parameters(operation: &str, fleet: &Fleet) -> Option<Value> {
         "DescribeClientProperties" => Some(json!({"ResourceIds": directories})),
         "DescribeClientBranding" => Some(json!({"ResourceId": branded?})),
         "DescribeConnectClientAddIns" => Some(json!({"ResourceId": with_add_ins?})),
+        "GetAccountLink" => Some(json!({"LinkId": link?})),
+        "ListAvailableManagementCidrRanges" => {
+            Some(json!({"ManagementCidrRangeConstraint": "10.0.0.0/8"}))
+        }
+        "DescribeApplicationAssociations" => Some(json!({
+            "ApplicationId": associated(ResourceType::Workspace)?.0,
+            "AssociatedResourceTypes": ["WORKSPACE", "BUNDLE", "IMAGE"]
+        })),
+        "DescribeWorkspaceAssociations" => Some(json!({
+            "WorkspaceId": associated(ResourceType::Workspace)?.1,
+            "AssociatedResourceTypes": ["APPLICATION"]
+        })),
         _ => None,
     }
 }
@@ -121,13 +146,19 @@ pub fn requests(fleet: &Fleet) -> Vec<(&'static str, Value)> {
         .collect()
 }
 
-/// Whether an answer has rows: a non-empty list among its top-level members, or for an answer
-/// of structures (`DescribeClientBranding`'s device types), a non-empty one.
+/// Whether an answer has rows: a non-empty list among its top-level members; for an answer of
+/// structures (`DescribeClientBranding`'s device types), a non-empty one; for an operation that
+/// answers one record (`DescribeAccount`, `GetAccountLink`), members and no list.
 pub fn has_rows(answer: &Value) -> bool {
     answer.as_object().is_some_and(|members| {
-        members.values().any(|v| {
-            v.as_array().is_some_and(|a| !a.is_empty())
-                || v.as_object().is_some_and(|o| !o.is_empty())
-        })
+        let lists: Vec<&Vec<Value>> = members.values().filter_map(Value::as_array).collect();
+        let structures = members
+            .values()
+            .filter_map(Value::as_object)
+            .any(|o| !o.is_empty());
+        match lists.is_empty() {
+            true => structures || members.keys().any(|k| k != "ResponseMetadata"),
+            false => lists.iter().any(|list| !list.is_empty()),
+        }
     })
 }

@@ -11,7 +11,9 @@ use tokio::net::TcpStream;
 use wsql_emulator::connection_aliases::connection_aliases_of;
 use wsql_emulator::images::ImageCatalog;
 use wsql_emulator::snapshots::snapshots_of;
-use wsql_emulator::{Emulator, Faults, Fleet, Protocol, answered_operations};
+use wsql_emulator::{
+    Byol, Emulator, Faults, Fleet, Protocol, ResourceType, answered_operations, associations_of,
+};
 
 use crate::common::{RawAnswer, exchange_raw};
 
@@ -130,6 +132,15 @@ async fn cbor_answers_carry_what_json_answers_carry() {
                 .is_some_and(|t| !t.is_empty())
         })
         .expect("a tagged pool");
+    let account = fleet.account_id();
+    let link_id = Byol::of(&[account], account, REGION, fleet.region(REGION)).links[0]
+        .account_link_id
+        .clone();
+    let associations = associations_of(fleet.region(REGION).expect("region"), account, REGION);
+    let associated = associations
+        .iter()
+        .find(|a| a.resource_type == ResourceType::Workspace)
+        .expect("a WorkSpace with an application");
     let images = ImageCatalog::of_fleet(&fleet).owned(fleet.account_id(), REGION);
     let shared_image = images.permissions.keys().next().expect("a shared image");
     let imported_image = &images.imports.first().expect("an import").image_id;
@@ -199,6 +210,23 @@ async fn cbor_answers_carry_what_json_answers_carry() {
         (
             "DescribeConnectClientAddIns",
             json!({"ResourceId": first_directory}),
+        ),
+        ("DescribeAccount", json!({})),
+        ("DescribeAccountModifications", json!({})),
+        ("ListAccountLinks", json!({"MaxResults": 2})),
+        ("GetAccountLink", json!({"LinkId": link_id})),
+        (
+            "ListAvailableManagementCidrRanges",
+            json!({"ManagementCidrRangeConstraint": "10.0.0.0/8", "MaxResults": 5}),
+        ),
+        ("DescribeApplications", json!({"MaxResults": 3})),
+        (
+            "DescribeApplicationAssociations",
+            json!({"ApplicationId": associated.application_id, "AssociatedResourceTypes": ["WORKSPACE"]}),
+        ),
+        (
+            "DescribeWorkspaceAssociations",
+            json!({"WorkspaceId": associated.resource_id, "AssociatedResourceTypes": ["APPLICATION"]}),
         ),
     ];
     let answered: Vec<&str> = answered_operations()

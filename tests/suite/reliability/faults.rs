@@ -11,7 +11,9 @@ use wsql_emulator::{Faults, Fleet};
 use wsql::Table;
 
 use crate::reliability::setup::{REGIONS, assert_read_only, fast_retries, tables, within};
-use crate::support::{DIRECTORIES, Harness, POOLS, REGION, WORKSPACES, harness_with_settings};
+use crate::support::{
+    DIRECTORIES, Harness, POOLS, REGION, WORKSPACES, harness_with_settings, scan_of,
+};
 
 /// Two regions of 40 pools, retrying `attempts` times in `mode` with a fast back-off.
 async fn two_regions(attempts: u32, mode: RetryMode) -> Harness {
@@ -45,7 +47,8 @@ fn every_table() -> Vec<&'static str> {
 async fn answers(h: &Harness, tables: &[&'static str]) -> Vec<(&'static str, Vec<String>)> {
     let mut answers = Vec::new();
     for table in tables {
-        answers.push((*table, h.rows(&format!("SELECT * FROM {table}")).await));
+        let sql = format!("SELECT * FROM {}", scan_of(table));
+        answers.push((*table, h.rows(&sql).await));
     }
     answers
 }
@@ -261,8 +264,7 @@ async fn truncated_json_is_a_clear_error_not_a_panic() {
     for table in Table::all() {
         // A table whose operation needs a parent lists the parents first: that call fails.
         let operation = table.parent_operation().unwrap_or(table.operation());
-        let table = table.name();
-        let sql = format!("SELECT * FROM {table}");
+        let sql = format!("SELECT * FROM {}", scan_of(table.name()));
         let error = within(60, &sql, h.error(&sql)).await;
         assert!(
             error.starts_with(&format!(

@@ -12,7 +12,7 @@ mod binary;
 mod cancellation;
 mod differential;
 mod faults;
-mod odd_literals;
+pub(crate) mod odd_literals;
 mod paging;
 mod region_errors;
 mod security;

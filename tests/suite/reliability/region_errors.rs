@@ -8,7 +8,7 @@ use wsql::{AwsSettings, RegionErrorPolicy, Table};
 use wsql_emulator::{Faults, Fleet};
 
 use crate::reliability::setup::{REGIONS, tables};
-use crate::support::{Harness, harness_with_settings};
+use crate::support::{Harness, harness_with_settings, scan_of};
 
 const DENIED: &str = "eu-west-1";
 
@@ -29,8 +29,8 @@ fn deny(h: &Harness) {
     });
 }
 
-/// The operation whose call fails first in a scan of `table`: its parents' listing, if its
-/// operation needs a parent (the sessions scan lists pools).
+/// The operation whose call fails first in a scan of `table`: a table whose operation needs a
+/// parent lists the parents first.
 fn first_operation(table: &str, operation: &'static str) -> &'static str {
     Table::named(table)
         .and_then(Table::parent_operation)
@@ -41,7 +41,8 @@ fn first_operation(table: &str, operation: &'static str) -> &'static str {
 async fn rows_per_region(h: &Harness, table: &str) -> BTreeMap<String, i64> {
     let counts = h
         .rows(&format!(
-            "SELECT region, count(*) FROM {table} GROUP BY region"
+            "SELECT region, count(*) FROM {} GROUP BY region",
+            scan_of(table)
         ))
         .await;
     counts
@@ -58,7 +59,9 @@ async fn by_default_a_failing_region_fails_the_query_naming_it_and_the_operation
     let h = three_regions(RegionErrorPolicy::default()).await;
     deny(&h);
     for (table, operation) in tables() {
-        let error = h.error(&format!("SELECT count(*) FROM {table}")).await;
+        let error = h
+            .error(&format!("SELECT count(*) FROM {}", scan_of(table)))
+            .await;
         let operation = first_operation(table, operation);
         assert!(
             error.starts_with(&format!(
@@ -87,7 +90,9 @@ async fn with_warn_the_other_regions_answer_and_each_failure_is_warned() {
             .map(|(_, n)| n)
             .sum();
         assert!(healthy > 0, "{table}: the healthy regions hold rows");
-        let count = h.number(&format!("SELECT count(*) FROM {table}")).await;
+        let count = h
+            .number(&format!("SELECT count(*) FROM {}", scan_of(table)))
+            .await;
         assert_eq!(
             count, healthy,
             "{table}: the healthy regions' rows, all of them"

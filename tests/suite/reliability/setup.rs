@@ -25,14 +25,16 @@ pub fn fast_retries(attempts: u32) -> impl FnOnce(AwsSettings) -> AwsSettings {
     }
 }
 
-/// Panics naming the first call of `log` that is not read-only: a WorkSpaces `Describe*`, or
-/// one of the identity calls that change nothing (STS `GetCallerIdentity` and `AssumeRole`,
-/// Organizations `ListAccounts`).
+/// Panics naming the first call of `log` that is not read-only: a WorkSpaces `Describe*`,
+/// `List*` or `Get*` (`ListAccountLinks`, `GetAccountLink`), or one of the identity calls that
+/// change nothing (STS `GetCallerIdentity` and `AssumeRole`, Organizations `ListAccounts`).
 pub fn assert_read_only(log: &[LoggedRequest]) {
     assert!(!log.is_empty(), "no call was logged: nothing was checked");
     for call in log {
         let read_only = match call.service.as_str() {
-            "workspaces" => call.operation.starts_with("Describe"),
+            "workspaces" => ["Describe", "List", "Get"]
+                .iter()
+                .any(|verb| call.operation.starts_with(verb)),
             "sts" => matches!(call.operation.as_str(), "GetCallerIdentity" | "AssumeRole"),
             "organizations" => call.operation == "ListAccounts",
             _ => false,

@@ -239,6 +239,16 @@ pub fn library_message(error: &datafusion::error::DataFusionError) -> String {
     wsql::cli::errors::query_line(error)
 }
 
+/// `table`, with the `WHERE` its required columns need (`workspaces_management_cidr_ranges
+/// WHERE management_cidr_range_constraint = '10.0.0.0/8'`): what `SELECT ... FROM` takes to read
+/// any table whole. A `GROUP BY` may follow it.
+pub fn scan_of(table: &str) -> String {
+    match Table::named(table).and_then(Table::required_condition) {
+        Some(condition) => format!("{table} WHERE {condition}"),
+        None => table.to_string(),
+    }
+}
+
 /// The string values of a request body's member, a list or a single string.
 pub fn body_strings(call: &LoggedRequest, member: &str) -> Vec<String> {
     match &call.body[member] {

@@ -15,6 +15,11 @@ async fn information_schema_lists_every_table() {
         tables,
         vec![
             "workspaces",
+            "workspaces_account",
+            "workspaces_account_links",
+            "workspaces_account_modifications",
+            "workspaces_application_associations",
+            "workspaces_applications",
             "workspaces_bundle_associations",
             "workspaces_bundles",
             "workspaces_client_branding",
@@ -29,9 +34,11 @@ async fn information_schema_lists_every_table() {
             "workspaces_image_permissions",
             "workspaces_images",
             "workspaces_ip_groups",
+            "workspaces_management_cidr_ranges",
             "workspaces_pool_sessions",
             "workspaces_pools",
             "workspaces_snapshots",
+            "workspaces_workspace_associations",
         ]
     );
     let mut documented: Vec<&str> = wsql::Table::all().map(|t| t.name()).collect();
