@@ -448,7 +448,8 @@ fn answer(
             region,
             body,
             fleet: fleet()?,
-            now: now_epoch_seconds(),
+            // The same instant as the WorkSpaces answers: the metrics end where the fleet is.
+            now: shared.now,
         }),
         Service::Sts => Routed::Sts(account_call()),
         Service::Organizations => Routed::Organizations(account_call()),
