@@ -54,7 +54,7 @@ pub use aws_credential_types::Credentials;
 pub use cache::{ApiCache, CacheStats, DEFAULT_TTL};
 pub use error::{CallSite, Cause, Error, ErrorKind, Result, Waiting};
 pub use library::{Library, Table};
-pub use report::{ScanReport, TargetProgress, TargetWarning};
+pub use report::{AccountsProgress, ScanReport, TargetProgress, TargetWarning};
 pub use scan::{ApiTable, ColumnSource, PushdownRule};
 pub use settings::{
     Accounts, AssumeRole, AwsSettings, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT,

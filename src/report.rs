@@ -1,5 +1,6 @@
 //! What the WorkSpaces scans of one statement have done: per table and target, the API calls,
-//! pages, retries, throttled attempts and rows so far, and the warnings of targets left out under
+//! pages, retries, throttled attempts and rows so far; per scan of several accounts, the
+//! accounts done of those it reads; and the warnings of targets left out under
 //! [`RegionErrorPolicy::Warn`](crate::RegionErrorPolicy::Warn). Read from the statement's own
 //! physical plan, running or finished, so statements running at once never mix their counts.
 //!
@@ -35,6 +36,8 @@ pub struct ScanReport {
     pub scans: Vec<TargetProgress>,
     /// Each target that failed under the warn policy, with what the answer lacks.
     pub warnings: Vec<TargetWarning>,
+    /// Each scan that reads several accounts: how many it has finished of how many.
+    pub accounts: Vec<AccountsProgress>,
 }
 
 impl ScanReport {
@@ -55,6 +58,7 @@ fn collect(plan: &dyn ExecutionPlan, report: &mut ScanReport) {
     if let Some(scan) = plan.downcast_ref::<ApiScanExec>() {
         report.scans.extend(scan.progress());
         report.warnings.extend(scan.warnings());
+        report.accounts.extend(scan.accounts_progress());
     }
     for child in plan.children() {
         collect(child.as_ref(), report);
@@ -108,6 +112,21 @@ impl TargetProgress {
     pub fn is_done(&self) -> bool {
         self.elapsed.is_some()
     }
+}
+
+/// How far one table's scan of several accounts has come: accounts done of those it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountsProgress {
+    /// The table scanned.
+    pub table: &'static str,
+    /// Accounts whose every region the scan has finished (or failed, or left under the warn
+    /// policy).
+    pub done: usize,
+    /// Accounts the scan reads, of those listed so far.
+    pub total: usize,
+    /// Whether every account is listed, so that `total` is final (an organization is listed a
+    /// page at a time while the first accounts are read).
+    pub listed: bool,
 }
 
 /// A target whose scan failed under the warn policy: the answer lacks its rows from the failure

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each bench uses its own part of this module
 
+pub mod usage;
+
 use std::net::SocketAddr;
 
 use datafusion::prelude::SessionContext;

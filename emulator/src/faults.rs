@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::api_error::ApiError;
 use super::paging::TokenFault;
+use super::rate_limit::RateLimit;
 use super::seed::{SplitMix, mix64};
 use super::service::Service;
 
@@ -39,6 +40,9 @@ pub struct Faults {
     /// Which services the rate faults (throttling, server errors, dropped connections,
     /// truncated bodies) hit. Latency always delays every service.
     pub faulted_services: FaultedServices,
+    /// A token bucket per (account, region) for the WorkSpaces operations, as AWS throttles:
+    /// a call that finds its bucket empty is answered `ThrottlingException`. `None`: no limit.
+    pub rate_limit: Option<RateLimit>,
 }
 
 /// Which services the rate faults of [`Faults`] hit.

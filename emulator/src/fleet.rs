@@ -160,11 +160,22 @@ impl Fleet {
         regions: &[&str],
         pools_per_region: usize,
     ) -> Fleet {
+        Self::seeded_with_pools(account_id, seed, regions, |_| pools_per_region)
+    }
+
+    /// A deterministic fleet like [`Fleet::seeded_for_account`] with `pools(region)` pools in
+    /// each region, so that an organization's accounts and regions can differ in size.
+    pub fn seeded_with_pools(
+        account_id: &str,
+        seed: u64,
+        regions: &[&str],
+        pools: impl Fn(&str) -> usize,
+    ) -> Fleet {
         let account_id = account_id.to_string();
         let regions = regions
             .iter()
             .map(|&region| {
-                let generated = seed::region(seed, &account_id, region, pools_per_region);
+                let generated = seed::region(seed, &account_id, region, pools(region));
                 let fleet = RegionFleet {
                     pools: generated.pools,
                     directories: generated.directories,

@@ -18,7 +18,8 @@
 //! STS); its region comes from the SigV4 credential scope, and its account from the access key
 //! id: credentials `AssumeRole` issued name their account, any other key is the management
 //! account's. Faults (latency, throttling, 5xx, dropped connections, truncated bodies,
-//! misbehaving NextTokens, denied regions, unknown pool ids) are injected on demand,
+//! misbehaving NextTokens, denied regions, unknown pool ids) and a rate limit per account and
+//! region are injected on demand,
 //! deterministically, in every protocol. The request log and the in-flight peaks show what a
 //! client did: which calls, in which protocol, for which account, how many at once.
 //!
@@ -58,7 +59,8 @@
 //! images behind the bundles, who they are shared with, their imports and associated
 //! applications, with their five operations, in `images/`) and
 //! `cloudwatch/` for CloudWatch's metrics (over `usage.rs`, how the fleet is used over time),
-//! `paging.rs` (NextTokens), `faults.rs` (what can go wrong, and the dice), `organization.rs`
+//! `paging.rs` (NextTokens), `faults.rs` (what can go wrong, and the dice), `rate_limit.rs`
+//! (a token bucket per account and region, as AWS throttles), `organization.rs`
 //! and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in wire form);
 //! derived from the data rather than stored: `byol.rs` (BYOL, management ranges and account
 //! links across the organization), `applications.rs` (the application catalogue) and
@@ -103,6 +105,7 @@ mod pool_sessions;
 mod pools;
 mod protocol;
 mod query;
+mod rate_limit;
 mod request;
 mod seed;
 mod server;
@@ -122,6 +125,7 @@ pub use faults::{FaultedServices, Faults, UnknownPoolIds};
 pub use fleet::{FixtureError, Fleet, RegionFleet};
 pub use organization::{Account, AccountStatus, DEFAULT_ROLE_NAME, Organization};
 pub use protocol::Protocol;
+pub use rate_limit::RateLimit;
 pub use service::{AnsweredOperation, InputMember, answered_operations};
 pub use shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};
 
@@ -141,6 +145,9 @@ pub struct LoggedRequest {
     pub body: serde_json::Value,
     /// HTTP status answered (0 when the connection was dropped).
     pub status: u16,
+    /// The error code answered, in the service's words (`ThrottlingException`, CloudWatch's
+    /// `Throttling`, ...); `None` for an answer that is not an error, or a dropped connection.
+    pub error_code: Option<&'static str>,
     /// The account whose data answered: the caller's, or for `AssumeRole` the role's (when the
     /// organization has that account). Empty when the call failed before its credentials were
     /// read.

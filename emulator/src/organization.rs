@@ -127,8 +127,22 @@ impl Organization {
         regions: &[&str],
         pools_per_region: usize,
     ) -> Organization {
-        let mut organization =
-            Organization::of_fleet(Fleet::seeded(seed, regions, pools_per_region));
+        Self::seeded_with_pools(seed, accounts, regions, |_, _| pools_per_region)
+    }
+
+    /// A deterministic organization like [`Organization::seeded`] whose account at `position`
+    /// (0 is the management account) has `pools(position, region)` pools in each region: an
+    /// organization whose accounts and regions differ in size.
+    pub fn seeded_with_pools(
+        seed: u64,
+        accounts: usize,
+        regions: &[&str],
+        pools: impl Fn(usize, &str) -> usize,
+    ) -> Organization {
+        let management = Fleet::seeded_with_pools(&seed::account_id(seed), seed, regions, |r| {
+            pools(0, r)
+        });
+        let mut organization = Organization::of_fleet(management);
         organization.id = organization_id(seed);
         for position in 1..accounts {
             let member_seed = mix64(seed ^ mix64(0x0A11_0000 + position as u64));
@@ -138,8 +152,9 @@ impl Organization {
                 bump += 1;
                 account_id = seed::account_id(member_seed ^ mix64(bump));
             }
-            let fleet =
-                Fleet::seeded_for_account(&account_id, member_seed, regions, pools_per_region);
+            let fleet = Fleet::seeded_with_pools(&account_id, member_seed, regions, |r| {
+                pools(position, r)
+            });
             let name = member_name(position);
             organization.accounts.push(Account {
                 email: format!("aws+{name}@example.com"),
@@ -315,6 +330,28 @@ mod tests {
             Organization::seeded(12, 2, &["us-east-1"], 1).accounts()[1].id(),
             org.accounts()[1].id()
         );
+    }
+
+    #[test]
+    fn accounts_and_regions_can_differ_in_size() {
+        let regions = ["us-east-1", "eu-west-1"];
+        let pools = |position: usize, region: &str| position * 2 + usize::from(region == "eu-west-1");
+        let org = Organization::seeded_with_pools(13, 4, &regions, pools);
+        for (position, account) in org.accounts().iter().enumerate() {
+            for region in regions {
+                assert_eq!(account.fleet.pools(region).len(), pools(position, region));
+            }
+        }
+        let uniform = Organization::seeded(13, 4, &regions, 5);
+        let same = Organization::seeded_with_pools(13, 4, &regions, |_, _| 5);
+        let ids = |org: &Organization| -> Vec<String> {
+            org.accounts()
+                .iter()
+                .flat_map(|a| a.fleet.pools("eu-west-1"))
+                .map(|p| p.pool_id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&uniform), ids(&same), "seeded is the uniform case");
     }
 
     #[test]

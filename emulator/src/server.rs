@@ -4,7 +4,8 @@
 //! Every call goes through [`respond`]: which service, protocol and operation
 //! ([`Address::of_request`]), its body decoded into the JSON form ([`Protocol::decode`]), who
 //! signed it and for which region (`auth.rs`), which account it reads (`credentials.rs`), then
-//! faults, then the operation ([`route`]). Answers and errors are encoded once, at the end, in
+//! the account's and region's rate limit (`rate_limit.rs`), faults, then the operation
+//! ([`route`]). Answers and errors are encoded once, at the end, in
 //! the request's protocol and the service's words.
 //!
 //! Every accepted socket gets `TCP_NODELAY` and hyper writes head and body from one buffer
@@ -33,6 +34,7 @@ use super::auth::{Signer, signer};
 use super::credentials::{Caller, CredentialStore};
 use super::faults::{Injected, Roll, roll};
 use super::in_flight::InFlight;
+use super::rate_limit::RateLimiter;
 use super::operations::{AccountCall, Answer, Call, MetricsCall, Routed, route};
 use super::organization::Organization;
 use super::protocol::{Protocol, QUERY_ERROR, RPC_V2_CBOR, SMITHY_PROTOCOL};
@@ -54,6 +56,8 @@ pub(crate) struct Shared {
     requests: AtomicU64,
     log: Mutex<Vec<LoggedRequest>>,
     in_flight: InFlight,
+    /// The token buckets of [`Faults::rate_limit`], full again at each `set_faults`.
+    rate_limiter: RateLimiter,
     pub(crate) credentials: CredentialStore,
     /// The moment WorkSpaces answers are read at (connection states, snapshots), epoch seconds:
     /// the emulator's start, so that they do not change while it runs.
@@ -69,6 +73,7 @@ impl Shared {
             requests: AtomicU64::new(0),
             log: Mutex::new(Vec::new()),
             in_flight: InFlight::default(),
+            rate_limiter: RateLimiter::default(),
             credentials: CredentialStore::default(),
             now: now_epoch_seconds(),
         }
@@ -78,6 +83,7 @@ impl Shared {
         let mut current = self.faults.write().unwrap_or_else(|e| e.into_inner());
         *current = Arc::new(faults);
         self.calls.store(0, Ordering::SeqCst);
+        self.rate_limiter.reset();
     }
 
     fn faults(&self) -> Arc<Faults> {
@@ -164,6 +170,7 @@ async fn handle(
         operation: String::new(),
         body: Value::Null,
         status: 0,
+        error_code: None,
         account: String::new(),
         service: service.signing_name().to_string(),
         protocol,
@@ -190,6 +197,7 @@ async fn handle(
         Outcome::Answer { status, body } => Some(response(protocol, status, body, &request_id)),
         Outcome::Error(error) => {
             let error = error.in_words_of(service);
+            entry.error_code = Some(error.code);
             let body = protocol.encode_error(service, &error, &request_id);
             let mut answer = response(protocol, error.status, body, &request_id);
             if let Some(value) = protocol
@@ -246,6 +254,16 @@ async fn respond(shared: &Shared, request: &Received<'_>, entry: &mut LoggedRequ
     };
     let _serving_account = shared.in_flight.enter_account(&call.account_id);
     let faults = shared.faults();
+    // The bucket is read as the call arrives, as a service's front door does.
+    let over_rate = service == Service::Workspaces
+        && faults.rate_limit.is_some_and(|limit| {
+            !shared.rate_limiter.admit(
+                limit,
+                &call.account_id,
+                &call.signer.region,
+                Instant::now(),
+            )
+        });
     let dice = roll(
         &faults,
         shared.calls.fetch_add(1, Ordering::SeqCst),
@@ -254,6 +272,9 @@ async fn respond(shared: &Shared, request: &Received<'_>, entry: &mut LoggedRequ
     );
     if !faults.latency.is_zero() {
         delay(faults.latency).await;
+    }
+    if over_rate {
+        return ApiError::throttling().into();
     }
     match dice.injected {
         Injected::DropConnection => return Outcome::Drop,

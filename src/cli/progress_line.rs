@@ -1,11 +1,12 @@
-//! The line on stderr that shows a slow scan's progress (pages and rows per region), drawn only
-//! on a terminal, only after the scan has taken [`DELAY`], and cleared before results print.
+//! The line on stderr that shows a slow scan's progress (pages and rows per region, or the
+//! accounts done of the total when an organization is read), drawn only on a terminal, only
+//! after the scan has taken [`DELAY`], and cleared before results print.
 
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::{ScanReport, TargetProgress};
+use crate::{AccountsProgress, ScanReport, TargetProgress};
 use datafusion::physical_plan::ExecutionPlan;
 use tokio::task::JoinHandle;
 
@@ -63,7 +64,7 @@ impl Drop for ProgressLine {
 async fn draw_until_stopped(plan: Arc<dyn ExecutionPlan>, state: Arc<Mutex<LineState>>) {
     tokio::time::sleep(DELAY).await;
     loop {
-        let line = render(&ScanReport::of(&plan).scans);
+        let line = render(&ScanReport::of(&plan));
         {
             // Drawing under the lock means `stop` can never be followed by a stray draw.
             let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
@@ -81,8 +82,11 @@ async fn draw_until_stopped(plan: Arc<dyn ExecutionPlan>, state: Arc<Mutex<LineS
 }
 
 /// One line: per table, the rows and pages fetched so far, then each region's rows (`✓` once
-/// the region is done). Totals come first so that a line cut to fit still says the most.
-pub fn render(scans: &[TargetProgress]) -> String {
+/// the region is done), or, for a scan of several accounts (thousands of targets do not fit a
+/// line), the accounts done of the total (`so far` while the organization is still being
+/// listed). Totals come first so that a line cut to fit still says the most.
+pub fn render(report: &ScanReport) -> String {
+    let scans = &report.scans;
     let labels = target_labels(scans);
     let mut tables: Vec<(&str, Vec<(&str, &TargetProgress)>)> = Vec::new();
     for (scan, label) in scans.iter().zip(&labels) {
@@ -101,6 +105,10 @@ pub fn render(scans: &[TargetProgress]) -> String {
                 row_unit(table),
                 if pages == 1 { "" } else { "s" }
             );
+            if let Some(accounts) = accounts_of(&report.accounts, table) {
+                part.push_str(&accounts);
+                return part;
+            }
             for (region, progress) in regions {
                 let done = if progress.is_done() { " ✓" } else { "" };
                 part.push_str(&format!(" · {region} {}{done}", progress.rows));
@@ -115,6 +123,23 @@ pub fn render(scans: &[TargetProgress]) -> String {
     let mut cut: String = line.chars().take(MAX_WIDTH - 1).collect();
     cut.push('…');
     cut
+}
+
+/// ` · accounts 812/1000` for `table`'s scans of several accounts (summed when the table is
+/// scanned twice, as in a self-join); `None` when it reads one account.
+fn accounts_of(accounts: &[AccountsProgress], table: &str) -> Option<String> {
+    let scans: Vec<&AccountsProgress> = accounts.iter().filter(|a| a.table == table).collect();
+    if scans.is_empty() {
+        return None;
+    }
+    let done: usize = scans.iter().map(|a| a.done).sum();
+    let total: usize = scans.iter().map(|a| a.total).sum();
+    let so_far = if scans.iter().all(|a| a.listed) {
+        ""
+    } else {
+        " so far"
+    };
+    Some(format!(" · accounts {done}/{total}{so_far}"))
 }
 
 /// How each scan's target is named: its region, or `account/region` when the scans read more
@@ -167,21 +192,28 @@ mod tests {
         }
     }
 
+    fn report(scans: &[TargetProgress]) -> ScanReport {
+        ScanReport {
+            scans: scans.to_vec(),
+            ..ScanReport::default()
+        }
+    }
+
     #[test]
     fn totals_then_regions() {
-        let line = render(&[
+        let line = render(&report(&[
             region("workspaces_pools", "eu-west-1", 1, 25, false),
             region("workspaces_pools", "us-east-1", 3, 75, true),
-        ]);
+        ]));
         assert_eq!(
             line,
             "workspaces_pools: 100 pools, 4 pages · eu-west-1 25 · us-east-1 75 ✓"
         );
         assert_eq!(
-            render(&[
+            render(&report(&[
                 region("workspaces", "us-east-1", 1, 7, true),
                 region("workspaces_pools", "us-east-1", 1, 3, false),
-            ]),
+            ])),
             "workspaces: 7 workspaces, 1 page · us-east-1 7 ✓ | workspaces_pools: 3 pools, 1 page · us-east-1 3"
                 .chars()
                 .take(MAX_WIDTH - 1)
@@ -201,7 +233,7 @@ mod tests {
             ["111111111111/us-east-1", "222222222222/us-east-1"]
         );
         assert!(
-            render(&[a.clone(), b]).starts_with(
+            render(&report(&[a.clone(), b])).starts_with(
                 "workspaces_pools: 12 pools, 2 pages · 111111111111/us-east-1 5 ✓ · 2"
             )
         );
@@ -209,8 +241,49 @@ mod tests {
     }
 
     #[test]
+    fn an_organization_shows_its_accounts_done_of_the_total() {
+        let mut scans = Vec::new();
+        for (account, done) in [("111111111111", true), ("222222222222", false)] {
+            for name in ["us-east-1", "eu-west-1"] {
+                let mut target = region("workspaces_pools", name, 2, 40, done);
+                target.account = Some(account.into());
+                scans.push(target);
+            }
+        }
+        let progress = |done, total, listed| AccountsProgress {
+            table: "workspaces_pools",
+            done,
+            total,
+            listed,
+        };
+        let listing = ScanReport {
+            scans: scans.clone(),
+            accounts: vec![progress(1, 140, false)],
+            ..ScanReport::default()
+        };
+        assert_eq!(
+            render(&listing),
+            "workspaces_pools: 160 pools, 8 pages · accounts 1/140 so far"
+        );
+        let listed = ScanReport {
+            scans,
+            accounts: vec![progress(812, 1000, true)],
+            ..ScanReport::default()
+        };
+        assert_eq!(
+            render(&listed),
+            "workspaces_pools: 160 pools, 8 pages · accounts 812/1000"
+        );
+        let self_join = ScanReport {
+            accounts: vec![progress(3, 10, true), progress(1, 10, true)],
+            ..listed
+        };
+        assert!(render(&self_join).ends_with(" · accounts 4/20"));
+    }
+
+    #[test]
     fn nothing_to_draw_before_the_first_page() {
-        assert_eq!(render(&[]), "");
+        assert_eq!(render(&ScanReport::default()), "");
     }
 
     #[test]
@@ -218,7 +291,7 @@ mod tests {
         let many: Vec<_> = (0..20)
             .map(|i| region("workspaces_pools", &format!("region-{i}"), 9, 999, false))
             .collect();
-        let line = render(&many);
+        let line = render(&report(&many));
         assert_eq!(line.chars().count(), MAX_WIDTH);
         assert!(line.ends_with('…'));
     }

@@ -17,7 +17,7 @@ use futures::{FutureExt, StreamExt};
 use crate::cache::{ApiCache, CacheKey};
 use crate::error::{CallSite, Error, Result};
 use crate::paging::{Page, paginate};
-use crate::scan::metrics::{CallCounter, CallMetrics};
+use crate::scan::metrics::CallMetrics;
 use crate::targets::{Place, Target};
 
 /// What one SDK call of an operation whose errors are `E` can fail with.
@@ -64,8 +64,8 @@ impl TargetApi {
 
     /// One call of `operation` with `parameters` (every request parameter but the NextToken,
     /// rendered canonically) and `token`: answered from the cache when it holds it, else made
-    /// by `send` with the target's client and a [`CallCounter`] to attach to it, once the
-    /// account's and the overall bound on calls in flight let it.
+    /// by `send` with the target's client, once the account's and the overall bound on calls in
+    /// flight let it, and counted into the scan's metrics by the client's [`CallCounter`](crate::scan::CallCounter).
     pub fn call<T, E, S, Fut>(
         &self,
         operation: &'static str,
@@ -76,14 +76,11 @@ impl TargetApi {
     where
         T: Clone + Send + Sync + 'static,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        S: FnOnce(&aws_sdk_workspaces::Client, CallCounter<E>) -> Fut,
+        S: FnOnce(&aws_sdk_workspaces::Client) -> Fut,
         Fut: Future<Output = SdkResult<T, E>> + Send + 'static,
     {
         let key = CacheKey::new(&self.target.key(), operation, parameters, token);
-        let request = send(
-            self.target.workspaces(),
-            CallCounter::new(self.calls.clone()),
-        );
+        let request = self.calls.counting(send(self.target.workspaces()));
         let cache = Arc::clone(&self.cache);
         let site = self.call_site(operation);
         let role_arn = self.target.role_arn().map(String::from);
@@ -116,7 +113,7 @@ impl TargetApi {
     where
         T: Clone + Send + Sync + 'static,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        S: FnOnce(&aws_sdk_workspaces::Client, CallCounter<E>) -> Fut,
+        S: FnOnce(&aws_sdk_workspaces::Client) -> Fut,
         Fut: Future<Output = SdkResult<Vec<T>, E>> + Send + 'static,
     {
         futures::stream::once(self.call(operation, parameters, None, send)).boxed()
@@ -134,9 +131,7 @@ impl TargetApi {
     where
         T: Clone + Send + Sync + 'static,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        F: FnMut(&aws_sdk_workspaces::Client, CallCounter<E>, Option<String>) -> Fut
-            + Send
-            + 'static,
+        F: FnMut(&aws_sdk_workspaces::Client, Option<String>) -> Fut + Send + 'static,
         Fut: Future<Output = SdkResult<Page<T>, E>> + Send + 'static,
     {
         let api = self.clone();
@@ -148,7 +143,7 @@ impl TargetApi {
                     operation,
                     &parameters,
                     token.as_deref(),
-                    |client, counter| send(client, counter, token.clone()),
+                    |client| send(client, token.clone()),
                 )
             },
         )

@@ -7,6 +7,7 @@
 //! throttling, rows, per target) and the warnings of targets that failed under the warn policy,
 //! read back through [`crate::ScanReport`].
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
@@ -31,7 +32,7 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 
 use crate::error::Result;
-use crate::report::{TargetProgress, TargetWarning};
+use crate::report::{AccountsProgress, TargetProgress, TargetWarning};
 use crate::scan::ScanTable;
 use crate::scan::api::TargetApi;
 use crate::scan::join_filter::{referenced_columns, required_values, values_in_target};
@@ -157,6 +158,37 @@ impl ApiScanExec {
             .iter()
             .map(|(target, metrics)| TargetProgress::read(self.table(), target, metrics))
             .collect()
+    }
+
+    /// When the scan reads several accounts: those whose every region it has finished, of
+    /// those listed so far that the predicates may want.
+    pub fn accounts_progress(&self) -> Option<AccountsProgress> {
+        if !self.accounts.names_accounts() || self.regions.is_empty() {
+            return None;
+        }
+        let listed = self.accounts.listed();
+        let total = listed
+            .accounts
+            .iter()
+            .filter(|a| self.restrictions.may_want_account(a.known_account()))
+            .count();
+        let mut regions_done: HashMap<usize, usize> = HashMap::new();
+        let targets = self.state.targets.lock().unwrap_or_else(|e| e.into_inner());
+        for (target, metrics) in targets.iter() {
+            if metrics.end.value().is_some() {
+                *regions_done.entry(target.account_number()).or_default() += 1;
+            }
+        }
+        let done = regions_done
+            .values()
+            .filter(|&&n| n >= self.regions.len())
+            .count();
+        Some(AccountsProgress {
+            table: self.table(),
+            done,
+            total,
+            listed: listed.complete,
+        })
     }
 
     /// The targets that failed under the warn policy so far.

@@ -3,28 +3,28 @@
 //! made (the cache's answers are not calls), pages received, retries, throttled attempts, rows
 //! handed on, and when the target's scan started and ended.
 //!
-//! Calls are counted by an SDK interceptor attached to each call ([`CallCounter`]), so retries and
-//! throttling inside the SDK's own retry loop are seen too.
+//! Calls are counted by an SDK interceptor registered on each client ([`CallCounter`]), so
+//! retries and throttling inside the SDK's own retry loop are seen too; each call finds its
+//! counters in a task-local set around it ([`CallMetrics::counting`]).
 
-use std::fmt;
-use std::marker::PhantomData;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::future::Future;
 
-use aws_sdk_workspaces::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
     FinalizerInterceptorContextRef,
 };
+use aws_smithy_runtime_api::client::retries::RequestAttempts;
+use aws_smithy_runtime_api::client::retries::classifiers::{RetryAction, RetryReason};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::retry::ErrorKind;
 use datafusion::common::format::MetricType;
 use datafusion::physical_plan::metrics::{
     Count, ExecutionPlanMetricsSet, MetricBuilder, Timestamp,
 };
 
-use crate::error::is_throttling;
 use crate::targets::Target;
 
 /// The metrics of one target of one scan.
@@ -87,35 +87,30 @@ impl Drop for EndOnDrop {
     }
 }
 
-/// An SDK interceptor counting one call of an operation whose errors are `E`: the call, each
-/// retry, and each attempt answered with a throttling error.
-pub(crate) struct CallCounter<E> {
-    metrics: CallMetrics,
-    attempted: AtomicBool,
-    error: PhantomData<fn() -> E>,
+tokio::task_local! {
+    /// The counters of the call the task is making: set by [`CallMetrics::counting`] around
+    /// one SDK call, read by the client's [`CallCounter`] from inside it.
+    static CALL: CallMetrics;
 }
 
-impl<E> CallCounter<E> {
-    /// A counter of one call into `metrics`.
-    pub fn new(metrics: CallMetrics) -> Self {
-        Self {
-            metrics,
-            attempted: AtomicBool::new(false),
-            error: PhantomData,
-        }
+impl CallMetrics {
+    /// `request`, one SDK call, counted into these metrics by the [`CallCounter`] of the client
+    /// that makes it. The counters reach the interceptor through a task-local rather than a
+    /// per-call interceptor: attaching one per call (`customize()`) makes the SDK merge a
+    /// configuration override and rebuild the runtime components of every call.
+    pub fn counting<F: Future>(&self, request: F) -> impl Future<Output = F::Output> {
+        CALL.scope(self.clone(), request)
     }
 }
 
-impl<E> fmt::Debug for CallCounter<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CallCounter").finish_non_exhaustive()
-    }
-}
+/// The SDK interceptor of every service client wsql builds (registered once per client):
+/// counts each call made inside [`CallMetrics::counting`] into its metrics: the call, each
+/// retry, and each attempt the SDK classifies as throttled (or answered HTTP 429). A call made
+/// outside it (none in wsql) is not counted.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct CallCounter;
 
-impl<E> Intercept for CallCounter<E>
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
+impl Intercept for CallCounter {
     fn name(&self) -> &'static str {
         "wsql::CallCounter"
     }
@@ -125,7 +120,7 @@ where
         _context: &BeforeSerializationInterceptorContextRef<'_>,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.metrics.api_calls.add(1);
+        let _ = CALL.try_with(|calls| calls.api_calls.add(1));
         Ok(())
     }
 
@@ -133,10 +128,10 @@ where
         &self,
         _context: &BeforeTransmitInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if self.attempted.swap(true, Ordering::Relaxed) {
-            self.metrics.retries.add(1);
+        if cfg.load::<RequestAttempts>().is_some_and(|a| a.attempts() > 1) {
+            let _ = CALL.try_with(|calls| calls.retries.add(1));
         }
         Ok(())
     }
@@ -144,22 +139,33 @@ where
     fn read_after_attempt(
         &self,
         context: &FinalizerInterceptorContextRef<'_>,
-        _runtime_components: &RuntimeComponents,
+        runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let throttled = context
-            .output_or_error()
-            .and_then(Result::err)
-            .and_then(|e| e.as_operation_error())
-            .and_then(|e| e.downcast_ref::<E>())
-            .and_then(|e| e.code())
-            .is_some_and(is_throttling);
-        let too_many = context
-            .response()
-            .is_some_and(|r| r.status().as_u16() == 429);
-        if throttled || too_many {
-            self.metrics.throttled.add(1);
+        if throttled(context, runtime_components) {
+            let _ = CALL.try_with(|calls| calls.throttled.add(1));
         }
         Ok(())
     }
+}
+
+/// Whether an attempt was throttled: answered HTTP 429, or failed with an error the
+/// operation's retry classifiers call throttling (its service's throttling codes, as the SDK's
+/// retries and adaptive rate limiter see them).
+fn throttled(context: &FinalizerInterceptorContextRef<'_>, components: &RuntimeComponents) -> bool {
+    if context.response().is_some_and(|r| r.status().as_u16() == 429) {
+        return true;
+    }
+    if !matches!(context.output_or_error(), Some(Err(_))) {
+        return false;
+    }
+    components.retry_classifiers().any(|classifier| {
+        matches!(
+            classifier.classify_retry(context.inner()),
+            RetryAction::RetryIndicated(RetryReason::RetryableError {
+                kind: ErrorKind::ThrottlingError,
+                ..
+            })
+        )
+    })
 }

@@ -37,7 +37,7 @@ pub(crate) use api::TargetApi;
 pub use columns::ColumnSource;
 pub(crate) use columns::{ColumnDef, Columns};
 pub(crate) use exec::ApiScanExec;
-pub(crate) use metrics::TargetMetrics;
+pub(crate) use metrics::{CallCounter, TargetMetrics};
 pub(crate) use predicates::{
     equality_values, inequality_values, is_column, list_membership, string_literal,
 };

@@ -78,11 +78,9 @@ impl DescribeTable for Account {
         api: &TargetApi,
         request: AccountRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        api.single_page(OPERATION, &request.to_string(), |client, counter| {
+        api.single_page(OPERATION, &request.to_string(), |client| {
             client
                 .describe_account()
-                .customize()
-                .interceptor(counter)
                 .send()
                 .map_ok(|output| vec![output])
         })
@@ -94,11 +92,9 @@ pub(crate) async fn byol_enabled(api: &TargetApi) -> Result<bool> {
     use aws_sdk_workspaces::types::DedicatedTenancySupportResultEnum;
     let parameters = AccountRequest.to_string();
     let output = api
-        .call(OPERATION, &parameters, None, |client, counter| {
+        .call(OPERATION, &parameters, None, |client| {
             client
                 .describe_account()
-                .customize()
-                .interceptor(counter)
                 .send()
         })
         .await?;

@@ -143,12 +143,10 @@ impl DescribeTable for AccountLinks {
         let parameters = request.to_string();
         match request {
             LinksRequest::Get(id) => {
-                api.single_page(GET_OPERATION, &parameters, |client, counter| {
+                api.single_page(GET_OPERATION, &parameters, |client| {
                     client
                         .get_account_link()
                         .link_id(id)
-                        .customize()
-                        .interceptor(counter)
                         .send()
                         .map_ok(|output| output.account_link.into_iter().collect())
                         .or_else(|e| async move {
@@ -168,14 +166,12 @@ impl DescribeTable for AccountLinks {
                         .map(|s| AccountLinkStatusEnum::from(s.as_str()))
                         .collect()
                 });
-                api.paginate(OPERATION, parameters, move |client, counter, token| {
+                api.paginate(OPERATION, parameters, move |client, token| {
                     client
                         .list_account_links()
                         .set_link_status_filter(statuses.clone())
                         .max_results(max_results)
                         .set_next_token(token)
-                        .customize()
-                        .interceptor(counter)
                         .send()
                         .map_ok(|output| {
                             Page::from_response(output.account_links, output.next_token)

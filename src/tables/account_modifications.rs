@@ -85,12 +85,10 @@ impl DescribeTable for AccountModifications {
         api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, token| {
+            move |client, token| {
                 client
                     .describe_account_modifications()
                     .set_next_token(token)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(|output| {
                         Page::from_response(output.account_modifications, output.next_token)

@@ -164,15 +164,13 @@ impl DescribeTable for ApplicationAssociations {
         api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, token| {
+            move |client, token| {
                 client
                     .describe_application_associations()
                     .application_id(request.application_id.clone())
                     .set_associated_resource_types(Some(types.clone()))
                     .max_results(request.max_results)
                     .set_next_token(token)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(|output| Page::from_response(output.associations, output.next_token))
                     .or_else(|e| async move {

@@ -283,7 +283,7 @@ impl DescribeTable for Applications {
         api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, token| {
+            move |client, token| {
                 client
                     .describe_applications()
                     .set_application_ids(request.ids.clone())
@@ -293,8 +293,6 @@ impl DescribeTable for Applications {
                     .set_owner(request.owner.clone())
                     .max_results(request.max_results)
                     .set_next_token(token)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(|output| Page::from_response(output.applications, output.next_token))
             },

@@ -113,7 +113,7 @@ impl DescribeTable for BundleAssociations {
         none_when_gone(api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, _no_token| {
+            move |client, _no_token| {
                 let types = request
                     .types
                     .iter()
@@ -123,8 +123,6 @@ impl DescribeTable for BundleAssociations {
                     .describe_bundle_associations()
                     .bundle_id(request.id.clone())
                     .set_associated_resource_types(Some(types))
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(|output| Page::from_response(output.associations, None))
             },

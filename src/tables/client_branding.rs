@@ -216,13 +216,11 @@ impl DescribeTable for ClientBranding {
         let parameters = request.to_string();
         // Not paged: the one answer is the chain's only page.
         none_when_gone(
-            api.paginate(OPERATION, parameters, move |client, counter, _| {
+            api.paginate(OPERATION, parameters, move |client, _| {
                 let resource_id = request.resource_id.clone();
                 client
                     .describe_client_branding()
                     .resource_id(&resource_id)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(move |output| {
                         Page::from_response(Some(rows(&resource_id, output)), None)

@@ -131,12 +131,10 @@ impl DescribeTable for ClientProperties {
             }
             .to_string();
             // Not paged: the one answer is the chain's only page.
-            api.paginate(OPERATION, parameters, move |client, counter, _| {
+            api.paginate(OPERATION, parameters, move |client, _| {
                 client
                     .describe_client_properties()
                     .set_resource_ids(Some(resource_ids.clone()))
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(|output| Page::from_response(output.client_properties_list, None))
             })

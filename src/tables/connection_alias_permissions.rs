@@ -132,15 +132,13 @@ impl DescribeTable for ConnectionAliasPermissions {
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let parameters = request.to_string();
         none_when_gone(
-            api.paginate(OPERATION, parameters, move |client, counter, token| {
+            api.paginate(OPERATION, parameters, move |client, token| {
                 let asked = request.alias_id.clone();
                 client
                     .describe_connection_alias_permissions()
                     .alias_id(&asked)
                     .max_results(request.max_results)
                     .set_next_token(token)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(move |output| {
                         let alias_id = output.alias_id.unwrap_or(asked);

@@ -188,7 +188,7 @@ impl DescribeTable for ConnectionAliases {
         api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, token| {
+            move |client, token| {
                 let call = client
                     .describe_connection_aliases()
                     .limit(request.limit)
@@ -198,9 +198,7 @@ impl DescribeTable for ConnectionAliases {
                     AliasSelector::Ids(ids) => call.set_alias_ids(Some(ids.clone())),
                     AliasSelector::Resource(id) => call.resource_id(id),
                 };
-                call.customize()
-                    .interceptor(counter)
-                    .send()
+                call.send()
                     .map_ok(|output| {
                         Page::from_response(output.connection_aliases, output.next_token)
                     })

@@ -114,13 +114,11 @@ impl DescribeTable for ConnectionStatus {
         api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, token| {
+            move |client, token| {
                 client
                     .describe_workspaces_connection_status()
                     .set_workspace_ids(request.workspace_ids.clone())
                     .set_next_token(token)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(|output| {
                         Page::from_response(output.workspaces_connection_status, output.next_token)

@@ -242,7 +242,7 @@ impl DescribeTable for Directories {
         api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, token| {
+            move |client, token| {
                 client
                     .describe_workspace_directories()
                     .set_directory_ids(request.directory_ids.clone())
@@ -250,8 +250,6 @@ impl DescribeTable for Directories {
                     .set_filters(filters.clone())
                     .limit(request.limit)
                     .set_next_token(token)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(|output| Page::from_response(output.directories, output.next_token))
             },

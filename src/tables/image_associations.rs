@@ -112,7 +112,7 @@ impl DescribeTable for ImageAssociations {
         none_when_gone(api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, _no_token| {
+            move |client, _no_token| {
                 let types = request
                     .types
                     .iter()
@@ -122,8 +122,6 @@ impl DescribeTable for ImageAssociations {
                     .describe_image_associations()
                     .image_id(request.id.clone())
                     .set_associated_resource_types(Some(types))
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(|output| Page::from_response(output.associations, None))
             },

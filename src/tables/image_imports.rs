@@ -143,12 +143,10 @@ impl DescribeTable for ImageImports {
         none_when_gone(api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, _no_token| {
+            move |client, _no_token| {
                 client
                     .describe_custom_workspace_image_import()
                     .image_id(request.image_id.clone())
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(|output| {
                         let import = output.image_id.is_some().then_some(vec![output]);

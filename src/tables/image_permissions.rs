@@ -122,15 +122,13 @@ impl DescribeTable for ImagePermissions {
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let parameters = request.to_string();
         none_when_gone(
-            api.paginate(OPERATION, parameters, move |client, counter, token| {
+            api.paginate(OPERATION, parameters, move |client, token| {
                 let asked = request.image_id.clone();
                 client
                     .describe_workspace_image_permissions()
                     .image_id(request.image_id.clone())
                     .max_results(request.max_results)
                     .set_next_token(token)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(move |output| {
                         let image_id = output.image_id.unwrap_or(asked);

@@ -191,7 +191,7 @@ impl DescribeTable for Images {
         api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, token| {
+            move |client, token| {
                 let image_type = request.image_type;
                 client
                     .describe_workspace_images()
@@ -199,8 +199,6 @@ impl DescribeTable for Images {
                     .image_type(ImageType::from(image_type))
                     .max_results(request.max_results)
                     .set_next_token(token)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(move |output| {
                         let images = output.images.map(|images| {

@@ -124,14 +124,12 @@ impl DescribeTable for IpGroups {
         api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, token| {
+            move |client, token| {
                 client
                     .describe_ip_groups()
                     .set_group_ids(request.group_ids.clone())
                     .max_results(request.max_results)
                     .set_next_token(token)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(|output| Page::from_response(output.result, output.next_token))
             },

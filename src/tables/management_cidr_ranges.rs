@@ -169,15 +169,13 @@ fn ranges(
     api.paginate(
         OPERATION,
         request.to_string(),
-        move |client, counter, token| {
+        move |client, token| {
             let constraint = request.constraint.clone();
             client
                 .list_available_management_cidr_ranges()
                 .management_cidr_range_constraint(&request.constraint)
                 .max_results(request.max_results)
                 .set_next_token(token)
-                .customize()
-                .interceptor(counter)
                 .send()
                 .map_ok(move |output| {
                     let ranges = output.management_cidr_ranges.map(|ranges| {

@@ -328,15 +328,13 @@ fn request_chain(
     api.paginate(
         OPERATION,
         request.to_string(),
-        move |client, counter, token| {
+        move |client, token| {
             client
                 .describe_workspaces_pools()
                 .set_pool_ids(request.pool_ids.clone())
                 .set_filters(filters.clone())
                 .limit(request.limit)
                 .set_next_token(token)
-                .customize()
-                .interceptor(counter)
                 .send()
                 .map_ok(|output| Page::from_response(output.workspaces_pools, output.next_token))
         },

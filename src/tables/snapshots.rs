@@ -151,13 +151,11 @@ impl DescribeTable for Snapshots {
         let parameters = request.to_string();
         // Not paged: the one answer is the chain's only page.
         none_when_gone(
-            api.paginate(OPERATION, parameters, move |client, counter, _| {
+            api.paginate(OPERATION, parameters, move |client, _| {
                 let workspace_id = request.workspace_id.clone();
                 client
                     .describe_workspace_snapshots()
                     .workspace_id(&workspace_id)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(move |output| {
                         let rows = rows(

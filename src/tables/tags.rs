@@ -19,12 +19,10 @@ pub(crate) async fn resource_tags(
     futures::stream::iter(resource_ids)
         .map(|id| {
             let parameters = format!("{{ResourceId: {id}}}");
-            api.call(OPERATION, &parameters, None, |client, counter| {
+            api.call(OPERATION, &parameters, None, |client| {
                 client
                     .describe_tags()
                     .resource_id(id)
-                    .customize()
-                    .interceptor(counter)
                     .send()
                     .map_ok(|output| Some(output.tag_list.unwrap_or_default()))
                     .or_else(|e| async move {

@@ -149,13 +149,11 @@ impl DescribeTable for WorkspaceAssociations {
             .iter()
             .map(|t| WorkSpaceAssociatedResourceType::from(t.as_str()))
             .collect();
-        api.single_page(OPERATION, &request.to_string(), |client, counter| {
+        api.single_page(OPERATION, &request.to_string(), |client| {
             client
                 .describe_workspace_associations()
                 .workspace_id(request.workspace_id)
                 .set_associated_resource_types(Some(types))
-                .customize()
-                .interceptor(counter)
                 .send()
                 .map_ok(|output| output.associations.unwrap_or_default())
                 .or_else(|e| async move {

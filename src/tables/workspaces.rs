@@ -255,7 +255,7 @@ impl DescribeTable for Workspaces {
         api.paginate(
             OPERATION,
             request.to_string(),
-            move |client, counter, token| {
+            move |client, token| {
                 let call = client
                     .describe_workspaces()
                     .limit(request.limit)
@@ -272,9 +272,7 @@ impl DescribeTable for Workspaces {
                     Selector::Bundle(id) => call.bundle_id(id),
                     Selector::Name(name) => call.workspace_name(name),
                 };
-                call.customize()
-                    .interceptor(counter)
-                    .send()
+                call.send()
                     .map_ok(|output| Page::from_response(output.workspaces, output.next_token))
             },
         )

@@ -34,6 +34,7 @@ use tokio::sync::{OnceCell, Semaphore};
 pub(crate) use accounts::AccountList;
 
 use crate::error::{CallSite, Error, Result};
+use crate::scan::CallCounter;
 use crate::settings::AwsSettings;
 use accounts::AccountConfig;
 use identity::Identity;
@@ -189,6 +190,11 @@ impl Target {
         self.account.known_account()
     }
 
+    /// The account's position in the library's account list: the same for every region of it.
+    pub fn account_number(&self) -> usize {
+        self.account.number
+    }
+
     /// Where the target's rows come from; with `resolve`, the account id is asked of STS first
     /// if it is not known yet (once per profile).
     pub async fn place(&self, resolve: bool) -> Result<Place> {
@@ -204,12 +210,13 @@ impl Target {
     }
 
     /// The WorkSpaces client of the target (its account's credentials, its region, its retry
-    /// partition), built on first use.
+    /// partition, the interceptor counting its calls), built on first use.
     pub fn workspaces(&self) -> &aws_sdk_workspaces::Client {
         let regional = &self.regional;
         regional.workspaces.get_or_init(|| {
             let config = aws_sdk_workspaces::config::Builder::from(&regional.config)
                 .retry_partition(regional.retry_partition.clone())
+                .interceptor(CallCounter)
                 .build();
             aws_sdk_workspaces::Client::from_conf(config)
         })

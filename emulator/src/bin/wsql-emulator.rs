@@ -11,6 +11,7 @@
 //!     --region us-east-1
 //!
 //! wsql-emulator --accounts 5 --denied-accounts 2 --suspended-accounts 4
+//! wsql-emulator --accounts 1000 --latency-ms 40 --rate-limit 5 --rate-burst 10
 //! aws organizations list-accounts --endpoint-url http://127.0.0.1:4566
 //! aws sts assume-role --role-arn arn:aws:iam::<ID>:role/OrganizationAccountAccessRole \
 //!     --role-session-name me --endpoint-url http://127.0.0.1:4566
@@ -27,8 +28,8 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use wsql_emulator::{
-    AccountStatus, DEFAULT_ROLE_NAME, Emulator, Faults, Fleet, Organization, UnknownPoolIds,
-    answered_operations,
+    AccountStatus, DEFAULT_ROLE_NAME, Emulator, Faults, Fleet, Organization, RateLimit,
+    UnknownPoolIds, answered_operations,
 };
 
 /// Serve emulated AWS WorkSpaces (awsJson1_1 and RPCv2 CBOR), CloudWatch metrics (awsJson1_0
@@ -58,6 +59,15 @@ struct Args {
     /// (ThrottlingException; CloudWatch's Throttling).
     #[arg(long, value_name = "F", default_value_t = 0.0)]
     throttle_rate: f64,
+    /// WorkSpaces calls a second each account may make in each region, as AWS throttles: a
+    /// token bucket per (account, region); a call that finds it empty is answered
+    /// ThrottlingException. Off unless given.
+    #[arg(long, value_name = "N")]
+    rate_limit: Option<f64>,
+    /// Calls a quiet account and region answer at once under --rate-limit (the bucket's size;
+    /// default: a second's worth, at least 1).
+    #[arg(long, value_name = "N", requires = "rate_limit")]
+    rate_burst: Option<u32>,
     /// Write the management account's fleet as a JSON fixture to FILE before serving.
     #[arg(long, value_name = "FILE")]
     dump_fleet: Option<PathBuf>,
@@ -130,6 +140,7 @@ fn run(args: Args) -> Result<(), String> {
             args.throttle_rate
         ));
     }
+    let rate_limit = rate_limit(&args)?;
     let regions: Vec<&str> = args
         .regions
         .iter()
@@ -166,7 +177,25 @@ fn run(args: Args) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    runtime.block_on(serve(args, organization))
+    runtime.block_on(serve(args, organization, rate_limit))
+}
+
+/// `--rate-limit` and `--rate-burst`, checked.
+fn rate_limit(args: &Args) -> Result<Option<RateLimit>, String> {
+    let Some(per_second) = args.rate_limit else {
+        return Ok(None);
+    };
+    if !(per_second.is_finite() && per_second > 0.0) {
+        return Err(format!(
+            "--rate-limit must be a number of calls a second above 0, not {per_second}"
+        ));
+    }
+    let burst = match args.rate_burst {
+        Some(0) => return Err("--rate-burst must be at least 1".into()),
+        Some(burst) => burst,
+        None => (per_second.ceil() as u32).max(1),
+    };
+    Ok(Some(RateLimit { per_second, burst }))
 }
 
 /// Applies the organization's flags.
@@ -218,7 +247,11 @@ fn account_ids(
     Ok(ids)
 }
 
-async fn serve(args: Args, organization: Organization) -> Result<(), String> {
+async fn serve(
+    args: Args,
+    organization: Organization,
+    rate_limit: Option<RateLimit>,
+) -> Result<(), String> {
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
     let emulator = Emulator::start_organization_on(addr, organization)
         .await
@@ -230,6 +263,7 @@ async fn serve(args: Args, organization: Organization) -> Result<(), String> {
         throttle_rate: args.throttle_rate,
         seed: args.seed,
         unknown_pool_ids: args.unknown_pool_ids.into(),
+        rate_limit,
         ..Faults::default()
     });
     println!("listening on {}", emulator.endpoint_url());
@@ -349,6 +383,38 @@ mod tests {
         );
         assert_eq!(line("ListMetrics").map(|l| l[3]), Some("-"));
         assert_eq!(table.lines().count(), answered_operations().len());
+    }
+
+    #[test]
+    fn the_rate_limit_flags_make_one_bucket_shape() {
+        let parse = |flags: &[&str]| {
+            let mut argv = vec!["wsql-emulator"];
+            argv.extend_from_slice(flags);
+            rate_limit(&Args::parse_from(argv))
+        };
+        assert_eq!(parse(&[]), Ok(None));
+        assert_eq!(
+            parse(&["--rate-limit", "2.5"]),
+            Ok(Some(RateLimit {
+                per_second: 2.5,
+                burst: 3
+            }))
+        );
+        assert_eq!(
+            parse(&["--rate-limit", "5", "--rate-burst", "10"]),
+            Ok(Some(RateLimit {
+                per_second: 5.0,
+                burst: 10
+            }))
+        );
+        for bad in [&["--rate-limit", "0"][..], &["--rate-limit", "1", "--rate-burst", "0"]] {
+            let err = parse(bad).expect_err("refused");
+            assert!(err.starts_with("--rate-"), "{err}");
+        }
+        assert!(
+            Args::try_parse_from(["wsql-emulator", "--rate-burst", "3"]).is_err(),
+            "a burst needs a rate"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use aws_sdk_organizations::operation::list_accounts::ListAccountsError;
 use aws_sdk_organizations::types::{AccountStatus as WireStatus, InvalidInputExceptionReason};
 use aws_sdk_sts::error::ProvideErrorMetadata;
 use aws_sdk_workspaces::config::{Credentials, SharedCredentialsProvider};
-use wsql_emulator::{AccountStatus, Emulator, FaultedServices, Faults, Organization};
+use wsql_emulator::{AccountStatus, Emulator, FaultedServices, Faults, Organization, RateLimit};
 
 use crate::common::{REGION, sdk_config, static_credentials};
 
@@ -503,6 +503,66 @@ async fn faults_speak_each_services_words() {
             ("workspaces".to_string(), 400),
         ]
     );
+}
+
+/// A rate limit is a token bucket per (account, region), as AWS throttles: once one account's
+/// bucket in one region is empty its calls there are throttled, while its other region, another
+/// account in the same region and STS still answer; the log names the error of each throttled
+/// call, and new faults fill every bucket again.
+#[tokio::test]
+async fn a_rate_limit_throttles_each_account_and_region_alone() {
+    let organization = Organization::seeded(42, 2, &[REGION, "eu-west-1"], 1);
+    let management_id = organization.management().id().to_string();
+    let member = member_ids(&organization).remove(0);
+    let emulator = Emulator::start_organization(organization)
+        .await
+        .expect("starts");
+    // So slow a rate that no token comes back while the test runs.
+    let limited = || Faults {
+        rate_limit: Some(RateLimit {
+            per_second: 0.001,
+            burst: 2,
+        }),
+        ..Faults::default()
+    };
+    emulator.set_faults(limited());
+    let management = management_config(&emulator).await;
+    let mut answers = Vec::new();
+    for _ in 0..4 {
+        answers.push(pool_ids(&management).await.map(|_| ()));
+    }
+    assert!(answers[..2].iter().all(Result::is_ok), "{answers:?}");
+    for refused in &answers[2..] {
+        let err = refused.as_ref().expect_err("over the rate");
+        assert!(err.contains("ThrottlingException"), "{err}");
+    }
+    let west = sdk_config(
+        &emulator,
+        "eu-west-1",
+        SharedCredentialsProvider::new(static_credentials()),
+    )
+    .await;
+    assert!(pool_ids(&west).await.is_ok(), "another region's bucket");
+    let member_config = assumed_config(&emulator, &member, ROLE).await;
+    assert!(
+        pool_ids(&member_config).await.is_ok(),
+        "another account's bucket, through AssumeRole, which is not limited"
+    );
+    let log = emulator.request_log();
+    let throttled: Vec<(&str, &str, u16)> = log
+        .iter()
+        .filter(|r| r.error_code == Some("ThrottlingException"))
+        .map(|r| (r.account.as_str(), r.region.as_str(), r.status))
+        .collect();
+    assert_eq!(
+        throttled,
+        [(management_id.as_str(), REGION, 400); 2],
+        "only the emptied bucket's calls"
+    );
+    assert!(log.iter().filter(|r| r.status == 200).all(|r| r.error_code.is_none()));
+
+    emulator.set_faults(limited());
+    assert!(pool_ids(&management).await.is_ok(), "buckets start full again");
 }
 
 /// Injected latency holds STS and Organizations answers too: both calls are served at once and

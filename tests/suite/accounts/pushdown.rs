@@ -123,4 +123,14 @@ async fn one_account_of_many_makes_only_that_accounts_calls() {
         "two regions of 3 pages"
     );
     assert_eq!(report.api_calls(), 6);
+    let progress: Vec<(usize, usize, bool)> = report
+        .accounts
+        .iter()
+        .map(|a| (a.done, a.total, a.listed))
+        .collect();
+    assert_eq!(
+        progress,
+        [(1, 1, true)],
+        "the accounts a scan reads are those its predicates want"
+    );
 }

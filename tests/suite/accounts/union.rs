@@ -1,7 +1,7 @@
 //! Every table over every account of the organization answers the union of what each account
 //! alone answers, with `account_id` naming the account a row came from.
 
-use wsql::Accounts;
+use wsql::{Accounts, AccountsProgress};
 
 use crate::accounts::org::{account_ids, organization, rows, session, settings, start};
 
@@ -45,12 +45,22 @@ async fn every_table_answers_the_union_of_its_accounts() {
 async fn a_summary_per_account_and_region_counts_each_account_alone() {
     let emulator = start(organization(22, 4, 7)).await;
     let ctx = session(settings(&emulator, Accounts::Organization));
-    let (counts, _) = rows(
+    let (counts, report) = rows(
         &ctx,
         "SELECT account_id, region, count(*) FROM workspaces_pools GROUP BY 1, 2",
     )
     .await;
     assert_eq!(counts.len(), 4 * 2, "{counts:?}");
+    assert_eq!(
+        report.accounts,
+        [AccountsProgress {
+            table: "workspaces_pools",
+            done: 4,
+            total: 4,
+            listed: true
+        }],
+        "the progress line's accounts done of total"
+    );
     for (account, fleet) in emulator
         .organization()
         .accounts()

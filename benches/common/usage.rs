@@ -1,0 +1,99 @@
+//! CPU time and memory as the benches that report CPU per call read them (Linux only): a child
+//! process's user + system time and peak RSS from `wait4`, the CPU of this process's threads
+//! whose name starts with a prefix (each runtime of a bench names its threads, so the emulator's
+//! CPU and a floor's are told apart in one process), and the load average to print beside each
+//! figure (another build on the machine distorts them).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// What one child process cost.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProcessUsage {
+    /// User + system CPU time.
+    pub cpu: Duration,
+    /// Peak resident set size, KiB.
+    pub max_rss_kib: u64,
+    /// From spawn to exit.
+    pub wall: Duration,
+}
+
+/// Runs `command` to its end with stdout written to `stdout` and stderr inherited, and returns
+/// its cost. Panics (a bench's failure) if it cannot start or exits unsuccessfully.
+pub fn run_measured(command: &mut Command, stdout: &Path) -> ProcessUsage {
+    let out = std::fs::File::create(stdout).expect("creates the output file");
+    let started = Instant::now();
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(out))
+        .spawn()
+        .expect("the command starts");
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid");
+    let mut status: libc::c_int = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills in; `status` and `usage` outlive the call.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the child is ours and not waited for elsewhere (`Child` never waits on drop).
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{command:?} failed (status {status})"
+    );
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    ProcessUsage {
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
+        max_rss_kib: usage.ru_maxrss as u64,
+        wall,
+    }
+}
+
+/// CPU time so far of this process's live threads whose name starts with `prefix`, from each
+/// thread's `schedstat` (nanoseconds on a CPU, user and system).
+pub fn threads_cpu(prefix: &str) -> Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    let mut total = Duration::ZERO;
+    for task in tasks.flatten() {
+        let path = task.path();
+        let named = std::fs::read_to_string(path.join("comm"))
+            .is_ok_and(|name| name.trim_end().starts_with(prefix));
+        if !named {
+            continue;
+        }
+        let on_cpu = std::fs::read_to_string(path.join("schedstat"))
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok());
+        total += Duration::from_nanos(on_cpu.unwrap_or(0));
+    }
+    total
+}
+
+/// The 1-, 5- and 15-minute load averages, as `/proc/loadavg` says them.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// A multi-thread runtime whose threads are named `name` (for [`threads_cpu`]), with the
+/// default number of workers (one per core), as `wsql` builds its own.
+pub fn named_runtime(name: &str) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .thread_name(name)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+/// The median of `values` (the lower middle of an even count); zero when empty.
+pub fn median(values: &[Duration]) -> Duration {
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    sorted.get(sorted.len().saturating_sub(1) / 2).copied().unwrap_or_default()
+}

@@ -1,0 +1,279 @@
+//! An organization of 1,000 accounts × 4 regions, 25–100 pools in each (account, region), at
+//! 40 ms a call, with a rate limit per account and region on the WorkSpaces operations (a token
+//! bucket of 10 calls refilled at 5 a second, as AWS throttles per account and region). The
+//! release `wsql` binary reads it as a user would, through the role assumed in every ACTIVE
+//! account, and answers the per-account summary; the emulator runs in this process on threads
+//! of its own.
+//!
+//! Printed: the wall time (median of the runs) against the larger of (a) the critical path, the
+//! ListAccounts pages up to the last account's, its AssumeRole and its longest page chain; (b)
+//! the rate-limit floor, every target's chain paced by its bucket after its account is listed;
+//! and (c) the CPU floor on this machine, the CPU of wsql and of the emulator ÷ the cores.
+//! The goal is ≤ 1.10. Also: the bound on calls in flight as a floor of its own (calls ×
+//! latency ÷ the bound), the calls per operation, the throttled answers, wsql's peak RSS (goal
+//! ≤ 200 MiB) and CPU per call, the emulator's CPU per call, and that every (account, region)
+//! row holds exactly its pools. The load average is printed with the figures.
+//!
+//! `cargo bench --bench organization` (`WSQL_BENCH_RUNS=N` for N runs, 3 by default)
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use wsql::DEFAULT_MAX_IN_FLIGHT;
+use wsql_emulator::{DEFAULT_ROLE_NAME, Emulator, Faults, LoggedRequest, Organization, RateLimit};
+
+use common::usage::{ProcessUsage, load_average, median, named_runtime, run_measured, threads_cpu};
+
+const ACCOUNTS: usize = 1000;
+const REGIONS: [&str; 4] = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2"];
+const LATENCY: Duration = Duration::from_millis(40);
+const RATE_LIMIT: RateLimit = RateLimit {
+    per_second: 5.0,
+    burst: 10,
+};
+/// Accounts a ListAccounts page holds when no MaxResults is sent (wsql sends none).
+const ACCOUNTS_PER_LISTING: usize = 20;
+const SUMMARY: &str = "SELECT account_id, region, count(*) FROM workspaces_pools GROUP BY 1, 2";
+
+/// Pools of the account at `position` in `region`: 25 to 100, spread deterministically.
+fn pools(position: usize, region: &str) -> usize {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64 ^ position as u64;
+    for byte in region.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash ^= hash >> 29;
+    25 + (hash % 76) as usize
+}
+
+/// One run of wsql: what it cost, and what the emulator saw and spent.
+struct Run {
+    wsql: ProcessUsage,
+    emulator_cpu: Duration,
+    log: Vec<LoggedRequest>,
+}
+
+fn main() {
+    let runs: usize = std::env::var("WSQL_BENCH_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3);
+    let runtime = named_runtime("emulator");
+    let organization = Organization::seeded_with_pools(7, ACCOUNTS, &REGIONS, pools);
+    let expected = expected_rows(&organization);
+    let positions: BTreeMap<String, usize> = organization
+        .accounts()
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id().to_string(), i))
+        .collect();
+    let emulator = runtime
+        .block_on(Emulator::start_organization(organization))
+        .expect("the emulator starts");
+    let faults = || Faults {
+        latency: LATENCY,
+        rate_limit: Some(RATE_LIMIT),
+        ..Faults::default()
+    };
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let csv = work.path().join("summary.csv");
+    let load_before = load_average();
+
+    let results: Vec<Run> = (0..runs)
+        .map(|_| {
+            // Every bucket full again, as for a new process a while after the last.
+            emulator.set_faults(faults());
+            emulator.clear_request_log();
+            let before = threads_cpu("emulator");
+            let wsql = wsql_process(&emulator.endpoint_url(), &csv);
+            let emulator_cpu = threads_cpu("emulator").saturating_sub(before);
+            assert_eq!(read_summary(&csv), expected, "every (account, region) row, exact");
+            Run {
+                wsql,
+                emulator_cpu,
+                log: emulator.request_log(),
+            }
+        })
+        .collect();
+    let load_after = load_average();
+
+    let median_of = |f: &dyn Fn(&Run) -> Duration| {
+        median(&results.iter().map(f).collect::<Vec<_>>())
+    };
+    let wall = median_of(&|r| r.wsql.wall);
+    let wsql_cpu = median_of(&|r| r.wsql.cpu);
+    let emulator_cpu = median_of(&|r| r.emulator_cpu);
+    let max_rss = results.iter().map(|r| r.wsql.max_rss_kib).max().unwrap_or(0);
+    let log = &results[0].log;
+    let calls = log.len();
+    let by_operation = count_by(log, |r| r.operation.clone());
+    let throttled: Vec<usize> = results
+        .iter()
+        .map(|r| r.log.iter().filter(|c| c.error_code.is_some_and(is_throttling)).count())
+        .collect();
+
+    let chains = page_chains(log);
+    let critical = critical_path(&chains, &positions, None);
+    let rate_floor = critical_path(&chains, &positions, Some(RATE_LIMIT));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+    let cpu_floor = (wsql_cpu + emulator_cpu) / cores;
+    let in_flight_floor = LATENCY * calls as u32 / DEFAULT_MAX_IN_FLIGHT as u32;
+    let floor = critical.max(rate_floor).max(cpu_floor);
+
+    println!(
+        "\norganization: {ACCOUNTS} accounts × {} regions × 25–100 pools ({} pools), {} ms a call, \
+         rate limit {}/s burst {} per (account, region); {runs} runs; load average {load_before} \
+         before, {load_after} after",
+        REGIONS.len(),
+        expected.values().sum::<usize>(),
+        LATENCY.as_millis(),
+        RATE_LIMIT.per_second,
+        RATE_LIMIT.burst
+    );
+    println!("calls: {calls} {by_operation:?}; throttled answers per run {throttled:?}");
+    println!(
+        "(a) critical path {} ms (ListAccounts pages to the account, AssumeRole, its longest chain)",
+        critical.as_millis()
+    );
+    println!(
+        "(b) rate-limit floor {} ms (each chain paced by its bucket)",
+        rate_floor.as_millis()
+    );
+    println!(
+        "(c) CPU floor {} ms = (wsql {} ms + emulator {} ms of CPU) ÷ {cores} cores",
+        cpu_floor.as_millis(),
+        wsql_cpu.as_millis(),
+        emulator_cpu.as_millis()
+    );
+    println!(
+        "    (the bound on calls in flight alone: {calls} calls × {} ms ÷ {DEFAULT_MAX_IN_FLIGHT} = {} ms)",
+        LATENCY.as_millis(),
+        in_flight_floor.as_millis()
+    );
+    println!(
+        "wall {:.0} ms (median; runs {:?} ms) = {:.3} × max(a, b, c)",
+        wall.as_secs_f64() * 1e3,
+        results.iter().map(|r| r.wsql.wall.as_millis()).collect::<Vec<_>>(),
+        wall.as_secs_f64() / floor.as_secs_f64()
+    );
+    println!(
+        "wsql: max RSS {:.1} MiB; CPU {:.0} µs a call; the emulator's {:.0} µs a call",
+        max_rss as f64 / 1024.0,
+        wsql_cpu.as_secs_f64() * 1e6 / calls as f64,
+        emulator_cpu.as_secs_f64() * 1e6 / calls as f64
+    );
+}
+
+/// One `wsql` process reading the summary of the whole organization, its CSV to `csv`.
+fn wsql_process(url: &str, csv: &Path) -> ProcessUsage {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wsql"));
+    command
+        .args(["--endpoint-url", url, "--region", &REGIONS.join(",")])
+        .args(["--assume-role", DEFAULT_ROLE_NAME, "--accounts", "org"])
+        .args(["-q", "--format", "csv", "-c", SUMMARY])
+        .env("AWS_ACCESS_KEY_ID", "AKIDWSQLBENCH")
+        .env("AWS_SECRET_ACCESS_KEY", "bench")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+    run_measured(&mut command, csv)
+}
+
+/// Pools per (account, region) as the organization holds them.
+fn expected_rows(organization: &Organization) -> BTreeMap<(String, String), usize> {
+    let mut rows = BTreeMap::new();
+    for account in organization.accounts() {
+        for region in REGIONS {
+            let key = (account.id().to_string(), region.to_string());
+            rows.insert(key, account.fleet.pools(region).len());
+        }
+    }
+    rows
+}
+
+/// The summary's rows, `account_id,region,count` after a header.
+fn read_summary(csv: &Path) -> BTreeMap<(String, String), usize> {
+    let text = std::fs::read_to_string(csv).expect("reads the summary");
+    let mut rows = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        let [account, region, count] = fields[..] else {
+            panic!("a row of three fields: {line}");
+        };
+        let count = count.parse().expect("a count");
+        let previous = rows.insert((account.to_string(), region.to_string()), count);
+        assert!(previous.is_none(), "one row per (account, region): {line}");
+    }
+    rows
+}
+
+fn is_throttling(code: &str) -> bool {
+    matches!(code, "ThrottlingException" | "Throttling" | "TooManyRequestsException")
+}
+
+fn count_by(log: &[LoggedRequest], key: impl Fn(&LoggedRequest) -> String) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for call in log {
+        *counts.entry(key(call)).or_default() += 1;
+    }
+    counts
+}
+
+/// Successful WorkSpaces pages of each (account, region): its chain's length.
+fn page_chains(log: &[LoggedRequest]) -> BTreeMap<(String, String), usize> {
+    let mut chains = BTreeMap::new();
+    for call in log.iter().filter(|c| c.service == "workspaces" && c.status == 200) {
+        *chains
+            .entry((call.account.clone(), call.region.clone()))
+            .or_default() += 1;
+    }
+    chains
+}
+
+/// The earliest the last target can end: each target starts once the ListAccounts page naming
+/// its account is answered and its role assumed (the management account, read with the base
+/// credentials, once the first page and GetCallerIdentity are answered), then makes its chain of
+/// calls one after another, each waiting for a token of its bucket when `limit` is given.
+fn critical_path(
+    chains: &BTreeMap<(String, String), usize>,
+    positions: &BTreeMap<String, usize>,
+    limit: Option<RateLimit>,
+) -> Duration {
+    let latency = LATENCY.as_secs_f64();
+    let mut latest: f64 = 0.0;
+    for ((account, _region), &pages) in chains {
+        let position = positions.get(account).copied().unwrap_or(0);
+        let listed = (position / ACCOUNTS_PER_LISTING + 1) as f64 * latency;
+        // The management account's own id is asked of STS at once with the first page.
+        let assumed = if position == 0 { 0.0 } else { latency };
+        let start = listed + assumed;
+        latest = latest.max(chain_end(start, pages, latency, limit));
+    }
+    Duration::from_secs_f64(latest)
+}
+
+/// When a chain of `pages` calls started at `start` ends, each call taking `latency` after the
+/// previous one's answer and, under `limit`, after its bucket (full at the start) holds a token.
+fn chain_end(start: f64, pages: usize, latency: f64, limit: Option<RateLimit>) -> f64 {
+    let Some(limit) = limit else {
+        return start + pages as f64 * latency;
+    };
+    let burst = f64::from(limit.burst);
+    let (mut tokens, mut at) = (burst, start);
+    let mut refilled = start;
+    for _ in 0..pages {
+        tokens = (tokens + (at - refilled) * limit.per_second).min(burst);
+        refilled = at;
+        if tokens < 1.0 {
+            at += (1.0 - tokens) / limit.per_second;
+            tokens = 1.0;
+            refilled = at;
+        }
+        tokens -= 1.0;
+        at += latency;
+    }
+    at
+}
