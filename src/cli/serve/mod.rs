@@ -13,10 +13,14 @@
 //! API calls.
 
 mod auth;
+mod cancel;
+mod catalog_rewrites;
 mod connection;
 mod errors;
 mod notices;
 mod readonly;
+mod rows;
+mod savepoints;
 mod tls;
 mod types;
 
@@ -39,7 +43,9 @@ use crate::cli::demo::Demo;
 use crate::cli::errors::Error;
 use crate::cli::session::{self, Access};
 use auth::Authentication;
+use cancel::Cancels;
 use connection::{Handlers, Server};
+use savepoints::Savepoints;
 
 /// Serves until SIGINT or SIGTERM. Open connections are then closed, which stops their
 /// statements and their API calls.
@@ -58,15 +64,18 @@ pub fn run(runtime: &Runtime, args: &Args, serve: &ServeArgs) -> Result<(), Erro
         let (settings, _demo) = Demo::settings_for(args).await.map_err(Error::Demo)?;
         let library = Library::new(settings).with_cache_ttl(args.cache_ttl(true));
         let connections = Arc::new(ConnectionManager::new());
-        let hooks: Vec<Arc<dyn QueryHook>> =
-            vec![Arc::new(TransactionStatementHook), Arc::new(SetShowHook)];
+        let hooks: Vec<Arc<dyn QueryHook>> = vec![
+            Arc::new(Savepoints),
+            Arc::new(TransactionStatementHook),
+            Arc::new(SetShowHook),
+        ];
         let session = session::build(&library, Access::ApiOnly).await?;
         let server = Arc::new(Server {
             template: session.state(),
             parser: PostgresCompatibilityParser::new(),
             hooks,
             authentication: Authentication::new(password, serve.auth, Arc::clone(&connections)),
-            connections,
+            cancels: Arc::new(Cancels::new(connections)),
             debug: args.debug,
         });
         let listener = TcpListener::bind(serve.listen)

@@ -1,0 +1,136 @@
+//! Client catalog queries DataFusion cannot plan, rewritten to what they answer on wsql's
+//! catalog (after datafusion-pg-catalog's own rewrites).
+//!
+//! SQLAlchemy's `get_columns` (what `inspect(engine).get_columns(...)`, pandas and Superset
+//! read) asks each column's default, identity and collation with scalar subqueries inside
+//! `CASE`, correlated with the outer `pg_attribute`; DataFusion plans no subquery there. On
+//! wsql's catalog every one of them finds nothing: no column has a default (`pg_attrdef` is
+//! empty), none is an identity or serial (`pg_sequence` is empty), none has a collation
+//! (`pg_attribute.attcollation` is 0 for every column, and the clients look collations up by
+//! it). So a scalar subquery whose rows come through `pg_attrdef`, `pg_sequence` or
+//! `pg_collation` (inner joins only), or that reads only `pg_type`'s `typcollation`, is
+//! replaced by the NULL it answers.
+
+use std::ops::ControlFlow;
+
+use datafusion::sql::sqlparser::ast::{
+    Expr, JoinOperator, Query, Select, SelectItem, SetExpr, Statement, TableFactor, Value,
+    VisitMut, VisitorMut,
+};
+
+/// Catalog tables whose scalar subqueries answer NULL on wsql's catalog.
+const NOTHING_TO_FIND: &[&str] = &["pg_attrdef", "pg_sequence", "pg_collation"];
+
+/// `statement` with the subqueries of [`NOTHING_TO_FIND`] (and of `pg_type.typcollation`) as
+/// NULL.
+pub fn rewrite(mut statement: Statement) -> Statement {
+    let _ = statement.visit(&mut NullSubqueries);
+    statement
+}
+
+struct NullSubqueries;
+
+impl VisitorMut for NullSubqueries {
+    type Break = ();
+
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Self::Break> {
+        if let Expr::Subquery(query) = expr
+            && finds_nothing(query)
+        {
+            *expr = Expr::Value(Value::Null.into());
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Whether `query` reads only catalog tables that hold nothing for wsql's columns.
+fn finds_nothing(query: &Query) -> bool {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return false;
+    };
+    let tables = tables_of(select);
+    if tables.is_empty() {
+        return false;
+    }
+    let collation_of_type = tables == ["pg_type"]
+        && matches!(select.projection.as_slice(), [SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }]
+            if last_name(e) == Some("typcollation"));
+    let inner_joins_only = select.from.iter().flat_map(|f| &f.joins).all(|join| {
+        matches!(
+            join.join_operator,
+            JoinOperator::Join(_) | JoinOperator::Inner(_) | JoinOperator::CrossJoin(_)
+        )
+    });
+    collation_of_type
+        || (inner_joins_only && tables.iter().any(|t| NOTHING_TO_FIND.contains(&t.as_str())))
+}
+
+/// The last part of every table name `select` reads (joins included), lowercase; empty when it
+/// reads anything but named tables.
+fn tables_of(select: &Select) -> Vec<String> {
+    let mut names = Vec::new();
+    for from in &select.from {
+        let factors = std::iter::once(&from.relation).chain(from.joins.iter().map(|j| &j.relation));
+        for factor in factors {
+            match factor {
+                TableFactor::Table { name, .. } => match name.0.last() {
+                    Some(part) => names.push(part.to_string().to_ascii_lowercase()),
+                    None => return Vec::new(),
+                },
+                _ => return Vec::new(),
+            }
+        }
+    }
+    names
+}
+
+/// The column an expression names (`t.typcollation` → `typcollation`).
+fn last_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Identifier(ident) => Some(ident.value.as_str()),
+        Expr::CompoundIdentifier(parts) => parts.last().map(|p| p.value.as_str()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+    use datafusion::sql::sqlparser::parser::Parser;
+
+    use super::*;
+
+    fn rewritten(sql: &str) -> String {
+        let statement = Parser::parse_sql(&PostgreSqlDialect {}, sql)
+            .unwrap()
+            .remove(0);
+        rewrite(statement).to_string()
+    }
+
+    #[test]
+    fn subqueries_that_find_nothing_become_null() {
+        let sql = "SELECT a.attname, CASE WHEN a.atthasdef THEN (SELECT pg_get_expr(d.adbin, d.adrelid) \
+                   FROM pg_catalog.pg_attrdef d WHERE d.adrelid = a.attrelid) ELSE NULL END, \
+                   CASE WHEN a.attcollation <> 0 AND (SELECT t.typcollation FROM pg_catalog.pg_type t \
+                   WHERE t.oid = a.atttypid) <> a.attcollation THEN (SELECT c.collname FROM \
+                   pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace \
+                   WHERE c.oid = a.attcollation) END FROM pg_catalog.pg_attribute a";
+        let text = rewritten(sql);
+        assert!(!text.contains("pg_attrdef"), "{text}");
+        assert!(!text.contains("typcollation"), "{text}");
+        assert!(!text.contains("pg_collation"), "{text}");
+        assert_eq!(text.matches("NULL").count(), 4, "{text}");
+    }
+
+    #[test]
+    fn other_subqueries_stay() {
+        for sql in [
+            "SELECT (SELECT typname FROM pg_catalog.pg_type WHERE oid = 23)",
+            "SELECT (SELECT count(*) FROM workspaces_pools)",
+            "SELECT * FROM pg_catalog.pg_attrdef",
+            "SELECT (SELECT n.nspname FROM pg_catalog.pg_namespace AS n LEFT JOIN pg_catalog.pg_sequence AS s ON s.seqrelid = n.oid LIMIT 1)",
+        ] {
+            assert_eq!(rewritten(sql), sql);
+        }
+    }
+}
