@@ -208,7 +208,7 @@ mod tests {
         assert_eq!(column_description("workspaces_pools", "nope"), None);
         assert_eq!(
             relation_description("workspaces_pools").as_deref(),
-            Some("One row per pool, from DescribeWorkspacesPools.")
+            Some("One row per WorkSpaces Pool, from DescribeWorkspacesPools.")
         );
         assert!(relation_description("fleet_summary").is_some_and(|d| !d.is_empty()));
     }

@@ -188,13 +188,13 @@ impl JsonFunction {
     /// The steps of row `row`'s right operand(s).
     fn steps(&self, args: &[ArrayRef], row: usize) -> Option<Vec<Step>> {
         if self.operator.takes_path() && args.len() > 1 {
-            // json_extract_path(v, 'a', 'b'): each argument is one step.
+            // json_extract_path(v, 'a', '0'): each argument is one step.
             return args
                 .iter()
-                .map(|a| scalar_at(a, row).and_then(|s| path_steps(&s)?.into_iter().next()))
-                .map(|s| match s {
-                    Some(Step::Either(s)) => Some(Step::Either(s)),
-                    _ => None,
+                .map(|a| match key_step(&scalar_at(a, row)?)? {
+                    Step::Key(text) => Some(Step::Either(text)),
+                    Step::Index(n) => Some(Step::Either(n.to_string())),
+                    Step::Either(text) => Some(Step::Either(text)),
                 })
                 .collect();
         }
@@ -735,7 +735,12 @@ mod tests {
         let ctx = SessionContext::new_with_config(
             SessionConfig::new().set_str("datafusion.sql_parser.dialect", "PostgreSQL"),
         );
-        ctx.register_expr_planner(Arc::new(JsonOperators)).unwrap();
+        let mut ctx = ctx;
+        datafusion::execution::FunctionRegistry::register_expr_planner(
+            &mut ctx,
+            Arc::new(JsonOperators),
+        )
+        .unwrap();
         for operator in JsonOperator::ALL {
             ctx.register_udf(operator.udf());
         }
@@ -748,6 +753,7 @@ mod tests {
         let batches = ctx.sql(sql).await.unwrap().collect().await.unwrap();
         let mut values = Vec::new();
         for batch in batches {
+            let batch = crate::cli::json_text::nested_as_json(&batch).unwrap();
             let column = arrow::compute::cast(batch.column(0), &DataType::Utf8).unwrap();
             let strings = column.as_string::<i32>();
             values.extend(
