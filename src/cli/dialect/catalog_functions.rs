@@ -6,11 +6,15 @@
 //! | `pg_get_serial_sequence(table, column)` | NULL (no column owns a sequence) | SQLAlchemy's `get_columns` |
 //! | `pg_collation_is_visible(oid)` | true | SQLAlchemy's `get_columns` |
 //! | `json_build_object(k1, v1, ...)` | the object, as JSON text | SQLAlchemy's `get_columns` |
+//! | `pg_table_size(oid)` | 0 (nothing is stored: rows come from the API) | psql's `\dt+` |
+//! | `pg_size_pretty(bytes)` | `8192 bytes`, `16 kB`, ... as Postgres rounds them | psql's `\dt+` |
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{ArrayRef, BooleanArray, StringBuilder, new_null_array};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Int64Array, StringArray, StringBuilder, new_null_array,
+};
+use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Int64Type};
 use datafusion::common::{Result, ScalarValue, plan_err};
 use datafusion::logical_expr::{
     ColumnarValue, ReturnFieldArgs, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature,
@@ -28,6 +32,10 @@ enum Answer {
     Visible,
     /// `json_build_object`: a JSON object of its key/value arguments.
     JsonObject,
+    /// `pg_size_pretty`: a size in bytes in words.
+    SizePretty,
+    /// `pg_table_size`: 0.
+    NothingStored,
 }
 
 /// One of the functions.
@@ -44,6 +52,8 @@ pub fn udfs() -> Vec<ScalarUDF> {
         ("pg_get_serial_sequence", Answer::NoSequence, 2),
         ("pg_collation_is_visible", Answer::Visible, 1),
         ("json_build_object", Answer::JsonObject, 0),
+        ("pg_size_pretty", Answer::SizePretty, 1),
+        ("pg_table_size", Answer::NothingStored, 1),
     ]
     .into_iter()
     .map(|(name, answer, arguments)| {
@@ -71,8 +81,9 @@ impl ScalarUDFImpl for CatalogFunction {
 
     fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
         Ok(match self.answer {
-            Answer::NoSequence | Answer::JsonObject => DataType::Utf8,
+            Answer::NoSequence | Answer::JsonObject | Answer::SizePretty => DataType::Utf8,
             Answer::Visible => DataType::Boolean,
+            Answer::NothingStored => DataType::Int64,
         })
     }
 
@@ -92,6 +103,7 @@ impl ScalarUDFImpl for CatalogFunction {
         let answer: ArrayRef = match self.answer {
             Answer::NoSequence => new_null_array(&DataType::Utf8, rows),
             Answer::Visible => Arc::new(BooleanArray::from(vec![true; rows])),
+            Answer::NothingStored => Arc::new(Int64Array::from(vec![0; rows])),
             Answer::JsonObject => {
                 let arrays = ColumnarValue::values_to_arrays(&args.args)?;
                 let mut objects = StringBuilder::with_capacity(rows, rows * 32);
@@ -107,9 +119,37 @@ impl ScalarUDFImpl for CatalogFunction {
                 }
                 Arc::new(objects.finish())
             }
+            Answer::SizePretty => {
+                let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+                let sizes = datafusion::arrow::compute::cast(&arrays[0], &DataType::Int64)?;
+                let sizes = sizes.as_primitive::<Int64Type>();
+                let texts: StringArray = (0..rows)
+                    .map(|row| sizes.is_valid(row).then(|| size_pretty(sizes.value(row))))
+                    .collect();
+                Arc::new(texts)
+            }
         };
         Ok(ColumnarValue::Array(answer))
     }
+}
+
+/// `bytes` as Postgres's `pg_size_pretty` writes it: bytes below 10240, then kB, MB, GB, TB,
+/// each unit while the value stays below 10240 of it, rounded half up.
+fn size_pretty(bytes: i64) -> String {
+    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
+    if bytes.abs() < 10 * 1024 {
+        return format!("{bytes} bytes");
+    }
+    let mut value = bytes;
+    for (index, unit) in UNITS.iter().enumerate() {
+        let next = (value + value.signum()) / 2 / 512;
+        let last = index == UNITS.len() - 1;
+        if next.abs() < 10 * 1024 || last {
+            return format!("{next} {unit}");
+        }
+        value /= 1024;
+    }
+    format!("{bytes} bytes")
 }
 
 /// A scalar as a JSON object's key.
@@ -151,6 +191,14 @@ mod tests {
     use datafusion::prelude::SessionContext;
 
     use super::*;
+
+    #[test]
+    fn sizes_read_as_postgres_writes_them() {
+        assert_eq!(size_pretty(8192), "8192 bytes");
+        assert_eq!(size_pretty(10240), "10 kB");
+        assert_eq!(size_pretty(20 * 1024 * 1024), "20 MB");
+        assert_eq!(size_pretty(0), "0 bytes");
+    }
 
     #[tokio::test]
     async fn the_functions_answer_for_a_database_without_sequences() {

@@ -7,14 +7,14 @@
 //! - `version()`, `current_setting(...)` answering as a Postgres-compatible server
 //!   ([`identity`], [`settings`]), and the catalog functions clients call while browsing
 //!   ([`regtype`], [`catalog_functions`]);
-//! - the column and table descriptions as comments: `pg_description`, `col_description`,
-//!   `obj_description` ([`comments`]).
+//! - the column and table descriptions as comments (`pg_description`, `col_description`,
+//!   `obj_description`), and the nested columns typed `json` in `pg_attribute` ([`catalog`]).
 //!
 //! [`install`] adds them to a session that already has `pg_catalog` (datafusion-pg-catalog's);
 //! [`crate::cli::session::build`] calls it for every front end.
 
+pub mod catalog;
 pub mod catalog_functions;
-pub mod comments;
 pub mod identity;
 pub mod json;
 pub mod regtype;
@@ -25,8 +25,10 @@ use std::sync::Arc;
 use datafusion::common::Result;
 use datafusion::prelude::SessionContext;
 
-use comments::{DescribedCatalog, OidNames, description_udfs};
+use catalog::{DescribedCatalog, OidNames, description_udfs};
 use json::{JsonOperator, JsonOperators};
+
+use crate::cli::session::SCHEMA;
 
 /// The parser dialect every session uses.
 pub const PARSER_DIALECT: &str = "PostgreSQL";
@@ -50,10 +52,11 @@ pub async fn install(ctx: &mut SessionContext, catalog: &str) -> Result<()> {
     }
     if let Some(catalog) = ctx.catalog(catalog)
         && let Some(pg_catalog) = catalog.schema("pg_catalog")
+        && let Some(tables) = catalog.schema(SCHEMA)
     {
         catalog.register_schema(
             "pg_catalog",
-            Arc::new(DescribedCatalog::new(pg_catalog, names)),
+            Arc::new(DescribedCatalog::new(pg_catalog, tables, names)),
         )?;
     }
     Ok(())

@@ -10,6 +10,11 @@
 //! it). So a scalar subquery whose rows come through `pg_attrdef`, `pg_sequence` or
 //! `pg_collation` (inner joins only), or that reads only `pg_type`'s `typcollation`, is
 //! replaced by the NULL it answers.
+//!
+//! psql's `\d+` reads a relation's storage options (`pg_class.reloptions`, with `array(SELECT
+//! ... FROM unnest(tc.reloptions))` for its TOAST table's); no relation of wsql's has any, and
+//! datafusion-pg-catalog's `pg_class` has no such column. So a function call reading
+//! `reloptions`, and `reloptions` itself, is the NULL it answers.
 
 use std::ops::ControlFlow;
 
@@ -34,13 +39,29 @@ impl VisitorMut for NullSubqueries {
     type Break = ();
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Self::Break> {
-        if let Expr::Subquery(query) = expr
-            && finds_nothing(query)
-        {
+        let answers_null = match &*expr {
+            Expr::Subquery(query) => finds_nothing(query),
+            Expr::Function(_) => reads_storage_options(expr),
+            other => last_name(other) == Some("reloptions"),
+        };
+        if answers_null {
             *expr = Expr::Value(Value::Null.into());
         }
         ControlFlow::Continue(())
     }
+}
+
+/// Whether `expr` mentions a `reloptions` column anywhere inside.
+fn reads_storage_options(expr: &Expr) -> bool {
+    let mut found = false;
+    let _ = datafusion::sql::sqlparser::ast::visit_expressions(expr, |e| {
+        if last_name(e) == Some("reloptions") {
+            found = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    });
+    found
 }
 
 /// Whether `query` reads only catalog tables that hold nothing for wsql's columns.
@@ -120,6 +141,16 @@ mod tests {
         assert!(!text.contains("typcollation"), "{text}");
         assert!(!text.contains("pg_collation"), "{text}");
         assert_eq!(text.matches("NULL").count(), 4, "{text}");
+    }
+
+    #[test]
+    fn storage_options_are_null() {
+        let sql = "SELECT c.relkind, pg_catalog.array_to_string(c.reloptions || array(select \
+                   'toast.' || x from pg_catalog.unnest(tc.reloptions) x), ', ') FROM pg_catalog.pg_class c";
+        assert_eq!(
+            rewritten(sql),
+            "SELECT c.relkind, NULL FROM pg_catalog.pg_class AS c"
+        );
     }
 
     #[test]

@@ -1,8 +1,13 @@
-//! Column and table descriptions as Postgres comments: `pg_catalog.pg_description` holds a row
-//! per described table, view and column (what JDBC's `getColumns` `REMARKS`, DBeaver and
-//! Metabase join), and `col_description(oid, attnum)` / `obj_description(oid[, catalog])` answer
-//! them (what psql's `\d+` and `\dt+`, and SQLAlchemy's inspector, call). The texts are
-//! [`crate::cli::column_docs`]'.
+//! wsql's additions to datafusion-pg-catalog's `pg_catalog`:
+//!
+//! - Column and table descriptions as Postgres comments: `pg_description` holds a row per
+//!   described table, view and column (what JDBC's `getColumns` `REMARKS`, DBeaver and Metabase
+//!   join), and `col_description(oid, attnum)` / `obj_description(oid[, catalog])` answer them
+//!   (what psql's `\d+` and `\dt+`, and SQLAlchemy's inspector, call). The texts are
+//!   [`crate::cli::column_docs`]'.
+//! - The nested columns' type as clients receive it: `json` in `pg_attribute.atttypid` (psql's
+//!   `\d`, JDBC's `TYPE_NAME`, SQLAlchemy's reflected `JSON`), where datafusion-pg-catalog says
+//!   `text`.
 //!
 //! Postgres clients name a table by its oid, which datafusion-pg-catalog hands out as it lists
 //! the catalog (kept stable across its queries, but not known before). So the `pg_catalog`
@@ -11,13 +16,14 @@
 //! functions read that. A client only holds an oid it read from those tables, and a statement's
 //! scans are planned before any of its functions run, so the oids a function sees are known.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 use datafusion::arrow::array::{
-    Array, AsArray, Int32Array, RecordBatch, StringArray, StringBuilder,
+    Array, ArrayRef, AsArray, Int32Array, RecordBatch, StringArray, StringBuilder,
 };
+use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Int32Type, SchemaRef};
 use datafusion::catalog::{MemTable, SchemaProvider, Session, TableProvider};
 use datafusion::common::{Result, exec_err, plan_err};
@@ -27,11 +33,14 @@ use datafusion::logical_expr::{
 };
 use datafusion::physical_plan::{ExecutionPlan, collect};
 
+use super::json::is_json_text;
 use crate::cli::column_docs::{column_descriptions, relation_description};
 use crate::cli::session::SCHEMA;
 
 /// Postgres's own oid of `pg_class`, for description rows when the catalog does not list it.
 const PG_CLASS_OID: i32 = 1259;
+/// Postgres's oid of the `json` type.
+const JSON_OID: i32 = 114;
 
 /// Which oid is which relation of the tables' schema, as the catalog last listed them.
 #[derive(Debug, Default)]
@@ -154,19 +163,31 @@ async fn scan_all(
     collect(plan, state.task_ctx()).await
 }
 
-/// datafusion-pg-catalog's `pg_catalog` with the descriptions: its `pg_description` gains a row
-/// per described relation and column, and reading `pg_class` or `pg_attribute` refreshes the
-/// [`OidNames`] the description functions read.
+/// datafusion-pg-catalog's `pg_catalog` with wsql's additions: its `pg_description` gains a row
+/// per described relation and column, its `pg_attribute` says `json` for the nested columns, and
+/// reading `pg_class` or `pg_attribute` refreshes the [`OidNames`] the description functions
+/// read.
 #[derive(Debug)]
 pub struct DescribedCatalog {
     inner: Arc<dyn SchemaProvider>,
+    /// The schema of the tables and views, for their columns' types.
+    tables: Arc<dyn SchemaProvider>,
     names: Arc<OidNames>,
 }
 
 impl DescribedCatalog {
-    /// `inner` (the `pg_catalog` schema) with descriptions, keeping its oids in `names`.
-    pub fn new(inner: Arc<dyn SchemaProvider>, names: Arc<OidNames>) -> Self {
-        Self { inner, names }
+    /// `inner` (the `pg_catalog` schema) with wsql's additions for the relations of `tables`,
+    /// keeping its oids in `names`.
+    pub fn new(
+        inner: Arc<dyn SchemaProvider>,
+        tables: Arc<dyn SchemaProvider>,
+        names: Arc<OidNames>,
+    ) -> Self {
+        Self {
+            inner,
+            tables,
+            names,
+        }
     }
 }
 
@@ -182,12 +203,14 @@ impl SchemaProvider for DescribedCatalog {
         };
         let role = match name.to_ascii_lowercase().as_str() {
             "pg_description" => Role::Descriptions,
-            "pg_class" | "pg_attribute" => Role::Listing,
+            "pg_attribute" => Role::Attributes,
+            "pg_class" => Role::Listing,
             _ => return Ok(Some(table)),
         };
         Ok(Some(Arc::new(Refreshing {
             inner: table,
             catalog: Arc::clone(&self.inner),
+            tables: Arc::clone(&self.tables),
             names: Arc::clone(&self.names),
             role,
         })))
@@ -201,8 +224,10 @@ impl SchemaProvider for DescribedCatalog {
 /// What a wrapped catalog table is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
-    /// `pg_class`, `pg_attribute`: as they are, the oids learnt on the way.
+    /// `pg_class`: as it is, the oids learnt on the way.
     Listing,
+    /// `pg_attribute`: the nested columns typed `json`.
+    Attributes,
     /// `pg_description`: Postgres's own rows, and the tables' and columns'.
     Descriptions,
 }
@@ -212,8 +237,66 @@ enum Role {
 struct Refreshing {
     inner: Arc<dyn TableProvider>,
     catalog: Arc<dyn SchemaProvider>,
+    tables: Arc<dyn SchemaProvider>,
     names: Arc<OidNames>,
     role: Role,
+}
+
+impl Refreshing {
+    /// The `(relation oid, column number)` of every column sent as `json`.
+    async fn json_columns(&self) -> Result<HashSet<(i32, i32)>> {
+        let relations = match self.names.known.read() {
+            Ok(known) => known.relations.clone(),
+            Err(_) => HashMap::new(),
+        };
+        let mut columns = HashSet::new();
+        for (oid, name) in relations {
+            let Some(table) = self.tables.table(&name).await? else {
+                continue;
+            };
+            for (index, field) in table.schema().fields().iter().enumerate() {
+                if (field.data_type().is_nested() || is_json_text(field))
+                    && let Ok(number) = i32::try_from(index + 1)
+                {
+                    columns.insert((oid, number));
+                }
+            }
+        }
+        Ok(columns)
+    }
+
+    /// `batch` of `pg_attribute` with the columns of `json` typed so.
+    fn with_json_types(batch: &RecordBatch, json: &HashSet<(i32, i32)>) -> Result<RecordBatch> {
+        let schema = batch.schema();
+        let (relation, number, type_index) = (
+            schema.index_of("attrelid")?,
+            schema.index_of("attnum")?,
+            schema.index_of("atttypid")?,
+        );
+        let relations = cast(batch.column(relation), &DataType::Int32)?;
+        let numbers = cast(batch.column(number), &DataType::Int32)?;
+        let types = cast(batch.column(type_index), &DataType::Int32)?;
+        let (relations, numbers, types) = (
+            relations.as_primitive::<Int32Type>(),
+            numbers.as_primitive::<Int32Type>(),
+            types.as_primitive::<Int32Type>(),
+        );
+        let typed: Int32Array = (0..batch.num_rows())
+            .map(|row| {
+                let key = (relations.value(row), numbers.value(row));
+                match json.contains(&key) {
+                    true => Some(JSON_OID),
+                    false => types.is_valid(row).then(|| types.value(row)),
+                }
+            })
+            .collect();
+        let mut columns = batch.columns().to_vec();
+        columns[type_index] = cast(
+            &(Arc::new(typed) as ArrayRef),
+            schema.field(type_index).data_type(),
+        )?;
+        Ok(RecordBatch::try_new(schema, columns)?)
+    }
 }
 
 #[async_trait]
@@ -236,6 +319,19 @@ impl TableProvider for Refreshing {
         self.names.refresh(self.catalog.as_ref(), state).await?;
         match self.role {
             Role::Listing => self.inner.scan(state, projection, filters, limit).await,
+            Role::Attributes => {
+                let json = self.json_columns().await?;
+                let batches = collect(
+                    self.inner.scan(state, None, &[], None).await?,
+                    state.task_ctx(),
+                )
+                .await?
+                .iter()
+                .map(|batch| Self::with_json_types(batch, &json))
+                .collect::<Result<Vec<_>>>()?;
+                let table = MemTable::try_new(self.inner.schema(), vec![batches])?;
+                table.scan(state, projection, filters, limit).await
+            }
             Role::Descriptions => {
                 let schema = self.inner.schema();
                 let mut batches = collect(
