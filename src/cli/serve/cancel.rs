@@ -22,7 +22,9 @@ use tokio::sync::watch;
 #[derive(Debug)]
 pub struct Cancels {
     manager: Arc<ConnectionManager>,
-    signals: Mutex<HashMap<(i32, SecretKey), watch::Sender<u64>>>,
+    /// By process id and secret key as bytes (a request's key decodes as bytes, whatever form
+    /// it was handed out in).
+    signals: Mutex<HashMap<(i32, Vec<u8>), watch::Sender<u64>>>,
 }
 
 impl Cancels {
@@ -37,12 +39,13 @@ impl Cancels {
     /// A signal for the connection with process id `pid` and `key`, registered until dropped.
     pub fn signal(self: &Arc<Self>, pid: i32, key: SecretKey) -> CancelSignal {
         let (sender, _) = watch::channel(0);
+        let registered = (pid, key.to_bytes().to_vec());
         if let Ok(mut signals) = self.signals.lock() {
-            signals.insert((pid, key.clone()), sender.clone());
+            signals.insert(registered.clone(), sender.clone());
         }
         CancelSignal {
             sender,
-            registered: (pid, key),
+            registered,
             cancels: Arc::clone(self),
         }
     }
@@ -56,7 +59,10 @@ impl CancelHandler for Cancels {
             .signals
             .lock()
             .ok()
-            .and_then(|signals| signals.get(&(request.pid, request.secret_key)).cloned());
+            .and_then(|signals| {
+                let key = (request.pid, request.secret_key.to_bytes().to_vec());
+                signals.get(&key).cloned()
+            });
         if let Some(sender) = sender {
             sender.send_modify(|requests| *requests += 1);
         }
@@ -67,7 +73,7 @@ impl CancelHandler for Cancels {
 #[derive(Debug)]
 pub struct CancelSignal {
     sender: watch::Sender<u64>,
-    registered: (i32, SecretKey),
+    registered: (i32, Vec<u8>),
     cancels: Arc<Cancels>,
 }
 
@@ -114,6 +120,12 @@ mod tests {
         let theirs = cancels.signal(8, SecretKey::I32(43));
         let mut ours_running = ours.watch();
         let mut theirs_running = theirs.watch();
+        // The key as the request decodes it (bytes) finds the connection given an i32 key.
+        let as_bytes = SecretKey::Bytes(SecretKey::I32(43).to_bytes());
+        cancels.on_cancel_request(CancelRequest::new(8, as_bytes)).await;
+        tokio::time::timeout(Duration::from_secs(5), theirs_running.requested())
+            .await
+            .expect("cancelled by the same key as bytes");
         // A wrong key cancels nothing.
         let wrong = CancelRequest::new(7, SecretKey::I32(1));
         cancels.on_cancel_request(wrong).await;
@@ -126,7 +138,8 @@ mod tests {
         tokio::time::timeout(Duration::from_secs(5), ours_running.requested())
             .await
             .expect("cancelled");
-        let wait = tokio::time::timeout(Duration::from_millis(50), theirs_running.requested());
+        let mut theirs_next = theirs.watch();
+        let wait = tokio::time::timeout(Duration::from_millis(50), theirs_next.requested());
         assert!(wait.await.is_err());
         // A statement started after the request does not see it.
         let mut next = ours.watch();
