@@ -55,14 +55,10 @@ impl Cancels {
 impl CancelHandler for Cancels {
     async fn on_cancel_request(&self, request: CancelRequest) {
         self.manager.cancel(request.pid, &request.secret_key).await;
-        let sender = self
-            .signals
-            .lock()
-            .ok()
-            .and_then(|signals| {
-                let key = (request.pid, request.secret_key.to_bytes().to_vec());
-                signals.get(&key).cloned()
-            });
+        let sender = self.signals.lock().ok().and_then(|signals| {
+            let key = (request.pid, request.secret_key.to_bytes().to_vec());
+            signals.get(&key).cloned()
+        });
         if let Some(sender) = sender {
             sender.send_modify(|requests| *requests += 1);
         }
@@ -122,7 +118,9 @@ mod tests {
         let mut theirs_running = theirs.watch();
         // The key as the request decodes it (bytes) finds the connection given an i32 key.
         let as_bytes = SecretKey::Bytes(SecretKey::I32(43).to_bytes());
-        cancels.on_cancel_request(CancelRequest::new(8, as_bytes)).await;
+        cancels
+            .on_cancel_request(CancelRequest::new(8, as_bytes))
+            .await;
         tokio::time::timeout(Duration::from_secs(5), theirs_running.requested())
             .await
             .expect("cancelled by the same key as bytes");

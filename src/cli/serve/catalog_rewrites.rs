@@ -11,6 +11,11 @@
 //! `pg_collation` (inner joins only), or that reads only `pg_type`'s `typcollation`, is
 //! replaced by the NULL it answers.
 //!
+//! A relation's name alone (`'pg_class'::regclass`, as JDBC's `getTables` joins
+//! `pg_description`) is looked up by datafusion-pg-catalog in the current schema only; Postgres
+//! looks in `pg_catalog` first (it is implicitly first on every search path). So
+//! `nspname = current_schema()` reads `nspname IN ('pg_catalog', current_schema())`.
+//!
 //! psql's `\d+` reads a relation's storage options (`pg_class.reloptions`, with `array(SELECT
 //! ... FROM unnest(tc.reloptions))` for its TOAST table's); no relation of wsql's has any, and
 //! datafusion-pg-catalog's `pg_class` has no such column. So a function call reading
@@ -19,9 +24,10 @@
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    Expr, JoinOperator, Query, Select, SelectItem, SetExpr, Statement, TableFactor, Value,
-    VisitMut, VisitorMut,
+    BinaryOperator, Expr, JoinOperator, Query, Select, SelectItem, SetExpr, Statement, TableFactor,
+    Value, VisitMut, VisitorMut,
 };
+use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 
 /// Catalog tables whose scalar subqueries answer NULL on wsql's catalog.
 const NOTHING_TO_FIND: &[&str] = &["pg_attrdef", "pg_sequence", "pg_collation"];
@@ -39,6 +45,19 @@ impl VisitorMut for NullSubqueries {
     type Break = ();
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<Self::Break> {
+        if is_current_schema_test(expr)
+            && let Expr::BinaryOp { left, .. } = expr
+        {
+            *expr = Expr::InList {
+                expr: left.clone(),
+                list: vec![
+                    Expr::Value(Value::SingleQuotedString("pg_catalog".into()).into()),
+                    current_schema(),
+                ],
+                negated: false,
+            };
+            return ControlFlow::Continue(());
+        }
         let answers_null = match &*expr {
             Expr::Subquery(query) => finds_nothing(query),
             Expr::Function(_) => reads_storage_options(expr),
@@ -48,6 +67,28 @@ impl VisitorMut for NullSubqueries {
             *expr = Expr::Value(Value::Null.into());
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// Whether `expr` is `<x>.nspname = current_schema()`.
+fn is_current_schema_test(expr: &Expr) -> bool {
+    let Expr::BinaryOp { left, op, right } = expr else {
+        return false;
+    };
+    let calls_current_schema = matches!(right.as_ref(), Expr::Function(f)
+        if f.name.to_string().eq_ignore_ascii_case("current_schema")
+            && f.args.to_string().trim_matches(|c| c == '(' || c == ')').is_empty());
+    *op == BinaryOperator::Eq && last_name(left) == Some("nspname") && calls_current_schema
+}
+
+/// `current_schema()`.
+fn current_schema() -> Expr {
+    match datafusion::sql::sqlparser::parser::Parser::new(&PostgreSqlDialect {})
+        .try_with_sql("current_schema()")
+        .and_then(|mut parser| parser.parse_expr())
+    {
+        Ok(expr) => expr,
+        Err(_) => Expr::Value(Value::SingleQuotedString("public".into()).into()),
     }
 }
 
@@ -116,7 +157,6 @@ fn last_name(expr: &Expr) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
     use datafusion::sql::sqlparser::parser::Parser;
 
     use super::*;
@@ -141,6 +181,16 @@ mod tests {
         assert!(!text.contains("typcollation"), "{text}");
         assert!(!text.contains("pg_collation"), "{text}");
         assert_eq!(text.matches("NULL").count(), 4, "{text}");
+    }
+
+    #[test]
+    fn names_alone_are_looked_up_in_pg_catalog_too() {
+        assert_eq!(
+            rewritten(
+                "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON true WHERE n.nspname = current_schema()"
+            ),
+            "SELECT c.oid FROM pg_class AS c JOIN pg_namespace AS n ON true WHERE n.nspname IN ('pg_catalog', current_schema())"
+        );
     }
 
     #[test]
