@@ -90,6 +90,21 @@ public class JdbcClient {
                 check(count.next() && count.getLong(1) == Long.parseLong(env.get("WSQL_EXPECT_POOLS")), "count");
             }
 
+            // A fetch size pages the result through a suspended portal (autocommit off).
+            conn.setAutoCommit(false);
+            try (Statement statement = conn.createStatement()) {
+                statement.setFetchSize(100);
+                long rows = 0;
+                try (ResultSet ids = statement.executeQuery("SELECT pool_id FROM workspaces_pools")) {
+                    while (ids.next()) {
+                        rows++;
+                    }
+                }
+                check(rows == Long.parseLong(env.get("WSQL_EXPECT_POOLS")), "rows fetched 100 at a time: " + rows);
+            }
+            conn.commit();
+            conn.setAutoCommit(true);
+
             System.out.println("ready to cancel");
             String go = new BufferedReader(new InputStreamReader(System.in)).readLine();
             check("go".equals(go), "the test said " + go);

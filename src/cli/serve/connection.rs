@@ -27,26 +27,26 @@ use datafusion_postgres::QueryHook;
 use datafusion_postgres::arrow_pg::datatypes::df::deserialize_parameters;
 use datafusion_postgres::arrow_pg::datatypes::into_pg_type;
 use datafusion_postgres::datafusion_pg_catalog::sql::PostgresCompatibilityParser;
-use datafusion_postgres::pgwire::api::portal::{Format, Portal};
+use datafusion_postgres::pgwire::api::portal::{Format, Portal, PortalExecutionState};
 use datafusion_postgres::pgwire::api::query::{
     ExtendedQueryHandler, SimpleQueryHandler, send_execution_response, send_query_response,
     send_ready_for_query,
 };
-use datafusion_postgres::pgwire::api::results::{FieldInfo, QueryResponse, Response};
+use datafusion_postgres::pgwire::api::results::{FieldInfo, QueryResponse, Response, Tag};
 use datafusion_postgres::pgwire::api::stmt::QueryParser;
-use datafusion_postgres::pgwire::api::store::PortalStore;
+use datafusion_postgres::pgwire::api::store::{Entry, PortalStore};
 use datafusion_postgres::pgwire::api::{
-    ClientInfo, ClientPortalStore, ConnectionHandle, PgWireConnectionState, PgWireServerHandlers,
-    Type,
+    ClientInfo, ClientPortalStore, ConnectionHandle, DEFAULT_NAME, PgWireConnectionState,
+    PgWireServerHandlers, Type,
 };
 use datafusion_postgres::pgwire::error::{PgWireError, PgWireResult};
 use datafusion_postgres::pgwire::messages::PgWireBackendMessage;
-use datafusion_postgres::pgwire::messages::extendedquery::Execute;
+use datafusion_postgres::pgwire::messages::extendedquery::{Execute, PortalSuspended};
 use datafusion_postgres::pgwire::messages::response::EmptyQueryResponse;
 use datafusion_postgres::pgwire::messages::simplequery::Query;
 use datafusion_postgres::pgwire::types::format::FormatOptions;
 use futures::future::{Either, select};
-use futures::{Sink, SinkExt};
+use futures::{Sink, SinkExt, StreamExt};
 use tokio::net::TcpStream;
 
 use super::auth::{Authentication, Startup};
@@ -501,9 +501,10 @@ impl ExtendedQueryHandler for Connection {
         Arc::clone(&self.planner)
     }
 
-    /// pgwire's `on_execute`, then the NOTICEs of the statement if its rows are all sent (a
-    /// portal suspended at `max_rows` sends them at its last Execute), before the client's Sync
-    /// brings `ReadyForQuery`.
+    /// pgwire's `on_execute`, with the rows sent as they come (pgwire's own collects a
+    /// portal's rows before sending the first) and the statement's NOTICEs after its
+    /// `CommandComplete`. `max_rows` (JDBC's fetch size) suspends the portal after that many
+    /// rows, its statement paused until the next Execute.
     async fn on_execute<C>(&self, client: &mut C, message: Execute) -> PgWireResult<()>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
@@ -511,8 +512,128 @@ impl ExtendedQueryHandler for Connection {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        self._on_execute(client, message).await?;
-        self.send_notices(client).await
+        if !matches!(client.state(), PgWireConnectionState::ReadyForQuery) {
+            return Err(PgWireError::NotReadyForQuery);
+        }
+        let mut transaction = client.transaction_status();
+        client.set_state(PgWireConnectionState::QueryInProgress);
+        let name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
+        let max_rows = usize::try_from(message.max_rows).unwrap_or(0);
+        let portal = match client.portal_store().get_portal(name) {
+            Some(Entry::Value(portal)) => portal,
+            Some(Entry::Empty) => {
+                client
+                    .feed(PgWireBackendMessage::EmptyQueryResponse(
+                        EmptyQueryResponse::new(),
+                    ))
+                    .await?;
+                client.set_state(PgWireConnectionState::ReadyForQuery);
+                return Ok(());
+            }
+            None => return Err(PgWireError::PortalNotFound(name.to_owned())),
+        };
+        let state = portal.state();
+        let started = !matches!(*state.lock().await, PortalExecutionState::Initial);
+        let has_rows = match started {
+            true => true,
+            false => {
+                let handle = client.session_extensions().get::<Arc<ConnectionHandle>>();
+                let response = match handle {
+                    Some(handle) => {
+                        let cancel = handle.start_query().await;
+                        let query = ExtendedQueryHandler::do_query(self, client, &portal, max_rows);
+                        match select(std::pin::pin!(query), cancel).await {
+                            Either::Left((response, _)) => response,
+                            Either::Right(_) => Err(PgWireError::QueryCanceled),
+                        }
+                    }
+                    None => ExtendedQueryHandler::do_query(self, client, &portal, max_rows).await,
+                }?;
+                match response {
+                    Response::Query(results) => {
+                        portal.start(results).await;
+                        true
+                    }
+                    Response::EmptyQuery => {
+                        client
+                            .feed(PgWireBackendMessage::EmptyQueryResponse(
+                                EmptyQueryResponse::new(),
+                            ))
+                            .await?;
+                        false
+                    }
+                    Response::Execution(tag) => {
+                        send_execution_response(client, tag).await?;
+                        false
+                    }
+                    Response::TransactionStart(tag) => {
+                        send_execution_response(client, tag).await?;
+                        transaction = transaction.to_in_transaction_state();
+                        false
+                    }
+                    Response::TransactionEnd(tag) => {
+                        send_execution_response(client, tag).await?;
+                        transaction = transaction.to_idle_state();
+                        client.portal_store().rm_portal(DEFAULT_NAME);
+                        false
+                    }
+                    Response::Error(error) => {
+                        client
+                            .send(PgWireBackendMessage::ErrorResponse((*error).into()))
+                            .await?;
+                        transaction = transaction.to_error_state();
+                        false
+                    }
+                    Response::CopyIn(_) | Response::CopyOut(_) | Response::CopyBoth(_) => {
+                        return Err(refused(&readonly::Refusal::NotReadOnly("COPY".into())));
+                    }
+                }
+            }
+        };
+        if has_rows {
+            let mut state = state.lock().await;
+            match &mut *state {
+                PortalExecutionState::Suspended(response) => {
+                    let tag = response.command_tag().to_owned();
+                    let mut sent = 0;
+                    let mut finished = false;
+                    while max_rows == 0 || sent < max_rows {
+                        match response.data_rows().next().await {
+                            Some(row) => {
+                                client.feed(PgWireBackendMessage::DataRow(row?)).await?;
+                                sent += 1;
+                            }
+                            None => {
+                                finished = true;
+                                break;
+                            }
+                        }
+                    }
+                    if finished {
+                        *state = PortalExecutionState::Finished;
+                        let tag = Tag::new(&tag).with_rows(sent);
+                        client
+                            .feed(PgWireBackendMessage::CommandComplete(tag.into()))
+                            .await?;
+                        self.send_notices(client).await?;
+                    } else {
+                        client
+                            .feed(PgWireBackendMessage::PortalSuspended(PortalSuspended::new()))
+                            .await?;
+                    }
+                }
+                PortalExecutionState::Finished => {
+                    let tag = Tag::new("SELECT").with_rows(0);
+                    client
+                        .feed(PgWireBackendMessage::CommandComplete(tag.into()))
+                        .await?;
+                }
+                PortalExecutionState::Initial => return Err(PgWireError::PortalNotStarted),
+            }
+        }
+        client.set_state(PgWireConnectionState::ReadyForQuery);
+        client.set_transaction_status(transaction);
+        Ok(())
     }
 
     async fn do_query<C>(

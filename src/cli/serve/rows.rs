@@ -11,8 +11,9 @@
 //! A statement's warnings are known only once its scans end, after its last row: they are left
 //! in the connection's [`Notices`], which the connection sends as NOTICEs right after the
 //! statement's `CommandComplete` (before `ReadyForQuery`, where every client reads them: psql
-//! prints them, psycopg keeps them in `conn.notices`, JDBC in `getWarnings()`). pgwire sends a
-//! result's rows and its `CommandComplete` in one go, so nothing can go between them.
+//! prints them, psycopg keeps them in `conn.notices`, JDBC in `getWarnings()`). A NOTICE may go
+//! anywhere in the protocol; after `CommandComplete` it goes the same way in both protocols
+//! (pgwire's simple-query sending puts a result's rows and its `CommandComplete` in one call).
 
 use std::io;
 use std::sync::{Arc, Mutex};

@@ -7,5 +7,6 @@ mod cancellation;
 mod clients;
 mod concurrency;
 mod readonly;
+mod streaming;
 mod support;
 mod types;
