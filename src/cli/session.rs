@@ -161,6 +161,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn every_front_end_speaks_the_same_dialect() {
+        for access in [Access::LocalFiles, Access::ApiOnly] {
+            let ctx = build(&library(), access).await.expect("builds");
+            let answer = text(
+                &ctx,
+                "SELECT map(['owner'], ['alice']) ->> 'owner' AS owner, \
+                 current_setting('server_version_num') AS num, version() AS version",
+            )
+            .await;
+            assert!(answer.contains("| alice "), "{access:?}: {answer}");
+            assert!(answer.contains("| 160006 "), "{access:?}: {answer}");
+            assert!(
+                answer.contains("PostgreSQL 16.6 (wsql "),
+                "{access:?}: {answer}"
+            );
+            let comment = text(
+                &ctx,
+                "SELECT col_description(c.oid, 3) AS d FROM pg_catalog.pg_class c \
+                 WHERE c.relname = 'workspaces_pools'",
+            )
+            .await;
+            assert!(
+                comment.contains("The identifier of a pool."),
+                "{access:?}: {comment}"
+            );
+        }
+    }
+
+    #[tokio::test]
     async fn only_the_command_line_reaches_local_files() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out.csv");

@@ -127,6 +127,22 @@ mod tests {
     }
 
     #[test]
+    fn json_text_is_sent_as_json() {
+        let schema = Schema::new(vec![
+            crate::cli::dialect::json::json_text_field("owner"),
+            Field::new("name", DataType::Utf8, true),
+        ]);
+        let fields = pg_fields(
+            &schema,
+            &Format::UnifiedText,
+            Arc::new(FormatOptions::default()),
+        )
+        .unwrap();
+        assert_eq!(fields[0].datatype(), &Type::JSON);
+        assert_eq!(fields[1].datatype(), &Type::TEXT);
+    }
+
+    #[test]
     fn nested_values_are_sent_as_json_text() {
         let batch = crate::cli::print::test_data::pools();
         let fields = pg_fields(
