@@ -189,7 +189,7 @@ mod tests {
             rewritten(
                 "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON true WHERE n.nspname = current_schema()"
             ),
-            "SELECT c.oid FROM pg_class AS c JOIN pg_namespace AS n ON true WHERE n.nspname IN ('pg_catalog', current_schema())"
+            "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON true WHERE n.nspname IN ('pg_catalog', current_schema())"
         );
     }
 
@@ -199,7 +199,7 @@ mod tests {
                    'toast.' || x from pg_catalog.unnest(tc.reloptions) x), ', ') FROM pg_catalog.pg_class c";
         assert_eq!(
             rewritten(sql),
-            "SELECT c.relkind, NULL FROM pg_catalog.pg_class AS c"
+            "SELECT c.relkind, NULL FROM pg_catalog.pg_class c"
         );
     }
 
