@@ -23,10 +23,12 @@ const WORKSPACES_MODEL: &str = include_str!("../../emulator/models/workspaces-20
 /// How long a description may grow while taking a second sentence.
 const SHORT_SENTENCE: usize = 80;
 
+/// Each table's columns, in order, with their description (if any), by table name.
+type Descriptions = HashMap<&'static str, Vec<(String, Option<String>)>>;
+
 /// Every column's description, by table name then column name.
-fn all_descriptions() -> &'static HashMap<&'static str, Vec<(String, Option<String>)>> {
-    static DESCRIPTIONS: OnceLock<HashMap<&'static str, Vec<(String, Option<String>)>>> =
-        OnceLock::new();
+fn all_descriptions() -> &'static Descriptions {
+    static DESCRIPTIONS: OnceLock<Descriptions> = OnceLock::new();
     DESCRIPTIONS.get_or_init(|| {
         let model: Value = serde_json::from_str(WORKSPACES_MODEL).unwrap_or(Value::Null);
         let shapes = &model["shapes"];

@@ -88,7 +88,7 @@ impl ScalarUDFImpl for CatalogFunction {
     }
 
     fn return_field_from_args(&self, args: ReturnFieldArgs) -> Result<FieldRef> {
-        if self.answer == Answer::JsonObject && args.arg_fields.len() % 2 != 0 {
+        if self.answer == Answer::JsonObject && !args.arg_fields.len().is_multiple_of(2) {
             return plan_err!("json_build_object takes keys and values in pairs");
         }
         let data_type = self.return_type(&[])?;

@@ -18,13 +18,16 @@ use datafusion_postgres::pgwire::messages::cancel::CancelRequest;
 use datafusion_postgres::pgwire::messages::startup::SecretKey;
 use tokio::sync::watch;
 
+/// A connection as a cancel request names it: process id, and secret key as bytes.
+type ConnectionKey = (i32, Vec<u8>);
+
 /// Where cancel requests go.
 #[derive(Debug)]
 pub struct Cancels {
     manager: Arc<ConnectionManager>,
     /// By process id and secret key as bytes (a request's key decodes as bytes, whatever form
     /// it was handed out in).
-    signals: Mutex<HashMap<(i32, Vec<u8>), watch::Sender<u64>>>,
+    signals: Mutex<HashMap<ConnectionKey, watch::Sender<u64>>>,
 }
 
 impl Cancels {
@@ -69,7 +72,7 @@ impl CancelHandler for Cancels {
 #[derive(Debug)]
 pub struct CancelSignal {
     sender: watch::Sender<u64>,
-    registered: (i32, Vec<u8>),
+    registered: ConnectionKey,
     cancels: Arc<Cancels>,
 }
 

@@ -81,7 +81,7 @@ fn python(name: &str) -> Command {
 /// What the library reads for one pool with an owner tag (errors if any has them), and the
 /// number of pools: what every client must read through the server.
 async fn oracle(emulator: &Emulator) -> Vec<(String, String)> {
-    let library = Library::new(AwsSettings::emulator(&emulator.endpoint_url(), REGIONS));
+    let library = Library::new(AwsSettings::emulator(emulator.endpoint_url(), REGIONS));
     let ctx = SessionContext::new();
     library.register(&ctx).expect("registers");
     let count = ctx
@@ -181,11 +181,8 @@ async fn run_client(mut command: Command, what: &str) {
 
     let mut said = Vec::new();
     let mut before_cancel = None;
-    loop {
-        let line = match tokio::task::block_in_place(|| lines.recv_timeout(CLIENT_TIME)) {
-            Ok(line) => line,
-            Err(_) => break,
-        };
+    // Until the script closes its output (it exits), or goes silent for CLIENT_TIME.
+    while let Ok(line) = tokio::task::block_in_place(|| lines.recv_timeout(CLIENT_TIME)) {
         if line == "ready to cancel" {
             before_cancel = Some(calls(&emulator, POOLS));
             emulator.set_faults(Faults {
