@@ -73,7 +73,8 @@ for pools in "${sizes[@]}"; do
     addr=$(wait_for "$work/serve.err" 's/^wsql serve: listening on \([^,]*\),.*/\1/p')
     read -r rows first total < <("$python" -c "$client" \
         "host=${addr%:*} port=${addr##*:} user=wsql dbname=wsql")
-    kill -TERM "$server"
+    # SIGTERM to wsql (the child of time), which then reports on its exit.
+    pkill -TERM -P "$server"
     wait "$server" 2>/dev/null || true
     kill "${pids[0]}" 2>/dev/null || true
     wait "${pids[0]}" 2>/dev/null || true
