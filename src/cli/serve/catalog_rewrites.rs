@@ -16,6 +16,12 @@
 //! looks in `pg_catalog` first (it is implicitly first on every search path). So
 //! `nspname = current_schema()` reads `nspname IN ('pg_catalog', current_schema())`.
 //!
+//! Grafana's table picker asks for the tables of the schemas on `search_path` with a subquery
+//! datafusion-pg-catalog replaces by `''` (it had no `current_setting`, and DataFusion cannot
+//! plan the subquery's `generate_series(...) AS i, string_to_array(...) s`), so the picker
+//! listed nothing. [`before_parsing`] replaces that subquery, before datafusion-pg-catalog sees
+//! it, by one that answers the same: each schema of `search_path`, `"$user"` as the user.
+//!
 //! psql's `\d+` reads a relation's storage options (`pg_class.reloptions`, with `array(SELECT
 //! ... FROM unnest(tc.reloptions))` for its TOAST table's); no relation of wsql's has any, and
 //! datafusion-pg-catalog's `pg_class` has no such column. So a function call reading
@@ -28,6 +34,55 @@ use datafusion::sql::sqlparser::ast::{
     Value, VisitMut, VisitorMut,
 };
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
+
+/// Grafana's subquery for the schemas on `search_path` (its table picker).
+const GRAFANA_SEARCH_PATH: &str = r#"SELECT
+    CASE WHEN trim(s[i]) = '"$user"' THEN user ELSE trim(s[i]) END
+  FROM
+    generate_series(
+      array_lower(string_to_array(current_setting('search_path'),','),1),
+      array_upper(string_to_array(current_setting('search_path'),','),1)
+    ) as i,
+    string_to_array(current_setting('search_path'),',') s"#;
+
+/// What it answers, in SQL DataFusion plans.
+const SEARCH_PATH_SCHEMAS: &str = r#"SELECT CASE WHEN trim(e) = '"$user"' THEN current_user ELSE trim(e) END FROM unnest(string_to_array(current_setting('search_path'), ',')) AS search_path(e)"#;
+
+/// `sql` with the client subqueries DataFusion cannot plan (Grafana's [`GRAFANA_SEARCH_PATH`])
+/// replaced by what they answer; text that does not tokenize is left as it is.
+pub fn before_parsing(sql: &str) -> String {
+    let dialect = PostgreSqlDialect {};
+    let (Ok(tokens), Ok(pattern)) = (
+        Tokenizer::new(&dialect, sql).tokenize(),
+        Tokenizer::new(&dialect, GRAFANA_SEARCH_PATH).tokenize(),
+    ) else {
+        return sql.to_string();
+    };
+    let pattern: Vec<&Token> = pattern.iter().filter(|t| !is_space(t)).collect();
+    // The positions of the tokens that are not whitespace.
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !is_space(&tokens[i]))
+        .collect();
+    let found = words.windows(pattern.len()).position(|window| {
+        window
+            .iter()
+            .zip(&pattern)
+            .all(|(&i, expected)| &tokens[i] == *expected)
+    });
+    let Some(start) = found else {
+        return sql.to_string();
+    };
+    let (first, last) = (words[start], words[start + pattern.len() - 1]);
+    let mut text: String = tokens[..first].iter().map(ToString::to_string).collect();
+    text.push_str(SEARCH_PATH_SCHEMAS);
+    text.extend(tokens[last + 1..].iter().map(ToString::to_string));
+    text
+}
+
+fn is_space(token: &Token) -> bool {
+    matches!(token, Token::Whitespace(_))
+}
 
 /// Catalog tables whose scalar subqueries answer NULL on wsql's catalog.
 const NOTHING_TO_FIND: &[&str] = &["pg_attrdef", "pg_sequence", "pg_collation"];
@@ -190,6 +245,39 @@ mod tests {
                 "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON true WHERE n.nspname = current_schema()"
             ),
             "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON true WHERE n.nspname IN ('pg_catalog', current_schema())"
+        );
+    }
+
+    #[test]
+    fn grafanas_search_path_subquery_is_one_datafusion_plans() {
+        let grafana = format!(
+            "SELECT quote_ident(table_name) AS \"table\" FROM information_schema.tables \
+             WHERE table_type = 'BASE TABLE' AND quote_ident(table_schema) IN ({})",
+            GRAFANA_SEARCH_PATH.replace('\n', " ")
+        );
+        let text = before_parsing(&grafana);
+        assert!(text.contains(SEARCH_PATH_SCHEMAS), "{text}");
+        assert!(
+            text.starts_with("SELECT quote_ident(table_name) AS \"table\""),
+            "{text}"
+        );
+        assert!(text.ends_with("AS search_path(e))"), "{text}");
+        assert_eq!(before_parsing("SELECT 'it''s' AS x"), "SELECT 'it''s' AS x");
+        // As Grafana sends it.
+        let sent = r#"SELECT quote_ident(table_name) as "table" FROM information_schema.tables
+    WHERE quote_ident(table_schema) NOT IN ('information_schema', 'pg_catalog', '_timescaledb_cache')
+    AND table_type = 'BASE TABLE' AND quote_ident(table_schema) IN (SELECT
+    CASE WHEN trim(s[i]) = '"$user"' THEN user ELSE trim(s[i]) END
+  FROM
+    generate_series(
+      array_lower(string_to_array(current_setting('search_path'),','),1),
+      array_upper(string_to_array(current_setting('search_path'),','),1)
+    ) as i,
+    string_to_array(current_setting('search_path'),',') s) ORDER BY 1"#;
+        assert!(
+            before_parsing(sent).contains(SEARCH_PATH_SCHEMAS),
+            "{}",
+            before_parsing(sent)
         );
     }
 

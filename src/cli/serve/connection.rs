@@ -172,7 +172,8 @@ impl Planner {
     /// The statements of `sql`, as the Postgres dialect (with the client-compatibility
     /// rewrites) reads them. Text that does not parse and is not a read is refused as such.
     fn parse(&self, sql: &str) -> PgWireResult<Vec<Statement>> {
-        let statements = self.server.parser.parse(sql).map_err(|error| {
+        let rewritten = catalog_rewrites::before_parsing(sql);
+        let statements = self.server.parser.parse(&rewritten).map_err(|error| {
             match readonly::refusal_of_unparsed(sql) {
                 Some(refusal) => refused(&refusal),
                 None => client_error(&datafusion::error::DataFusionError::SQL(

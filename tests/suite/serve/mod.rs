@@ -4,6 +4,7 @@
 
 mod auth;
 mod cancellation;
+mod catalog;
 mod clients;
 mod concurrency;
 mod readonly;
