@@ -1,10 +1,11 @@
 //! wsql: SQL over AWS WorkSpaces, as Apache DataFusion tables.
 //!
-//! A [`Library`] registers one table per WorkSpaces `Describe*` operation into a DataFusion
-//! `SessionContext`: `workspaces_pools`, `workspaces_pool_sessions`, `workspaces_directories`,
-//! `workspaces_bundles` and `workspaces` ([`Table`]). Predicates on ids and names become request
-//! parameters, `LIMIT` becomes `Limit`, every configured region is a partition read in parallel,
-//! and pages stream out as Arrow batches as they arrive. Only read-only operations are called.
+//! A [`Library`] registers one table per read operation of the WorkSpaces API into a DataFusion
+//! `SessionContext` (`workspaces_pools`, `workspaces`, `workspaces_directories`, ...:
+//! [`Table::all`] lists them with their operations and pushdown rules). Predicates on ids, names
+//! and filters become request parameters, `LIMIT` becomes the page size, every (account, region)
+//! is read in parallel, and pages stream out as Arrow batches as they arrive. Only read-only
+//! operations are called.
 //!
 //! ```
 //! use datafusion::prelude::SessionContext;
@@ -51,13 +52,13 @@ mod targets;
 
 pub use aws_credential_types::Credentials;
 pub use cache::{ApiCache, CacheStats, DEFAULT_TTL};
-pub use error::{CallSite, Error, Result, Waiting};
+pub use error::{CallSite, Cause, Error, ErrorKind, Result, Waiting};
 pub use library::{Library, Table};
 pub use report::{ScanReport, TargetProgress, TargetWarning};
 pub use scan::{ApiTable, ColumnSource, PushdownRule};
 pub use settings::{
     Accounts, AssumeRole, AwsSettings, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT,
-    RegionErrorPolicy, RetryMode,
+    DEFAULT_MAX_PAGES, RegionErrorPolicy, RetryMode,
 };
 
 /// Entry points of wsql's own benchmarks (feature `bench-internals`); not part of the API.
@@ -105,7 +106,7 @@ pub mod bench_internals {
             let place = Place {
                 region: "us-east-1".to_string(),
                 account: Some("123456789012".to_string()),
-                named: false,
+                names_account: false,
             };
             Self(
                 pools

@@ -144,3 +144,110 @@ impl Library {
         Arc::clone(&self.cache)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::pin::pin;
+
+    use datafusion::physical_plan::displayable;
+    use wsql_emulator::{DEFAULT_ROLE_NAME, Emulator, Faults, Fleet, Organization};
+
+    use super::*;
+    use crate::settings::{Accounts, AssumeRole};
+
+    /// The physical plan of `sql` in `ctx`, as EXPLAIN shows it.
+    async fn explain(ctx: &SessionContext, sql: &str) -> String {
+        let frame = ctx.sql(sql).await.expect("plans");
+        let plan = frame.create_physical_plan().await.expect("plans");
+        displayable(plan.as_ref()).indent(false).to_string()
+    }
+
+    // On the test's one thread, the emulator answers only while the test awaits, and a listing
+    // ends only when a scan waiting for it is polled: a scan polled once is mid-listing.
+    #[tokio::test(flavor = "current_thread")]
+    async fn explain_shows_the_accounts_listed_so_far_while_another_scan_lists() {
+        let organization = Organization::seeded(41, 25, &["us-east-1"], 0);
+        let emulator = Emulator::start_organization(organization)
+            .await
+            .expect("emulator starts");
+        let ids: Vec<&str> = emulator
+            .organization()
+            .accounts()
+            .iter()
+            .map(|a| a.id())
+            .collect();
+        let settings = AwsSettings {
+            assume_role: Some(AssumeRole {
+                role_name: DEFAULT_ROLE_NAME.to_string(),
+                accounts: Accounts::Organization,
+                external_id: None,
+            }),
+            ..AwsSettings::emulator(emulator.endpoint_url(), &["us-east-1"])
+        };
+        let library = Library::new(settings);
+        let ctx = SessionContext::new();
+        library.register(&ctx).expect("tables register");
+        let sql = "SELECT pool_id FROM workspaces_pools";
+        assert!(
+            explain(&ctx, sql)
+                .await
+                .contains("accounts=listed as the scan starts, ")
+        );
+
+        // Another scan has read the first page (20 accounts) and is waiting for the second.
+        let list = Arc::clone(&library.targets.get().await.expect("resolves").accounts);
+        assert!(matches!(list.get(0).await, Some(Ok(_))));
+        let mut scan = pin!(list.get(20));
+        assert!(futures::poll!(scan.as_mut()).is_pending());
+        let during = explain(&ctx, sql).await;
+        let first_page = ids[..20].join(", ");
+        assert!(
+            during.contains(&format!(
+                "accounts=[{first_page}] and those listed as the scan runs, "
+            )),
+            "{during}"
+        );
+
+        assert!(matches!(scan.await, Some(Ok(_))));
+        assert!(matches!(list.get(24).await, Some(Ok(_))));
+        let after = explain(&ctx, sql).await;
+        assert!(
+            after.contains(&format!("accounts=[{}], ", ids.join(", "))),
+            "{after}"
+        );
+        let one = explain(&ctx, &format!("{sql} WHERE account_id = '{}'", ids[3])).await;
+        assert!(one.contains(&format!("accounts=[{}], ", ids[3])), "{one}");
+    }
+
+    #[tokio::test]
+    async fn the_page_limit_of_the_settings_bounds_every_table() {
+        let emulator = Emulator::start(Fleet::seeded(3, &["us-east-1"], 30))
+            .await
+            .expect("emulator starts");
+        emulator.set_faults(Faults {
+            endless_pages: true,
+            ..Faults::default()
+        });
+        let settings = AwsSettings {
+            max_pages: 4,
+            ..AwsSettings::emulator(emulator.endpoint_url(), &["us-east-1"])
+        };
+        let ctx = SessionContext::new();
+        Library::new(settings)
+            .register(&ctx)
+            .expect("tables register");
+        for name in ["workspaces_pools", "workspaces_directories", "workspaces"] {
+            let table = Table::named(name).expect("a table");
+            emulator.clear_request_log();
+            let frame = ctx.sql(&format!("SELECT * FROM {name}")).await;
+            let error = match frame.expect("plans").collect().await {
+                Ok(_) => panic!("{name}: an endless chain must fail"),
+                Err(error) => error.to_string(),
+            };
+            assert!(error.contains("still paging after 4 pages"), "{error}");
+            let log = emulator.request_log();
+            let pages = log.iter().filter(|r| r.operation == table.operation());
+            assert_eq!(pages.count(), 4, "{name}");
+        }
+    }
+}

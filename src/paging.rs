@@ -7,6 +7,7 @@ use std::future::Future;
 
 use futures::Stream;
 
+
 use crate::error::{CallSite, Error, Result};
 
 /// One response: its items and the token of the next page, if any.
@@ -28,9 +29,6 @@ impl<T> Page<T> {
         }
     }
 }
-
-/// Pages past which a scan gives up: 25 rows a page makes this 2.5 million rows per chain.
-pub(crate) const DEFAULT_MAX_PAGES: usize = 100_000;
 
 enum State<F> {
     Next { token: Option<String>, fetch: F },

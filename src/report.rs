@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use datafusion::physical_plan::ExecutionPlan;
 
+use crate::error::ErrorKind;
 use crate::scan::{ApiScanExec, TargetMetrics};
 use crate::targets::Target;
 
@@ -92,7 +93,7 @@ impl TargetProgress {
         };
         Self {
             table,
-            region: target.region.clone(),
+            region: target.region().to_string(),
             account: target.known_account().map(String::from),
             api_calls: count(&metrics.calls.api_calls),
             pages: count(&metrics.pages),
@@ -123,6 +124,8 @@ pub struct TargetWarning {
     pub rows_kept: u64,
     /// The failure, as the query would have failed with it.
     pub error: String,
+    /// What kind of failure it was.
+    pub kind: ErrorKind,
 }
 
 impl fmt::Display for TargetWarning {
@@ -150,6 +153,7 @@ mod tests {
             account: Some("123456789012".into()),
             rows_kept,
             error: "DescribeWorkspacesPools in eu-west-1 failed: AccessDeniedException: no".into(),
+            kind: ErrorKind::AccessDenied,
         };
         assert_eq!(
             warning(0).to_string(),

@@ -1,6 +1,7 @@
 //! What a [`crate::Library`] reads and how: regions, the accounts (profiles, or a role assumed in
 //! each account of a list or of the organization), endpoint, credentials, retries, timeouts, the
-//! bounds on calls in flight, and what a scan does when one target (an account's region) fails.
+//! bounds on calls in flight, the page limit of a request chain, and what a scan does when one
+//! target (an account's region) fails.
 
 use std::time::Duration;
 
@@ -81,6 +82,10 @@ pub struct AwsSettings {
     pub max_in_flight: usize,
     /// Calls in flight at once in one account.
     pub max_in_flight_per_account: usize,
+    /// Pages one request chain may take before its scan fails with
+    /// [`Error::TooManyPages`](crate::Error::TooManyPages), in every table of the library
+    /// ([`crate::ApiTable::with_max_pages`] changes one table's).
+    pub max_pages: usize,
 }
 
 impl Default for AwsSettings {
@@ -99,6 +104,7 @@ impl Default for AwsSettings {
             on_region_error: RegionErrorPolicy::Fail,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             max_in_flight_per_account: DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT,
+            max_pages: DEFAULT_MAX_PAGES,
         }
     }
 }
@@ -108,6 +114,8 @@ impl Default for AwsSettings {
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
 /// Calls in flight at once in one account, unless set: every region's chains of one account.
 pub const DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT: usize = 16;
+/// Pages one request chain may take, unless set: at 25 rows a page, 2.5 million rows a chain.
+pub const DEFAULT_MAX_PAGES: usize = 100_000;
 
 impl AwsSettings {
     /// Whether the settings read more than one account (several profiles, or a role), so that

@@ -2,10 +2,19 @@
 //! each protocol's wire.
 //!
 //! Errors are raised in WorkSpaces' vocabulary wherever they are common to every service
-//! (throttling, signatures, unknown operations, 5xx); [`ApiError::in_words_of`] names them as STS
-//! or Organizations do before the request's protocol writes them (`protocol.rs`): its members
-//! ([`ApiError::members`]) under the shape's name as awsJson or RPCv2 CBOR, or as awsQuery XML
-//! (`<ErrorResponse><Error>...`).
+//! (throttling, signatures, unknown operations, 5xx); [`ApiError::in_words_of`] names them as STS,
+//! Organizations or CloudWatch do before the request's protocol writes them (`protocol.rs`): its
+//! members ([`ApiError::members`]) under the shape's name as awsJson or RPCv2 CBOR, or as awsQuery
+//! XML (`<ErrorResponse><Error>...`).
+//!
+//! CloudWatch is `awsQueryCompatible`: it moved from awsQuery to JSON and CBOR keeping its
+//! awsQuery error codes, which clients still show. Its errors hold that code
+//! ([`ApiError::code`], e.g. `InvalidParameterValue`, `Throttling`); on the wire `__type` names
+//! the error's shape ([`ApiError::shape_in`], the model's `InvalidParameterValueException`) and
+//! the header `x-amzn-query-error: <code>;Sender|Receiver` ([`ApiError::query_error_in`]) carries
+//! the code, which botocore's JSON and CBOR parsers (`_do_query_compatible_error_parse`) and the
+//! AWS SDK for Rust (`aws_query_compatible_errors`) take in place of `__type`'s, as Smithy's
+//! protocol tests for awsJson1_0 and RPCv2 CBOR (`query-compatible.smithy`) specify.
 
 use serde_json::{Map, Value};
 
@@ -17,7 +26,8 @@ use super::service::Service;
 pub(crate) struct ApiError {
     /// HTTP status.
     pub(crate) status: u16,
-    /// The error shape, e.g. `ValidationException`.
+    /// The code clients see: the error shape, e.g. `ValidationException`; for CloudWatch its
+    /// awsQuery code, e.g. `ValidationError` ([`ApiError::shape_in`] gives the shape).
     pub(crate) code: &'static str,
     /// Human-readable message.
     pub(crate) message: String,
@@ -27,60 +37,75 @@ pub(crate) struct ApiError {
     pub(crate) reason: Option<&'static str>,
 }
 
-/// An error every service answers, as each names it: WorkSpaces' code, then STS's and
-/// Organizations' code and HTTP status.
+/// An error every service answers, as each names it: WorkSpaces' code (also the shape CloudWatch
+/// names in `__type` unless its model has one), then STS's, Organizations' and CloudWatch's
+/// code and HTTP status.
 struct CommonError {
     workspaces: &'static str,
     sts: (&'static str, u16),
     organizations: (&'static str, u16),
+    cloudwatch: (&'static str, u16),
 }
 
-/// Codes not listed here are one service's own and keep their code and status.
+/// Codes not listed here are one service's own and keep their code and status. CloudWatch's
+/// codes are its awsQuery ones: the model's where it has the error (`ValidationError`,
+/// `InternalServiceError` of `InternalServiceFault`), else those its awsQuery answers carry
+/// (`Throttling`, as botocore and the SDKs' retry classifiers know it; `InvalidAction`;
+/// `ExpiredToken` with 403).
 const COMMON_ERRORS: &[CommonError] = &[
     CommonError {
         workspaces: "MissingAuthenticationTokenException",
         sts: ("MissingAuthenticationToken", 403),
         organizations: ("MissingAuthenticationTokenException", 400),
+        cloudwatch: ("MissingAuthenticationToken", 403),
     },
     CommonError {
         workspaces: "IncompleteSignatureException",
         sts: ("IncompleteSignature", 400),
         organizations: ("IncompleteSignatureException", 400),
+        cloudwatch: ("IncompleteSignature", 400),
     },
     CommonError {
         workspaces: "UnrecognizedClientException",
         sts: ("InvalidClientTokenId", 403),
         organizations: ("UnrecognizedClientException", 400),
+        cloudwatch: ("InvalidClientTokenId", 403),
     },
     CommonError {
         workspaces: "ExpiredTokenException",
         sts: ("ExpiredToken", 400),
         organizations: ("ExpiredTokenException", 400),
+        cloudwatch: ("ExpiredToken", 403),
     },
     CommonError {
         workspaces: "UnknownOperationException",
         sts: ("InvalidAction", 400),
         organizations: ("UnknownOperationException", 400),
+        cloudwatch: ("InvalidAction", 400),
     },
     CommonError {
         workspaces: "ValidationException",
         sts: ("ValidationError", 400),
         organizations: ("InvalidInputException", 400),
+        cloudwatch: ("ValidationError", 400),
     },
     CommonError {
         workspaces: "ThrottlingException",
         sts: ("Throttling", 400),
         organizations: ("TooManyRequestsException", 400),
+        cloudwatch: ("Throttling", 400),
     },
     CommonError {
         workspaces: "InternalFailure",
         sts: ("InternalFailure", 500),
         organizations: ("ServiceException", 500),
+        cloudwatch: ("InternalServiceError", 500),
     },
     CommonError {
         workspaces: "ServiceUnavailable",
         sts: ("ServiceUnavailable", 503),
         organizations: ("ServiceUnavailable", 503),
+        cloudwatch: ("ServiceUnavailable", 503),
     },
 ];
 
@@ -257,9 +282,10 @@ impl ApiError {
             return self;
         };
         let (code, status) = match service {
-            Service::Workspaces | Service::CloudWatch => return self,
+            Service::Workspaces => return self,
             Service::Sts => common.sts,
             Service::Organizations => common.organizations,
+            Service::CloudWatch => common.cloudwatch,
         };
         ApiError {
             code,
@@ -282,16 +308,48 @@ impl ApiError {
         members
     }
 
-    /// `Sender` faults are the caller's (4xx), `Receiver` ones the service's (5xx).
-    pub(crate) fn xml_body(&self, request_id: &str) -> String {
-        let fault = if self.status >= 500 {
+    /// The shape `__type` names on JSON and CBOR (already in `service`'s words): for a
+    /// query-compatible service (CloudWatch, the only one here), the model's shape of the code,
+    /// or the common error's JSON name (`Throttling` is a `ThrottlingException`); otherwise the
+    /// code itself.
+    pub(crate) fn shape_in(&self, service: Service) -> &'static str {
+        let Some(model) = service.model().filter(|m| m.metadata.query_compatible()) else {
+            return self.code;
+        };
+        if let Some((shape, _)) = model.error_with_code(self.code) {
+            return shape;
+        }
+        COMMON_ERRORS
+            .iter()
+            .find(|common| common.cloudwatch.0 == self.code)
+            .map_or(self.code, |common| common.workspaces)
+    }
+
+    /// The `x-amzn-query-error` header of a query-compatible service's JSON or CBOR error:
+    /// `<code>;Sender` or `<code>;Receiver`.
+    pub(crate) fn query_error_in(&self, service: Service) -> Option<String> {
+        service
+            .model()
+            .filter(|m| m.metadata.query_compatible())
+            .map(|_| format!("{};{}", self.code, self.fault()))
+    }
+
+    /// `Sender` faults are the caller's (4xx), `Receiver` ones the service's (5xx), as the
+    /// models' `senderFault` has them.
+    fn fault(&self) -> &'static str {
+        if self.status >= 500 {
             "Receiver"
         } else {
             "Sender"
-        };
+        }
+    }
+
+    /// The awsQuery XML body, with the fault side.
+    pub(crate) fn xml_body(&self, request_id: &str) -> String {
         format!(
-            "<ErrorResponse xmlns=\"{STS_NAMESPACE}\"><Error><Type>{fault}</Type><Code>{}</Code>\
+            "<ErrorResponse xmlns=\"{STS_NAMESPACE}\"><Error><Type>{}</Type><Code>{}</Code>\
              <Message>{}</Message></Error><RequestId>{}</RequestId></ErrorResponse>",
+            self.fault(),
             self.code,
             escape(&self.message),
             escape(request_id),

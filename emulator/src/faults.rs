@@ -14,18 +14,20 @@ use super::service::Service;
 pub struct Faults {
     /// Added before every answer, of every service.
     pub latency: Duration,
-    /// Fraction (0..=1) of calls answered with `ThrottlingException` (STS: `Throttling`,
-    /// Organizations: `TooManyRequestsException`).
+    /// Fraction (0..=1) of calls answered with `ThrottlingException` (STS and CloudWatch:
+    /// `Throttling`, Organizations: `TooManyRequestsException`).
     pub throttle_rate: f64,
     /// Fraction (0..=1) of calls answered with HTTP 500/503.
     pub server_error_rate: f64,
     /// Fraction (0..=1) of calls whose connection is closed without an answer.
     pub drop_connection_rate: f64,
-    /// Fraction (0..=1) of calls answered with a truncated body (JSON, or STS's XML).
+    /// Fraction (0..=1) of calls answered with a truncated body (JSON, CBOR, or STS's XML).
     pub malformed_json_rate: f64,
-    /// Every page of a paginated answer carries the same NextToken.
+    /// Every page of a paginated answer carries the same NextToken (WorkSpaces and
+    /// Organizations; CloudWatch's tokens behave).
     pub repeat_next_token: bool,
-    /// Paginated answers never end: every page carries a fresh NextToken.
+    /// Paginated answers never end: every page carries a fresh NextToken (WorkSpaces and
+    /// Organizations).
     pub endless_pages: bool,
     /// Regions whose every WorkSpaces call, in every account, is answered with
     /// `AccessDeniedException`. STS and Organizations calls are not denied.
@@ -42,10 +44,11 @@ pub struct Faults {
 /// Which services the rate faults of [`Faults`] hit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FaultedServices {
-    /// WorkSpaces only: the identity calls around it (STS, Organizations) answer normally, so a
-    /// test of a client's paging and retries sees its Describe calls fail and nothing else.
+    /// The services that read the fleet, WorkSpaces and CloudWatch: the identity calls around
+    /// them (STS, Organizations) answer normally, so a test of a client's paging and retries
+    /// sees its data calls fail and nothing else.
     #[default]
-    Workspaces,
+    FleetServices,
     /// Every service, STS and Organizations included.
     All,
 }
@@ -99,7 +102,8 @@ pub(crate) fn roll(faults: &Faults, call: u64, service: Service, region: &str) -
     let truncate = dice.unit();
     let denied =
         service == Service::Workspaces && faults.access_denied_regions.iter().any(|r| r == region);
-    let faulted = service == Service::Workspaces || faults.faulted_services == FaultedServices::All;
+    let reads_fleet = matches!(service, Service::Workspaces | Service::CloudWatch);
+    let faulted = reads_fleet || faults.faulted_services == FaultedServices::All;
     let injected = if denied {
         Injected::Error(ApiError::access_denied(region))
     } else if !faulted {
@@ -182,6 +186,39 @@ mod tests {
             .map(|c| roll(&other_seed, c, Service::Workspaces, "us-east-1"))
             .collect();
         assert_ne!(&rolls[..100], &different[..]);
+    }
+
+    #[test]
+    fn rate_faults_hit_the_services_that_read_the_fleet() {
+        let faults = Faults {
+            throttle_rate: 1.0,
+            ..Faults::default()
+        };
+        let throttled = |service| {
+            matches!(roll(&faults, 0, service, "us-east-1").injected,
+                     Injected::Error(e) if e.code == "ThrottlingException")
+        };
+        assert!(throttled(Service::Workspaces));
+        assert!(throttled(Service::CloudWatch));
+        assert!(!throttled(Service::Sts));
+        assert!(!throttled(Service::Organizations));
+        let everywhere = Faults {
+            faulted_services: FaultedServices::All,
+            ..faults
+        };
+        assert!(matches!(
+            roll(&everywhere, 0, Service::Sts, "us-east-1").injected,
+            Injected::Error(_)
+        ));
+        let denied = Faults {
+            access_denied_regions: vec!["us-east-1".into()],
+            ..Faults::default()
+        };
+        assert_eq!(
+            roll(&denied, 0, Service::CloudWatch, "us-east-1").injected,
+            Injected::Nothing,
+            "denied regions deny WorkSpaces calls only"
+        );
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! An emulator of the AWS APIs wsql calls, over HTTP, that the real SDKs talk to: the WorkSpaces
-//! `Describe*` operations in awsJson1_1 and Smithy RPCv2 CBOR alike, and for reading many
-//! accounts, STS `AssumeRole` and `GetCallerIdentity` (awsQuery) and Organizations
-//! `ListAccounts` (awsJson1_1). CloudWatch (awsJson1_0 and RPCv2 CBOR) is routed, with no
-//! operation answered yet.
+//! `Describe*` operations in awsJson1_1 and Smithy RPCv2 CBOR alike; CloudWatch `ListMetrics` and
+//! `GetMetricData` over the fleet's WorkSpaces metrics (namespace `AWS/WorkSpaces`, pools by
+//! `WorkSpaces pool ID`, personal WorkSpaces by `WorkspaceId` and `DirectoryId`) in awsJson1_0 and
+//! RPCv2 CBOR, with CloudWatch's awsQuery error codes in `x-amzn-query-error`; and for reading
+//! many accounts, STS `AssumeRole` and `GetCallerIdentity` (awsQuery) and Organizations
+//! `ListAccounts` (awsJson1_1).
 //!
 //! It is built from the services' models (`models/`, compiled in): every request of a service
 //! with a model is validated against its operation's input shape before the operation runs, and
@@ -27,6 +29,11 @@
 //! let emulator = Emulator::start(Fleet::seeded(7, &["us-east-1"], 300)).await?;
 //! // Point any AWS client at it, with any credentials and the region in its SigV4 scope:
 //! println!("aws workspaces describe-workspaces-pools --endpoint-url {}", emulator.endpoint_url());
+//! // The pools' and WorkSpaces' metrics, as of the clock's now:
+//! println!(
+//!     "aws cloudwatch list-metrics --namespace AWS/WorkSpaces --endpoint-url {}",
+//!     emulator.endpoint_url()
+//! );
 //!
 //! // Five accounts; the members' OrganizationAccountAccessRole can be assumed from the first.
 //! let organization = Organization::seeded(7, 5, &["us-east-1", "eu-west-1"], 100);
@@ -47,7 +54,10 @@
 //! `request.rs` (reading a decoded body), `auth.rs` (signer and region from SigV4),
 //! `credentials.rs` (the account of an access key, the credentials STS issues), `in_flight.rs`
 //! (calls served at once), `api_error.rs` (errors in each service's words), `operations.rs` (the
-//! router) with one file per operation (`pools.rs`, ..., `sts.rs`, `list_accounts.rs`),
+//! router) with one file per operation (`pools.rs`, ..., `sts.rs`, `list_accounts.rs`; the
+//! images behind the bundles, who they are shared with, their imports and associated
+//! applications, with their five operations, in `images/`) and
+//! `cloudwatch/` for CloudWatch's metrics (over `usage.rs`, how the fleet is used over time),
 //! `paging.rs` (NextTokens), `faults.rs` (what can go wrong, and the dice), `organization.rs`
 //! and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in wire form).
 
@@ -61,12 +71,20 @@ mod api_error;
 mod auth;
 mod bundles;
 mod cbor;
+pub mod client_branding;
+pub mod client_properties;
 mod cloudwatch;
+pub mod connect_client_add_ins;
+mod connection_alias_permissions;
+pub mod connection_aliases;
+pub mod connection_status;
 mod credentials;
 mod directories;
 mod faults;
 pub mod fleet;
+pub mod images;
 mod in_flight;
+pub mod ip_groups;
 mod list_accounts;
 mod model;
 mod operations;
@@ -81,6 +99,7 @@ mod seed;
 mod server;
 mod service;
 pub mod shapes;
+pub mod snapshots;
 mod sts;
 mod tags;
 mod usage;
@@ -100,8 +119,8 @@ pub use shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};
 pub struct LoggedRequest {
     /// Region from the SigV4 credential scope.
     pub region: String,
-    /// Operation from `X-Amz-Target`, or STS's `Action` (`DescribeWorkspacesPools`,
-    /// `AssumeRole`, `GetCallerIdentity`, `ListAccounts`, ...).
+    /// Operation from the RPCv2 path, `X-Amz-Target`, or STS's `Action`
+    /// (`DescribeWorkspacesPools`, `GetMetricData`, `AssumeRole`, `ListAccounts`, ...).
     pub operation: String,
     /// The request body in its JSON form, whatever its encoding (a CBOR body decoded as the
     /// emulator reads it: tag-1 timestamps as epoch seconds, byte strings as base64); for STS,
@@ -181,6 +200,12 @@ impl Emulator {
     /// The organization the emulator serves.
     pub fn organization(&self) -> &Organization {
         &self.shared.organization
+    }
+
+    /// The moment its WorkSpaces answers are read at (connection states, snapshots), in epoch
+    /// seconds: when it started.
+    pub fn now(&self) -> i64 {
+        self.shared.now
     }
 
     /// The calls received so far, in order.

@@ -4,7 +4,8 @@
 //! A model says everything the wire needs: each operation's input, output and error shapes, and
 //! for each shape its kind and constraints (structure members and which are required, list
 //! members, map keys and values, string lengths, patterns and enumerations, numeric ranges,
-//! timestamps, blobs). Request validation (`validate.rs`) and the CBOR encoding of answers
+//! timestamps, blobs); for an error shape, its awsQuery code, HTTP status and fault side
+//! ([`ErrorTrait`]), which a query-compatible service such as CloudWatch answers with. Request validation (`validate.rs`) and the CBOR encoding of answers
 //! (`cbor.rs`) walk these shapes, so a new operation needs no constraint written by hand.
 //!
 //! Shapes refer to each other by name, as in the file. Members keep the model's order, which is
@@ -64,6 +65,16 @@ pub(crate) struct Metadata {
     pub(crate) protocols: Vec<String>,
     /// The SigV4 signing name unless `signingName` says otherwise.
     pub(crate) endpoint_prefix: String,
+    /// Present (an empty object) when the service moved from awsQuery to JSON and CBOR and keeps
+    /// its awsQuery error codes: its errors carry `x-amzn-query-error`.
+    aws_query_compatible: Option<serde_json::Value>,
+}
+
+impl Metadata {
+    /// Whether the service is `awsQueryCompatible`.
+    pub(crate) fn query_compatible(&self) -> bool {
+        self.aws_query_compatible.is_some()
+    }
 }
 
 /// An operation: the shapes of its request, answer and errors.
@@ -84,6 +95,23 @@ pub(crate) struct Operation {
 pub(crate) struct Shape {
     /// What values of the shape look like.
     pub(crate) kind: ShapeKind,
+    /// For an error shape, how it is answered.
+    pub(crate) error: Option<ErrorTrait>,
+}
+
+/// How an error shape is answered, as botocore writes Smithy's `awsQueryError` and `httpError`
+/// traits (`"error": {"code", "httpStatusCode", "senderFault"}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ErrorTrait {
+    /// The awsQuery code, where it differs from the shape's name (`InvalidParameterValue` for
+    /// `InvalidParameterValueException`).
+    pub(crate) code: Option<String>,
+    /// The HTTP status of the answer.
+    pub(crate) http_status_code: Option<u16>,
+    /// Whether the caller is at fault (`Sender`), else the service (`Receiver`).
+    #[serde(default)]
+    pub(crate) sender_fault: bool,
 }
 
 /// The kinds of shape, with their constraints.
@@ -329,6 +357,19 @@ impl ServiceModel {
         self.shapes.get(name)
     }
 
+    /// The error shape clients know by `code`, with its name: the one whose awsQuery code is
+    /// `code`, or else the one named `code` (botocore's `shape_for_error_code`).
+    pub(crate) fn error_with_code(&self, code: &str) -> Option<(&str, &ErrorTrait)> {
+        let errors = || {
+            self.shapes
+                .iter()
+                .filter_map(|(name, shape)| Some((name.as_str(), shape.error.as_ref()?)))
+        };
+        errors()
+            .find(|(_, error)| error.code.as_deref() == Some(code))
+            .or_else(|| errors().find(|(name, _)| *name == code))
+    }
+
     /// Every shape, with its name.
     #[cfg(test)]
     pub(crate) fn shapes(&self) -> impl Iterator<Item = (&str, &Shape)> {
@@ -387,6 +428,7 @@ struct RawShape {
     values: Vec<String>,
     #[serde(default)]
     union: bool,
+    error: Option<ErrorTrait>,
 }
 
 impl RawShape {
@@ -451,7 +493,10 @@ impl RawShape {
             "blob" => ShapeKind::Blob { length },
             _ => ShapeKind::Any,
         };
-        Shape { kind }
+        Shape {
+            kind,
+            error: self.error,
+        }
     }
 }
 
@@ -629,6 +674,52 @@ mod tests {
             cloudwatch.shape("DatapointValueMap").map(|s| &s.kind),
             Some(ShapeKind::Map { key, value, .. }) if key == "ExtendedStatistic" && value == "DatapointValue"
         ));
+    }
+
+    #[test]
+    fn error_shapes_carry_their_query_code_status_and_fault() {
+        let cloudwatch = cloudwatch();
+        assert!(cloudwatch.metadata.query_compatible());
+        assert!(!workspaces().metadata.query_compatible());
+        let answered = |code| {
+            cloudwatch
+                .error_with_code(code)
+                .map(|(shape, e)| (shape, e.http_status_code, e.sender_fault))
+        };
+        assert_eq!(
+            answered("InvalidParameterValue"),
+            Some(("InvalidParameterValueException", Some(400), true))
+        );
+        assert_eq!(
+            answered("InternalServiceError"),
+            Some(("InternalServiceFault", Some(500), false))
+        );
+        assert_eq!(
+            answered("InvalidNextToken"),
+            Some(("InvalidNextToken", Some(400), true))
+        );
+        assert_eq!(
+            answered("ConflictException"),
+            Some(("ConflictException", Some(409), false)),
+            "no awsQuery code: known by its name"
+        );
+        assert_eq!(
+            answered("InvalidParameterValueException"),
+            Some(("InvalidParameterValueException", Some(400), true)),
+            "by its name too, as botocore looks errors up"
+        );
+        assert_eq!(answered("Throttling"), None, "not a modeled error");
+        // The fault side follows the status for every coded error: clients' 4xx, service's 5xx.
+        for (name, shape) in cloudwatch.shapes() {
+            if let Some(ErrorTrait {
+                code: Some(_),
+                http_status_code: Some(status),
+                sender_fault,
+            }) = &shape.error
+            {
+                assert_eq!(*sender_fault, *status < 500, "{name}");
+            }
+        }
     }
 
     #[test]

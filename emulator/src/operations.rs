@@ -1,6 +1,7 @@
 //! The operations the emulator answers, routed by service, and what they share: for WorkSpaces,
-//! the calling account's records of the region, the request and its pager ([`Call`]); for STS and
-//! Organizations, the organization, the caller and the credentials issued ([`AccountCall`]).
+//! the calling account's records of the region, the request and its pager ([`Call`]); for
+//! CloudWatch, the calling account's fleet, the region and the moment ([`MetricsCall`]); for STS
+//! and Organizations, the organization, the caller and the credentials issued ([`AccountCall`]).
 //!
 //! The router validates a request against its service's model before any operation reads it
 //! (`validate.rs`), so an operation reads an already-valid body and checks only the rules the
@@ -16,9 +17,17 @@ use super::credentials::{Caller, CredentialStore};
 use super::fleet::{Fleet, RegionFleet};
 use super::organization::Organization;
 use super::paging::{Pager, TokenFault};
+use super::server::now_epoch_seconds;
 use super::service::Service;
 use super::workspaces;
-use super::{bundles, directories, list_accounts, pool_sessions, pools, sts, tags, validate};
+use super::{
+    bundles, cloudwatch, directories, images, list_accounts, pool_sessions, pools, sts, tags,
+    validate,
+};
+use super::{
+    client_branding, client_properties, connect_client_add_ins, connection_alias_permissions,
+    connection_aliases, connection_status, ip_groups, snapshots,
+};
 
 /// One WorkSpaces call, as its operation sees it.
 #[derive(Clone, Copy)]
@@ -35,6 +44,11 @@ pub(crate) struct Call<'a> {
     pub(crate) unknown_pool_ids: UnknownPoolIds,
     /// The data of the calling account.
     pub(crate) fleet: &'a Fleet,
+    /// The organization the account belongs to, for data shared between its accounts
+    /// (connection aliases shared with the others); `None` for an account on its own.
+    pub(crate) organization: Option<&'a Organization>,
+    /// When the call is served, epoch seconds.
+    pub(crate) now: i64,
 }
 
 impl<'a> Call<'a> {
@@ -52,6 +66,8 @@ impl<'a> Call<'a> {
             token_fault: TokenFault::None,
             unknown_pool_ids: UnknownPoolIds::Omitted,
             fleet,
+            organization: None,
+            now: now_epoch_seconds(),
         }
     }
 
@@ -76,6 +92,21 @@ impl<'a> Call<'a> {
             )
         })
     }
+}
+
+/// A CloudWatch call: metrics of the calling account's fleet in one region, as of one moment.
+#[derive(Clone, Copy)]
+pub(crate) struct MetricsCall<'a> {
+    /// One of CloudWatch's operations (`Service::operations`).
+    pub(crate) operation: &'a str,
+    /// Region from the credential scope.
+    pub(crate) region: &'a str,
+    /// The JSON body.
+    pub(crate) body: &'a Value,
+    /// The data of the calling account.
+    pub(crate) fleet: &'a Fleet,
+    /// Epoch seconds: the metrics published so far are those of the minutes before it.
+    pub(crate) now: i64,
 }
 
 /// A call to STS or Organizations, which answer about identities and accounts rather than a fleet.
@@ -103,6 +134,7 @@ pub(crate) struct AccountCall<'a> {
 /// A call, ready for its service's operation.
 pub(crate) enum Routed<'a> {
     Workspaces(Call<'a>),
+    CloudWatch(MetricsCall<'a>),
     Sts(AccountCall<'a>),
     Organizations(AccountCall<'a>),
 }
@@ -111,6 +143,7 @@ impl Routed<'_> {
     fn service(&self) -> Service {
         match self {
             Routed::Workspaces(_) => Service::Workspaces,
+            Routed::CloudWatch(_) => Service::CloudWatch,
             Routed::Sts(_) => Service::Sts,
             Routed::Organizations(_) => Service::Organizations,
         }
@@ -119,6 +152,7 @@ impl Routed<'_> {
     fn operation_and_body(&self) -> (&str, &Value) {
         match self {
             Routed::Workspaces(call) => (call.operation, call.body),
+            Routed::CloudWatch(call) => (call.operation, call.body),
             Routed::Sts(call) | Routed::Organizations(call) => (call.operation, call.body),
         }
     }
@@ -142,6 +176,7 @@ pub(crate) fn route(routed: &Routed<'_>) -> Result<Answer, ApiError> {
     }
     match routed {
         Routed::Workspaces(call) => dispatch(call).map(Answer::Structure),
+        Routed::CloudWatch(call) => dispatch_metrics(call).map(Answer::Structure),
         Routed::Sts(call) => sts::answer(call).map(Answer::Xml),
         Routed::Organizations(call) => list_accounts::answer(call).map(Answer::Structure),
     }
@@ -166,6 +201,35 @@ fn dispatch(call: &Call<'_>) -> Result<Value, ApiError> {
         "DescribeWorkspaceBundles" => bundles::describe(call),
         "DescribeWorkspaces" => workspaces::describe(call),
         "DescribeTags" => tags::describe(call),
+        "DescribeWorkspaceImages" => images::describe_images(call),
+        "DescribeWorkspaceImagePermissions" => images::describe_permissions(call),
+        "DescribeCustomWorkspaceImageImport" => images::describe_import(call),
+        "DescribeImageAssociations" => images::describe_image_associations(call),
+        "DescribeBundleAssociations" => images::describe_bundle_associations(call),
+        "DescribeWorkspacesConnectionStatus" => connection_status::describe(call),
+        "DescribeWorkspaceSnapshots" => snapshots::describe(call),
+        "DescribeIpGroups" => ip_groups::describe(call),
+        "DescribeConnectionAliases" => connection_aliases::describe(call),
+        "DescribeConnectionAliasPermissions" => connection_alias_permissions::describe(call),
+        "DescribeClientProperties" => client_properties::describe(call),
+        "DescribeClientBranding" => client_branding::describe(call),
+        "DescribeConnectClientAddIns" => connect_client_add_ins::describe(call),
+        other => Err(ApiError::unknown_operation(other)),
+    }
+}
+
+/// The CloudWatch operation of a valid call.
+fn dispatch_metrics(call: &MetricsCall<'_>) -> Result<Value, ApiError> {
+    let MetricsCall {
+        operation,
+        region,
+        body,
+        fleet,
+        now,
+    } = *call;
+    match operation {
+        "GetMetricData" => cloudwatch::get_metric_data(fleet, region, body, now),
+        "ListMetrics" => cloudwatch::list_metrics(fleet, region, body, now),
         other => Err(ApiError::unknown_operation(other)),
     }
 }
@@ -219,6 +283,93 @@ mod tests {
                         assert_eq!(error.status, 400, "{operation} {body}: {error:?}");
                         assert!(error.code.ends_with("Exception"), "{error:?}");
                     }
+                }
+            }
+        }
+    }
+
+    /// The same of CloudWatch's operations, whose requests carry times, periods and counts.
+    #[test]
+    fn hostile_metric_requests_get_answers() {
+        let fleet = Fleet::seeded(1, &["us-east-1"], 10);
+        let pool_id = fleet.pools("us-east-1")[0].pool_id.clone();
+        let query = |period: Value, stat: Value| {
+            json!({"Id": "q", "MetricStat": {"Metric": {"Namespace": "AWS/WorkSpaces",
+                "MetricName": "ActiveUserSessionCapacity",
+                "Dimensions": [{"Name": "WorkSpaces pool ID", "Value": pool_id}]},
+                "Period": period, "Stat": stat}})
+        };
+        let window = |start: Value, end: Value, queries: Value| json!({"StartTime": start, "EndTime": end, "MetricDataQueries": queries});
+        let now = 1_782_907_200;
+        let bodies = [
+            json!(null),
+            json!([]),
+            json!({}),
+            window(
+                json!(0),
+                json!(now),
+                json!([query(json!(60), json!("Sum"))]),
+            ),
+            window(
+                json!(-1e300),
+                json!(1e300),
+                json!([query(json!(1), json!("Average"))]),
+            ),
+            window(
+                json!(now),
+                json!(0),
+                json!([query(json!(60), json!("Sum"))]),
+            ),
+            window(
+                json!(0),
+                json!(now),
+                json!([query(json!(i64::MAX), json!("Sum"))]),
+            ),
+            window(
+                json!(0),
+                json!(now),
+                json!([query(json!(-60), json!("p99"))]),
+            ),
+            window(
+                json!(0),
+                json!(now),
+                json!([query(json!(7), json!("TM(:)"))]),
+            ),
+            window(json!(0), json!(now), json!([query(json!(60), json!(null))])),
+            window(json!(0), json!(now), json!([])),
+            window(
+                json!("x"),
+                json!(now),
+                json!([query(json!(60), json!("Sum"))]),
+            ),
+            json!({"StartTime": 0, "EndTime": now, "MaxDatapoints": -5,
+                   "MetricDataQueries": [query(json!(60), json!("Sum"))]}),
+            json!({"StartTime": 0, "EndTime": now, "NextToken": "f".repeat(40),
+                   "MetricDataQueries": [query(json!(60), json!("Sum"))]}),
+            json!({"StartTime": 0, "EndTime": now, "LabelOptions": {"Timezone": "+9999"},
+                   "MetricDataQueries": [query(json!(60), json!("Sum"))]}),
+            json!({"MetricDataQueries": [{"Id": "q", "Expression": "SUM(METRICS())"}],
+                   "StartTime": 0, "EndTime": 60}),
+            json!({"Namespace": "AWS/WorkSpaces", "Dimensions": [{"Name": "\u{0}"}]}),
+            json!({"RecentlyActive": "PT1H"}),
+            json!({"NextToken": "0".repeat(40), "OwningAccount": "x"}),
+            json!({"MetricName": 5}),
+        ];
+        for operation in crate::service::Service::CloudWatch.operations() {
+            for body in &bodies {
+                let call = MetricsCall {
+                    operation,
+                    region: "us-east-1",
+                    body,
+                    fleet: &fleet,
+                    now,
+                };
+                match route(&Routed::CloudWatch(call)) {
+                    Ok(Answer::Structure(output)) => {
+                        assert!(output.is_object(), "{operation} {body}: {output}")
+                    }
+                    Ok(Answer::Xml(_)) => panic!("{operation}: XML"),
+                    Err(error) => assert_eq!(error.status, 400, "{operation} {body}: {error:?}"),
                 }
             }
         }

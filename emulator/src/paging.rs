@@ -1,22 +1,26 @@
 //! NextTokens: opaque, and bound to the request that was given them.
 //!
 //! A token carries a hash of the request it continues (operation, account, region and body,
-//! without `NextToken` and the page size) and the position in the stored records where the next
-//! page starts. A token presented with any other request, or by another account, is refused, as
-//! the real services refuse it (each in its own words: WorkSpaces'
-//! `InvalidParameterValuesException`, Organizations' `InvalidInputException`). The page size
-//! (`Limit`, `MaxResults`) is left out of the binding because clients may change it between pages
-//! (a `LIMIT n` scan shrinks its last page).
+//! without `NextToken` and the page size: a [`Binding`]) and the position where the next page
+//! starts. A token presented with any other request, or by another account, is refused, as the
+//! real services refuse it (each in its own words: WorkSpaces' `InvalidParameterValuesException`,
+//! Organizations' `InvalidInputException`, CloudWatch's `InvalidNextToken` or
+//! `InvalidParameterValue`). The page size (`Limit`, `MaxResults`, `MaxDatapoints`) is left out
+//! of the binding because clients may change it between pages (a `LIMIT n` scan shrinks its last
+//! page).
 //!
-//! Positions index the stored records, not the filtered result, so a filtered scan of N records
-//! costs O(N) over all its pages instead of O(N) per page.
+//! [`Pager`] pages a slice of stored records, for WorkSpaces and Organizations: its positions
+//! index the records, not the filtered result, so a filtered scan of N records costs O(N) over
+//! all its pages instead of O(N) per page. CloudWatch's operations page generated sequences
+//! (a query and a period, a resource and a metric) and keep their own cursors, encoded as a
+//! position with the same [`Binding`].
 
 use serde_json::Value;
 
 use super::seed::{fnv1a, mix64};
 
 /// Members that set the page size, left out of a token's binding.
-const PAGE_SIZE_MEMBERS: &[&str] = &["Limit", "MaxResults"];
+const PAGE_SIZE_MEMBERS: &[&str] = &["Limit", "MaxResults", "MaxDatapoints"];
 
 /// A NextToken that was not issued for the request it came with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +41,7 @@ pub(crate) enum TokenFault {
 /// Paging state of one request.
 #[derive(Debug)]
 pub(crate) struct Pager {
-    binding: u64,
+    binding: Binding,
     start: usize,
     page: u32,
     incoming: Option<String>,
@@ -54,10 +58,13 @@ impl Pager {
         next_token: Option<&str>,
         fault: TokenFault,
     ) -> Result<Pager, ForeignToken> {
-        let binding = binding(&[operation, account, region], body);
+        let binding = Binding::of(operation, account, region, body);
         let (start, page) = match next_token {
             None => (0, 0),
-            Some(token) => decode(token, binding).ok_or(ForeignToken)?,
+            Some(token) => binding
+                .read(token)
+                .and_then(|(position, page)| Some((usize::try_from(position).ok()?, page)))
+                .ok_or(ForeignToken)?,
         };
         Ok(Pager {
             binding,
@@ -100,13 +107,54 @@ impl Pager {
     }
 
     fn token(&self, position: usize) -> String {
-        encode(self.binding, position as u64, self.page.wrapping_add(1))
+        self.binding
+            .token(position as u64, self.page.wrapping_add(1))
     }
 }
 
-/// Hash of what identifies the request: its scope (operation, account, region) and every member
-/// but `NextToken` and the page size.
-fn binding(scope: &[&str], body: &Value) -> u64 {
+/// What a NextToken is bound to: a hash of what identifies the request, its scope (operation,
+/// account, region) and every member but `NextToken` and the page size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Binding(u64);
+
+impl Binding {
+    /// The binding of `body`, a request to `operation` by `account` in `region`.
+    pub(crate) fn of(operation: &str, account: &str, region: &str, body: &Value) -> Binding {
+        Binding(hash_request(&[operation, account, region], body))
+    }
+
+    /// A token of this binding for the page starting at `position`, the `page`-th: 40 hex
+    /// digits, the binding, then position and page number masked with a function of it. The
+    /// page number makes the tokens of successive pages at one position differ.
+    pub(crate) fn token(self, position: u64, page: u32) -> String {
+        let mask = mix64(self.0);
+        format!(
+            "{:016x}{:016x}{:08x}",
+            self.0,
+            position ^ mask,
+            page ^ (mask >> 32) as u32
+        )
+    }
+
+    /// The position and page number a token of this binding names, or `None` for any other
+    /// token.
+    pub(crate) fn read(self, token: &str) -> Option<(u64, u32)> {
+        if token.len() != 40 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let binding = u64::from_str_radix(token.get(0..16)?, 16).ok()?;
+        if binding != self.0 {
+            return None;
+        }
+        let mask = mix64(binding);
+        let position = u64::from_str_radix(token.get(16..32)?, 16).ok()? ^ mask;
+        let page = u32::from_str_radix(token.get(32..40)?, 16).ok()? ^ (mask >> 32) as u32;
+        Some((position, page))
+    }
+}
+
+/// Hash of the request: its scope and every member but `NextToken` and the page size.
+fn hash_request(scope: &[&str], body: &Value) -> u64 {
     let mut canonical = String::new();
     for part in scope {
         canonical.push_str(part);
@@ -156,30 +204,6 @@ fn write_canonical(value: &Value, out: &mut String) {
         }
         scalar => out.push_str(&scalar.to_string()),
     }
-}
-
-/// 40 hex digits: the binding, then position and page number masked with a function of it.
-fn encode(binding: u64, position: u64, page: u32) -> String {
-    let mask = mix64(binding);
-    format!(
-        "{binding:016x}{:016x}{:08x}",
-        position ^ mask,
-        page ^ (mask >> 32) as u32
-    )
-}
-
-fn decode(token: &str, expected_binding: u64) -> Option<(usize, u32)> {
-    if token.len() != 40 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
-    let binding = u64::from_str_radix(token.get(0..16)?, 16).ok()?;
-    if binding != expected_binding {
-        return None;
-    }
-    let mask = mix64(binding);
-    let position = u64::from_str_radix(token.get(16..32)?, 16).ok()? ^ mask;
-    let page = u32::from_str_radix(token.get(32..40)?, 16).ok()? ^ (mask >> 32) as u32;
-    Some((usize::try_from(position).ok()?, page))
 }
 
 #[cfg(test)]
@@ -282,6 +306,35 @@ mod tests {
         let first_digit = if token.starts_with('0') { "1" } else { "0" };
         let tampered = format!("{first_digit}{}", &token[1..]);
         assert!(pager(&body, Some(&tampered)).is_err(), "a tampered binding");
+    }
+
+    #[test]
+    fn a_binding_reads_back_the_position_and_page_of_its_own_tokens() {
+        let body =
+            json!({"StartTime": 1, "EndTime": 2, "MetricDataQueries": [{"Id": "a", "Period": 60}]});
+        let binding = Binding::of("GetMetricData", ACCOUNT, "us-east-1", &body);
+        let position = (3 << 48) | 17;
+        let token = binding.token(position, 4);
+        assert_eq!(binding.read(&token), Some((position, 4)));
+        let resized = json!({"MetricDataQueries": [{"Period": 60, "Id": "a"}], "EndTime": 2,
+                             "StartTime": 1, "MaxDatapoints": 10, "NextToken": token});
+        assert_eq!(
+            Binding::of("GetMetricData", ACCOUNT, "us-east-1", &resized),
+            binding,
+            "member order, the page size and the token do not bind"
+        );
+        let later =
+            json!({"StartTime": 1, "EndTime": 3, "MetricDataQueries": [{"Id": "a", "Period": 60}]});
+        assert_eq!(
+            Binding::of("GetMetricData", ACCOUNT, "us-east-1", &later).read(&token),
+            None
+        );
+        assert_eq!(
+            Binding::of("ListMetrics", ACCOUNT, "us-east-1", &body).read(&token),
+            None
+        );
+        assert_eq!(binding.read(&token[..39]), None);
+        assert_eq!(binding.read(&format!("{}g", &token[..39])), None);
     }
 
     #[test]

@@ -5,12 +5,16 @@
 //! What an operation answers (a JSON value) and every error are encoded once, at the edge, in
 //! the request's protocol ([`Protocol::encode_output`], [`Protocol::encode_error`]):
 //!
-//! - awsJson1_0 / awsJson1_1: the JSON as is; errors `{"__type": CODE, <message>: ...}`.
+//! - awsJson1_0 / awsJson1_1: the JSON as is; errors `{"__type": SHAPE, <message>: ...}`.
 //! - RPCv2 CBOR: CBOR guided by the operation's output shape (`cbor.rs`); errors are the same
-//!   map with `__type` the error's absolute shape id (`com.amazonaws.workspaces#CODE`), as the
+//!   map with `__type` the error's absolute shape id (`com.amazonaws.workspaces#SHAPE`), as the
 //!   Smithy specification requires (the SDKs keep what follows the `#`); answers carry
 //!   `smithy-protocol: rpc-v2-cbor`.
 //! - awsQuery (STS): form parameters in, XML out (`query.rs`).
+//!
+//! An error's shape is its code, except for a query-compatible service (CloudWatch), whose JSON
+//! and CBOR errors name the model's shape in `__type` and carry the awsQuery code clients show
+//! in the header `x-amzn-query-error` ([`Protocol::query_error_header`]; `api_error.rs` says why).
 
 use serde_json::{Map, Value};
 
@@ -40,6 +44,8 @@ pub(crate) const SMITHY_PROTOCOL: &str = "smithy-protocol";
 pub(crate) const RPC_V2_CBOR: &str = "rpc-v2-cbor";
 /// RPCv2 CBOR's `Content-Type`.
 pub(crate) const CBOR_CONTENT_TYPE: &str = "application/cbor";
+/// The header of a query-compatible service's errors: `<awsQuery code>;Sender|Receiver`.
+pub(crate) const QUERY_ERROR: &str = "x-amzn-query-error";
 
 impl Protocol {
     /// The protocol's name as Smithy spells it (`awsJson1_1`, `rpcv2Cbor`, `awsQuery`).
@@ -121,10 +127,11 @@ impl Protocol {
         request_id: &str,
     ) -> Vec<u8> {
         let mut members = Map::new();
+        let shape = error.shape_in(service);
         let code = match self {
-            Protocol::RpcV2Cbor => format!("{}#{}", service.namespace(), error.code),
+            Protocol::RpcV2Cbor => format!("{}#{shape}", service.namespace()),
             Protocol::AwsQuery => return error.xml_body(request_id).into_bytes(),
-            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => error.code.to_string(),
+            Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => shape.to_string(),
         };
         members.insert("__type".into(), Value::from(code));
         members.extend(error.members(service.message_member()));
@@ -132,6 +139,16 @@ impl Protocol {
         match self {
             Protocol::RpcV2Cbor => cbor::encode(&body, None).unwrap_or_default(),
             _ => serde_json::to_vec(&body).unwrap_or_default(),
+        }
+    }
+
+    /// The value of [`QUERY_ERROR`] on the answer of `error` (already in `service`'s words):
+    /// JSON and CBOR errors of a query-compatible service carry it, awsQuery ones have the code
+    /// in their body.
+    pub(crate) fn query_error_header(self, service: Service, error: &ApiError) -> Option<String> {
+        match self {
+            Protocol::AwsQuery => None,
+            _ => error.query_error_in(service),
         }
     }
 }
@@ -196,14 +213,63 @@ mod tests {
                     .is_some_and(|m| m.contains("wspool-000000000"))
             );
         }
-        let throttled = cbor_value(&Protocol::RpcV2Cbor.encode_error(
-            Service::CloudWatch,
-            &ApiError::throttling(),
-            "r",
-        ));
         assert_eq!(
-            throttled,
+            Protocol::AwsJson1_1.query_error_header(Service::Workspaces, &error),
+            None,
+            "WorkSpaces is not query-compatible"
+        );
+    }
+
+    #[test]
+    fn cloudwatch_errors_name_their_shape_and_carry_their_query_code() {
+        let throttled = ApiError::throttling().in_words_of(Service::CloudWatch);
+        assert_eq!((throttled.code, throttled.status), ("Throttling", 400));
+        let cbor =
+            cbor_value(&Protocol::RpcV2Cbor.encode_error(Service::CloudWatch, &throttled, "r"));
+        assert_eq!(
+            cbor,
             json!({"__type": "com.amazonaws.cloudwatch#ThrottlingException", "message": "Rate exceeded"})
+        );
+        for protocol in [Protocol::AwsJson1_0, Protocol::RpcV2Cbor] {
+            assert_eq!(
+                protocol.query_error_header(Service::CloudWatch, &throttled),
+                Some("Throttling;Sender".to_string())
+            );
+        }
+        let failure = ApiError::internal_failure().in_words_of(Service::CloudWatch);
+        let json: Value = serde_json::from_slice(&Protocol::AwsJson1_0.encode_error(
+            Service::CloudWatch,
+            &failure,
+            "r",
+        ))
+        .expect("json");
+        assert_eq!(json["__type"], "InternalServiceFault", "the model's shape");
+        assert_eq!(failure.status, 500);
+        assert_eq!(
+            Protocol::AwsJson1_0.query_error_header(Service::CloudWatch, &failure),
+            Some("InternalServiceError;Receiver".to_string())
+        );
+        let validation =
+            ApiError::validation("1 validation error detected").in_words_of(Service::CloudWatch);
+        assert_eq!(validation.code, "ValidationError");
+        assert_eq!(
+            validation.shape_in(Service::CloudWatch),
+            "ValidationException"
+        );
+        let unknown = ApiError::unknown_operation("PutMetricData").in_words_of(Service::CloudWatch);
+        assert_eq!(
+            (unknown.code, unknown.shape_in(Service::CloudWatch)),
+            ("InvalidAction", "UnknownOperationException")
+        );
+        // An error of no model and no common table keeps its name on both sides.
+        let serialization = ApiError::serialization("bad").in_words_of(Service::CloudWatch);
+        assert_eq!(
+            serialization.shape_in(Service::CloudWatch),
+            "SerializationException"
+        );
+        assert_eq!(
+            Protocol::RpcV2Cbor.query_error_header(Service::CloudWatch, &serialization),
+            Some("SerializationException;Sender".to_string())
         );
     }
 

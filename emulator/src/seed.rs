@@ -98,7 +98,7 @@ fn base36(mut value: u64, len: usize) -> String {
 }
 
 /// Nine base-36 characters unique per (key, index): 36^9 > 2^46.
-fn id9(key: u64, index: u64) -> String {
+pub(crate) fn id9(key: u64, index: u64) -> String {
     base36(scramble(index, key, 46), 9)
 }
 
@@ -118,7 +118,7 @@ const CREATED_FROM: f64 = 1_704_067_200.0;
 /// 2026-07-01T00:00:00Z.
 const CREATED_TO: f64 = 1_782_864_000.0;
 /// The fleet's "now": sessions started in the hours before it.
-const NOW: f64 = 1_782_907_200.0;
+pub(crate) const NOW: f64 = 1_782_907_200.0;
 
 const DEPARTMENTS: &[&str] = &[
     "finance",
@@ -799,7 +799,14 @@ fn custom_bundle(ctx: &Context<'_>, rng: &mut SplitMix, index: usize) -> Bundle 
         description: rng
             .chance(0.7)
             .then(|| format!("Custom {department} image on {compute} compute")),
-        image_id: Some(format!("wsi-{}", id9(ctx.key ^ SALT_IMAGE, index as u64))),
+        // Every third bundle is another compute type on the image of the bundle before it.
+        image_id: Some(format!(
+            "wsi-{}",
+            id9(
+                ctx.key ^ SALT_IMAGE,
+                (index - usize::from(index % 3 == 2)) as u64
+            )
+        )),
         root_storage: Some(Storage {
             capacity: (*rng.pick(&["80", "175"])).to_string(),
         }),

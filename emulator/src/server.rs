@@ -33,9 +33,9 @@ use super::auth::{Signer, signer};
 use super::credentials::{Caller, CredentialStore};
 use super::faults::{Injected, Roll, roll};
 use super::in_flight::InFlight;
-use super::operations::{AccountCall, Answer, Call, Routed, route};
+use super::operations::{AccountCall, Answer, Call, MetricsCall, Routed, route};
 use super::organization::Organization;
-use super::protocol::{Protocol, RPC_V2_CBOR, SMITHY_PROTOCOL};
+use super::protocol::{Protocol, QUERY_ERROR, RPC_V2_CBOR, SMITHY_PROTOCOL};
 use super::seed::{SplitMix, mix64};
 use super::service::{Address, Service};
 use super::sts::role_account;
@@ -55,6 +55,9 @@ pub(crate) struct Shared {
     log: Mutex<Vec<LoggedRequest>>,
     in_flight: InFlight,
     pub(crate) credentials: CredentialStore,
+    /// The moment WorkSpaces answers are read at (connection states, snapshots), epoch seconds:
+    /// the emulator's start, so that they do not change while it runs.
+    pub(crate) now: i64,
 }
 
 impl Shared {
@@ -67,6 +70,7 @@ impl Shared {
             log: Mutex::new(Vec::new()),
             in_flight: InFlight::default(),
             credentials: CredentialStore::default(),
+            now: now_epoch_seconds(),
         }
     }
 
@@ -187,7 +191,14 @@ async fn handle(
         Outcome::Error(error) => {
             let error = error.in_words_of(service);
             let body = protocol.encode_error(service, &error, &request_id);
-            Some(response(protocol, error.status, body, &request_id))
+            let mut answer = response(protocol, error.status, body, &request_id);
+            if let Some(value) = protocol
+                .query_error_header(service, &error)
+                .and_then(|v| HeaderValue::from_str(&v).ok())
+            {
+                answer.headers_mut().insert(QUERY_ERROR, value);
+            }
+            Some(answer)
         }
         Outcome::Drop => None,
     };
@@ -416,27 +427,37 @@ fn answer(
         request_id,
         now: now_epoch_seconds(),
     };
+    // The data of the caller's account, which WorkSpaces and CloudWatch calls read.
+    let fleet = || {
+        organization
+            .account(&call.caller.account_id)
+            .map(|account| &account.fleet)
+            .ok_or_else(ApiError::invalid_client_token)
+    };
+    let region = call.signer.region.as_str();
     let routed = match service {
-        Service::Workspaces => {
-            let account = organization
-                .account(&call.caller.account_id)
-                .ok_or_else(ApiError::invalid_client_token)?;
-            Routed::Workspaces(Call {
-                token_fault: dice.token_fault,
-                unknown_pool_ids: faults.unknown_pool_ids,
-                ..Call::new(&call.signer.region, &call.operation, body, &account.fleet)
-            })
-        }
+        Service::Workspaces => Routed::Workspaces(Call {
+            token_fault: dice.token_fault,
+            unknown_pool_ids: faults.unknown_pool_ids,
+            organization: Some(organization),
+            now: shared.now,
+            ..Call::new(region, &call.operation, body, fleet()?)
+        }),
+        Service::CloudWatch => Routed::CloudWatch(MetricsCall {
+            operation: &call.operation,
+            region,
+            body,
+            fleet: fleet()?,
+            now: now_epoch_seconds(),
+        }),
         Service::Sts => Routed::Sts(account_call()),
         Service::Organizations => Routed::Organizations(account_call()),
-        // No CloudWatch operation is answered yet (`identify` refused the call); its first one
-        // routes here (see `service.rs`).
-        Service::CloudWatch => return Err(ApiError::unknown_operation(&call.operation)),
     };
     route(&routed)
 }
 
-fn now_epoch_seconds() -> i64 {
+/// The wall clock, epoch seconds.
+pub(crate) fn now_epoch_seconds() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

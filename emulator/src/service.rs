@@ -16,11 +16,9 @@
 //! services existed. The SigV4 credential scope must then name the same service (`auth.rs`).
 //!
 //! Adding an operation: list it in [`Service::operations`] and answer it in `operations.rs`;
-//! the model already validates its requests and shapes its CBOR answers. CloudWatch answers no
-//! operation yet (every call is an `UnknownOperationException`): its first one plugs in by
-//! listing it under [`Service::CloudWatch`] below, adding a `Routed::CloudWatch` call to
-//! `operations.rs` (built in `server.rs` like the WorkSpaces one, from the caller's account and
-//! region) and a module answering it, as `pools.rs` does for WorkSpaces.
+//! the model already validates its requests and shapes its CBOR answers. CloudWatch's
+//! (`GetMetricData`, `ListMetrics`) are answered by `cloudwatch/` through a `Routed::CloudWatch`
+//! call, which `server.rs` builds from the caller's account, the region and the clock.
 
 use super::model::{self, ServiceModel, ShapeKind};
 use super::protocol::Protocol;
@@ -30,7 +28,7 @@ use super::protocol::Protocol;
 pub(crate) enum Service {
     /// Amazon WorkSpaces: the fleets.
     Workspaces,
-    /// Amazon CloudWatch: metrics (routing only, so far).
+    /// Amazon CloudWatch: the fleet's metrics.
     CloudWatch,
     /// AWS STS: `AssumeRole` and `GetCallerIdentity`.
     Sts,
@@ -95,8 +93,21 @@ impl Service {
                 "DescribeWorkspaceBundles",
                 "DescribeWorkspaces",
                 "DescribeTags",
+                "DescribeWorkspaceImages",
+                "DescribeWorkspaceImagePermissions",
+                "DescribeCustomWorkspaceImageImport",
+                "DescribeImageAssociations",
+                "DescribeBundleAssociations",
+                "DescribeWorkspacesConnectionStatus",
+                "DescribeWorkspaceSnapshots",
+                "DescribeIpGroups",
+                "DescribeConnectionAliases",
+                "DescribeConnectionAliasPermissions",
+                "DescribeClientProperties",
+                "DescribeClientBranding",
+                "DescribeConnectClientAddIns",
             ],
-            Service::CloudWatch => &[],
+            Service::CloudWatch => &["GetMetricData", "ListMetrics"],
             Service::Sts => &["AssumeRole", "GetCallerIdentity"],
             Service::Organizations => &["ListAccounts"],
         }
@@ -209,7 +220,7 @@ impl Service {
 /// or a client needs to call every operation, including ones added later.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnsweredOperation {
-    /// The service's signing name (`workspaces`, `sts`, `organizations`).
+    /// The service's signing name (`workspaces`, `monitoring`, `sts`, `organizations`).
     pub service: &'static str,
     /// The operation (`DescribeWorkspacesPools`).
     pub name: &'static str,
@@ -469,7 +480,10 @@ mod tests {
         );
         assert_eq!(Service::CloudWatch.signing_name(), "monitoring");
         assert_eq!(Service::Workspaces.signing_name(), "workspaces");
-        assert!(Service::CloudWatch.operations().is_empty());
+        assert_eq!(
+            Service::CloudWatch.operations(),
+            ["GetMetricData", "ListMetrics"]
+        );
         for service in [Service::Workspaces, Service::CloudWatch] {
             assert_eq!(
                 service.target_prefix(),
@@ -487,7 +501,8 @@ mod tests {
         );
         assert_eq!(Service::Sts.protocols(), [Protocol::AwsQuery]);
         let answered = answered_operations();
-        assert_eq!(answered.len(), 6 + 2 + 1);
+        let listed: usize = Service::ALL.iter().map(|s| s.operations().len()).sum();
+        assert_eq!(answered.len(), listed, "every operation of every service");
         let sessions = answered
             .iter()
             .find(|o| o.name == "DescribeWorkspacesPoolSessions")
@@ -507,5 +522,23 @@ mod tests {
         );
         assert!(sessions.input[0].documentation.is_some());
         assert_eq!(Service::Organizations.protocols(), [Protocol::AwsJson1_1]);
+        let metrics = answered
+            .iter()
+            .find(|o| o.name == "GetMetricData")
+            .expect("answered");
+        assert_eq!(
+            (metrics.service, metrics.protocols.as_slice()),
+            (
+                "monitoring",
+                [Protocol::AwsJson1_0, Protocol::RpcV2Cbor].as_slice()
+            )
+        );
+        let required: Vec<&str> = metrics
+            .input
+            .iter()
+            .filter(|m| m.required)
+            .map(|m| m.name.as_str())
+            .collect();
+        assert_eq!(required, ["MetricDataQueries", "StartTime", "EndTime"]);
     }
 }

@@ -2,8 +2,8 @@
 //! pool is at any minute, and which resources behave unusually.
 //!
 //! Every resource gets a behaviour profile from its id, so that the same resource behaves the same
-//! in every operation that reads its use (CloudWatch metrics now; the WorkSpaces connection status
-//! later, through [`WorkspaceUsage::last_user_connection`]):
+//! in every operation that reads its use (CloudWatch metrics; the WorkSpaces connection status,
+//! `connection_status.rs`, through `WorkspaceUsage::last_user_connection`):
 //!
 //! | pools | share | behaviour |
 //! |---|---|---|
@@ -32,10 +32,6 @@
 //! Pools are described per hour as at most [`MAX_POOL_STRETCHES`] stretches of constant use, and
 //! WorkSpaces per local day as a few sessions and the intervals their instance runs: both are
 //! what lets CloudWatch aggregate a period without looking at each of its minutes.
-
-// The CloudWatch operations (and, later, the WorkSpaces connection status) read this; until
-// the protocol layer calls them, only the tests do.
-#![allow(dead_code)]
 
 use crate::seed::{fnv1a, mix64};
 use crate::shapes::{Pool, PoolState, Workspace};
@@ -322,6 +318,7 @@ impl PoolUsage {
     }
 
     /// The pool's profile.
+    #[cfg(test)]
     pub(crate) fn profile(&self) -> PoolProfile {
         self.profile
     }
@@ -696,7 +693,8 @@ impl WorkspaceUsage {
         Some(last_reboot.max(created))
     }
 
-    /// When the user last connected before `now` (epoch seconds), or `None` when they never did.
+    /// When the user last connected before `now` (epoch seconds), or `None` when they never did:
+    /// the WorkSpaces connection status (`connection_status.rs`).
     pub(crate) fn last_user_connection(&self, now_epoch_seconds: i64) -> Option<i64> {
         let created = self.created?;
         if self.profile == WorkspaceProfile::NeverConnected {

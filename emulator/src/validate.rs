@@ -46,6 +46,18 @@ pub(crate) fn request(model: &ServiceModel, operation: &str, body: &Value) -> Re
     walk.violations.into_result()
 }
 
+/// Checks `value` against the shape named `shape` as a request member would be: how tests hold
+/// answers the emulator derives to the model's constraints.
+#[cfg(test)]
+pub(crate) fn shape(model: &ServiceModel, shape: &str, value: &Value) -> Result<(), ApiError> {
+    let mut walk = Walk {
+        model,
+        violations: Violations::default(),
+    };
+    walk.value(shape, value, "")?;
+    walk.violations.into_result()
+}
+
 /// One request's walk along its shapes.
 struct Walk<'m> {
     model: &'m ServiceModel,

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::{
     Accounts, AssumeRole, AwsSettings, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT,
-    DEFAULT_TTL, RegionErrorPolicy, RetryMode,
+    DEFAULT_MAX_PAGES, DEFAULT_TTL, RegionErrorPolicy, RetryMode,
 };
 use clap::builder::TypedValueParser;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
@@ -123,6 +123,10 @@ pub struct Args {
     /// Calls in flight at once in one account
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_IN_FLIGHT_PER_ACCOUNT, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize), global = true)]
     pub max_in_flight_per_account: usize,
+
+    /// Pages one request chain may take before the query fails (a guard against endless paging)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_PAGES, value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize), global = true)]
+    pub max_pages: usize,
 
     /// Keep API responses for SECS and answer repeated calls from them; 0 turns the cache off
     /// [default: off with -c/-f/--report, 300 in the REPL and wsql serve]
@@ -398,6 +402,7 @@ impl Args {
         };
         settings.max_in_flight = self.max_in_flight;
         settings.max_in_flight_per_account = self.max_in_flight_per_account;
+        settings.max_pages = self.max_pages;
         settings
     }
 
@@ -552,6 +557,8 @@ mod tests {
             "8",
             "--max-in-flight-per-account",
             "2",
+            "--max-pages",
+            "40",
         ])
         .args
         .aws_settings();
@@ -567,6 +574,7 @@ mod tests {
             (settings.max_in_flight, settings.max_in_flight_per_account),
             (8, 2)
         );
+        assert_eq!(settings.max_pages, 40);
         let org = cli(&["--assume-role", "Audit", "--accounts", "org"]).args;
         assert_eq!(
             org.aws_settings().assume_role.map(|r| r.accounts),
@@ -589,6 +597,7 @@ mod tests {
             vec!["--assume-role", "Audit"],
             vec!["--max-in-flight", "0"],
             vec!["--max-in-flight-per-account", "-2"],
+            vec!["--max-pages", "0"],
             vec!["--assume-role", "Audit", "--accounts", "123"],
             vec!["--assume-role", "Audit", "--accounts", "111111111111,org1"],
             vec!["--region", "us east 1"],

@@ -155,6 +155,9 @@ pub fn library_line(error: &LibraryError) -> String {
             ..
         } => format!("{error} (raise --connect-timeout to wait longer)"),
         LibraryError::InvalidAccountId { .. } => format!("--accounts: {error}"),
+        LibraryError::TooManyPages { .. } => {
+            format!("{error} (raise --max-pages if the fleet really is that large)")
+        }
         other => other.to_string(),
     }
 }
@@ -233,6 +236,14 @@ mod tests {
             message: String::new(),
         };
         assert_eq!(library_line(&denied), denied.to_string());
+        let endless = LibraryError::TooManyPages {
+            call: site(),
+            pages: 40,
+        };
+        assert!(
+            library_line(&endless)
+                .ends_with("(raise --max-pages if the fleet really is that large)")
+        );
     }
 
     #[test]

@@ -30,12 +30,15 @@ pub const REPORTS: &[Report] = &[
     report!("capacity_headroom"),
     report!("fleet_summary"),
     report!("idle_capacity"),
+    report!("image_inventory"),
+    report!("ip_access_audit"),
     report!("migration_inventory"),
     report!("migration_personal_targets"),
     report!("pool_errors"),
     report!("pools_by_owner_tag"),
     report!("pools_with_directory_and_bundle"),
     report!("sessions_vs_capacity"),
+    report!("stale_workspaces"),
     report!("timeout_audit"),
 ];
 

@@ -79,11 +79,14 @@ impl TargetApi {
         Fut: Future<Output = SdkResult<T, E>> + Send + 'static,
     {
         let key = CacheKey::new(&self.target.key(), operation, parameters, token);
-        let request = send(&self.target.client, CallCounter::new(self.calls.clone()));
+        let request = send(
+            self.target.workspaces(),
+            CallCounter::new(self.calls.clone()),
+        );
         let cache = Arc::clone(&self.cache);
         let site = self.call_site(operation);
-        let role_arn = self.target.role_arn.clone();
-        let in_flight = self.target.in_flight.clone();
+        let role_arn = self.target.role_arn().map(String::from);
+        let in_flight = self.target.in_flight();
         async move {
             cache
                 .get_or_fetch(key, || async move {

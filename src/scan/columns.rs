@@ -16,7 +16,7 @@ use datafusion::arrow::array::{
 use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
 
-use crate::error::{Error, Result};
+use crate::error::{Cause, Error, Result};
 use crate::targets::Place;
 
 /// The entries of one map cell: (key, value) pairs.
@@ -434,7 +434,7 @@ impl<T> Columns<T> {
     ) -> Result<RecordBatch> {
         let unreadable = |cause: String| Error::UnreadableResponse {
             call: place.call_site(self.operation),
-            cause,
+            cause: Cause::message(cause),
         };
         let all: Vec<usize> = (0..self.defs.len()).collect();
         let columns = projection

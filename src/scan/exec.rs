@@ -2,7 +2,8 @@
 //! account is scanned as soon as the account list names it (so an organization's first accounts
 //! are read while the next page of its list is fetched), each target (account, region) streaming
 //! one batch per page; a hash join's dynamic filter narrows the requests, and the targets, at the
-//! first poll. The node holds the statement's own state: its metrics (API calls, pages, retries,
+//! first poll, and each target to the keys of its own build-side rows when the join is on the
+//! target's columns too. The node holds the statement's own state: its metrics (API calls, pages, retries,
 //! throttling, rows, per target) and the warnings of targets that failed under the warn policy,
 //! read back through [`crate::ScanReport`].
 
@@ -33,12 +34,12 @@ use crate::error::Result;
 use crate::report::{TargetProgress, TargetWarning};
 use crate::scan::ScanTable;
 use crate::scan::api::TargetApi;
-use crate::scan::join_filter::{referenced_columns, required_values};
+use crate::scan::join_filter::{referenced_columns, required_values, values_in_target};
 use crate::scan::metrics::TargetMetrics;
 use crate::scan::provider::ScanOptions;
-use crate::scan::restrictions::Restrictions;
+use crate::scan::restrictions::{Restrictions, TARGET_COLUMNS};
 use crate::scan::stream::{TargetScan, Warnings, failed_before_start};
-use crate::targets::{AccountList, AccountTarget, Target};
+use crate::targets::{AccountList, Place, Target};
 
 /// A join's dynamic filter held by a scan, on its join keys and target columns.
 #[derive(Debug, Clone)]
@@ -64,8 +65,8 @@ pub(crate) struct ApiScanExec {
     /// The node's name in plans: the table's name in CamelCase, `WorkspacesPoolsExec`.
     name: Arc<str>,
     restrictions: Restrictions,
-    /// The regions called, one partition each, with their number in the account list's clients.
-    regions: Vec<(usize, String)>,
+    /// The regions called, one partition each.
+    regions: Vec<String>,
     accounts: Arc<AccountList>,
     projection: Option<Vec<usize>>,
     schema: SchemaRef,
@@ -80,19 +81,18 @@ impl fmt::Debug for ApiScanExec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct(&self.name)
             .field("restrictions", &self.restrictions)
-            .field("regions", &self.regions())
+            .field("regions", &self.regions)
             .finish()
     }
 }
 
 impl ApiScanExec {
-    /// A scan of `regions` (already pruned by `restrictions`; each with its number among the
-    /// account list's regions) in every account of `accounts`, producing the `projection` of
-    /// the table's columns.
+    /// A scan of `regions` (already pruned by `restrictions`) in every account of `accounts`,
+    /// producing the `projection` of the table's columns.
     pub fn new(
         definition: &'static dyn ScanTable,
         restrictions: Restrictions,
-        regions: Vec<(usize, String)>,
+        regions: Vec<String>,
         accounts: Arc<AccountList>,
         projection: Option<Vec<usize>>,
         options: ScanOptions,
@@ -124,28 +124,24 @@ impl ApiScanExec {
         })
     }
 
-    /// The regions the scan calls.
-    fn regions(&self) -> Vec<&str> {
-        self.regions.iter().map(|(_, r)| r.as_str()).collect()
-    }
-
-    /// The accounts as EXPLAIN shows them when several are read: those listed, or what lists
-    /// them when the scan has not yet.
+    /// The accounts as EXPLAIN shows them when several are read: those listed so far that the
+    /// predicates may want, and whether more are listed as the scan runs. Read from the list's
+    /// snapshot, so the text does not depend on what other scans are doing at that moment.
     fn accounts(&self) -> Option<String> {
-        let (listed, complete) = self.accounts.listed();
-        if !listed.first().is_some_and(|a| a.named()) {
+        if !self.accounts.names_accounts() {
             return None;
         }
-        let wanted =
-            |a: &&Arc<AccountTarget>| self.restrictions.may_want_account(a.known_account());
+        let listed = self.accounts.listed();
         let ids: Vec<&str> = listed
+            .accounts
             .iter()
-            .filter(wanted)
             .filter_map(|a| a.known_account())
+            .filter(|id| self.restrictions.may_want_account(Some(id)))
             .collect();
-        Some(match complete {
-            true => format!("[{}]", ids.join(", ")),
-            false => "listed as the scan starts".to_string(),
+        Some(match (listed.complete, ids.is_empty()) {
+            (true, _) => format!("[{}]", ids.join(", ")),
+            (false, true) => "listed as the scan starts".to_string(),
+            (false, false) => format!("[{}] and those listed as the scan runs", ids.join(", ")),
         })
     }
 
@@ -217,6 +213,36 @@ impl ApiScanExec {
         narrowed
     }
 
+    /// `restrictions` in the target at `place`: each join key's values kept to those whose rows
+    /// there can pass a join filter that also reads the target's columns. A join on
+    /// `account_id` and `region` as well as a key (as the saved reports join) then calls, in each
+    /// target, only the keys of that target's own build-side rows.
+    fn narrowed_to(&self, place: &Place, mut restrictions: Restrictions) -> Restrictions {
+        let rules = self.definition.pushdown();
+        for join in &self.join_filters {
+            if !join
+                .columns
+                .iter()
+                .any(|c| TARGET_COLUMNS.iter().any(|t| t.column == *c))
+            {
+                continue;
+            }
+            for key in self.definition.join_keys() {
+                let Some(values) = restrictions.values(key) else {
+                    continue;
+                };
+                let Some(kept) = values_in_target(&join.filter, &self.schema, place, key, values)
+                else {
+                    continue;
+                };
+                if let Some(p) = rules.equality_columns().find(|p| p.column == *key) {
+                    restrictions.restrict(p, kept);
+                }
+            }
+        }
+        restrictions
+    }
+
     /// The batches of one target under `restrictions`, its metrics registered under `partition`.
     fn scan_target(
         self: &Arc<Self>,
@@ -246,6 +272,7 @@ impl ApiScanExec {
                     );
                 }
             };
+            let restrictions = node.narrowed_to(&place, restrictions);
             let api = TargetApi::new(
                 target,
                 place,
@@ -295,7 +322,7 @@ impl DisplayAs for ApiScanExec {
             write!(
                 f,
                 "regions=[{}], requests per region={}",
-                self.regions().join(", "),
+                self.regions.join(", "),
                 self.definition.describe_requests(&self.restrictions)
             )?;
             if let Some(limit) = self.restrictions.limit {
@@ -424,7 +451,7 @@ impl ExecutionPlan for ApiScanExec {
         _context: Arc<TaskContext>,
     ) -> DfResult<SendableRecordBatchStream> {
         let schema = Arc::clone(&self.schema);
-        let Some((index, region)) = self.regions.get(partition).cloned() else {
+        let Some(region) = self.regions.get(partition).cloned() else {
             return Ok(Box::pin(RecordBatchStreamAdapter::new(
                 schema,
                 futures::stream::empty(),
@@ -453,10 +480,9 @@ impl ExecutionPlan for ApiScanExec {
                     Ok(account) if !restrictions.may_want_account(account.known_account()) => {
                         futures::stream::empty().boxed()
                     }
-                    Ok(account) => match account.target(index, &region) {
-                        Some(target) => node.scan_target(partition, target, restrictions.clone()),
-                        None => futures::stream::empty().boxed(),
-                    },
+                    Ok(account) => {
+                        node.scan_target(partition, account.target(&region), restrictions.clone())
+                    }
                 })
                 .flatten_unordered(None)
         })

@@ -13,11 +13,15 @@
 //!
 //! [`required_values`] reads the sets out of that expression conservatively: it answers with a
 //! set only when every row outside it is certainly rejected, and with `None` (do not narrow)
-//! for anything it cannot see through, such as a hash table lookup.
+//! for anything it cannot see through, such as a hash table lookup. [`values_in_target`] then
+//! keeps, for one target, the values whose rows there can pass the filter, by evaluating it.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringArray, new_null_array};
+use datafusion::arrow::datatypes::{Field, Schema};
+use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::logical_expr::Operator;
 use datafusion::physical_expr::expressions::{
     BinaryExpr, CaseExpr, CastExpr, Column, DynamicFilterPhysicalExpr, InListExpr, Literal,
@@ -25,6 +29,8 @@ use datafusion::physical_expr::expressions::{
 use datafusion::physical_expr::utils::collect_columns;
 use datafusion::physical_expr::{PhysicalExpr, ScalarFunctionExpr};
 use datafusion::scalar::ScalarValue;
+
+use crate::targets::Place;
 
 /// The values of `column` outside which `expr` is never true, if the expression says.
 pub fn required_values(expr: &Arc<dyn PhysicalExpr>, column: &str) -> Option<BTreeSet<String>> {
@@ -97,6 +103,59 @@ pub fn required_values(expr: &Arc<dyn PhysicalExpr>, column: &str) -> Option<BTr
         return Some(values);
     }
     None
+}
+
+/// The values among `values` of key `column` whose rows, read in the target at `place`, can
+/// pass `filter`: the filter evaluated on one row per value, holding the target's `region` and
+/// `account_id`, every other column NULL. `None` (do not narrow) when the filter reads another
+/// column, needs an account id the target does not know yet, or cannot be evaluated.
+///
+/// [`required_values`] reads each column of a join on several keys alone, so a join on
+/// `(account_id, region, image_id)` would have every target call every image id of the build
+/// side; this keeps each target to the ids of its own build-side rows, with DataFusion's own
+/// evaluation of the filter (hash routing and hash table lookups included).
+pub fn values_in_target(
+    filter: &Arc<dyn PhysicalExpr>,
+    schema: &Schema,
+    place: &Place,
+    column: &str,
+    values: &BTreeSet<String>,
+) -> Option<BTreeSet<String>> {
+    let known = |name: &str| match name {
+        "region" => true,
+        "account_id" => place.account.is_some(),
+        other => other == column,
+    };
+    if !collect_columns(filter).iter().all(|c| known(c.name())) {
+        return None;
+    }
+    schema.field_with_name(column).ok()?;
+    let rows = values.len();
+    let columns: Vec<ArrayRef> = schema
+        .fields()
+        .iter()
+        .map(|field| match field.name().as_str() {
+            "region" => Arc::new(StringArray::from(vec![place.region.as_str(); rows])) as ArrayRef,
+            "account_id" => Arc::new(StringArray::from(vec![place.account.as_deref(); rows])),
+            name if name == column => Arc::new(StringArray::from_iter_values(values)),
+            _ => new_null_array(field.data_type(), rows),
+        })
+        .collect();
+    // Every column may be NULL here, whatever the table says of its rows.
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone().with_nullable(true))
+        .collect();
+    let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).ok()?;
+    let passed = filter.evaluate(&batch).ok()?.into_array(rows).ok()?;
+    let passed = passed.as_boolean_opt()?;
+    let kept = values
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| passed.is_valid(*i) && passed.value(*i))
+        .map(|(_, v)| v.clone());
+    Some(kept.collect())
 }
 
 /// The columns `expr` references, if it references at least one and every one is in `allowed`.
@@ -303,6 +362,82 @@ mod tests {
             Some(vec!["pool_id"])
         );
         assert_eq!(referenced_columns(&expr, &["user_id"]), None);
+    }
+
+    /// `(region = 'us-east-1' AND account_id = '111111111111' AND pool_id IN ('a', 'b')) OR
+    /// (region = 'eu-west-1' AND pool_id = 'c')`: a join on a target's columns and a key.
+    fn per_target() -> (Schema, Arc<dyn PhysicalExpr>) {
+        let schema = Schema::new(vec![
+            Field::new("region", DataType::Utf8, false),
+            Field::new("account_id", DataType::Utf8, false),
+            Field::new("pool_id", DataType::Utf8, false),
+            Field::new("user_id", DataType::Utf8, false),
+        ]);
+        let column = |name: &str| col(name, &schema).expect("column");
+        let us = binary(
+            binary(column("region"), Operator::Eq, lit("us-east-1")),
+            Operator::And,
+            binary(
+                binary(column("account_id"), Operator::Eq, lit("111111111111")),
+                Operator::And,
+                in_list(column("pool_id"), vec![lit("a"), lit("b")], &false, &schema)
+                    .expect("in list"),
+            ),
+        );
+        let eu = binary(
+            binary(column("region"), Operator::Eq, lit("eu-west-1")),
+            Operator::And,
+            binary(column("pool_id"), Operator::Eq, lit("c")),
+        );
+        (schema, binary(us, Operator::Or, eu))
+    }
+
+    #[test]
+    fn a_target_keeps_the_keys_of_its_own_rows() {
+        let (schema, filter) = per_target();
+        let every = set(&["a", "b", "c"]).expect("a set");
+        assert_eq!(
+            required_values(&filter, "pool_id"),
+            Some(every.clone()),
+            "read alone, every target's keys"
+        );
+        let place = |region: &str, account: Option<&str>| Place {
+            account: account.map(String::from),
+            ..Place::in_region(region)
+        };
+        let in_target = |p: &Place| values_in_target(&filter, &schema, p, "pool_id", &every);
+        assert_eq!(
+            in_target(&place("us-east-1", Some("111111111111"))),
+            set(&["a", "b"])
+        );
+        assert_eq!(
+            in_target(&place("us-east-1", Some("222222222222"))),
+            set(&[])
+        );
+        assert_eq!(
+            in_target(&place("eu-west-1", Some("222222222222"))),
+            set(&["c"])
+        );
+        assert_eq!(
+            in_target(&place("us-east-1", None)),
+            None,
+            "an account not known yet narrows nothing"
+        );
+        let other_key = binary(filter.clone(), Operator::And, {
+            let user = col("user_id", &schema).expect("column");
+            binary(user, Operator::Eq, lit("u"))
+        });
+        assert_eq!(
+            values_in_target(
+                &other_key,
+                &schema,
+                &place("eu-west-1", Some("1")),
+                "pool_id",
+                &every
+            ),
+            None,
+            "another key's values are unknown here"
+        );
     }
 
     #[test]

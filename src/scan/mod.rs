@@ -132,11 +132,23 @@ pub(crate) struct Parent {
     pub parent_column: &'static str,
     /// The parent table's operation, for EXPLAIN and `\d`.
     pub operation: &'static str,
-    /// The parent listing's request, as EXPLAIN shows it.
-    pub listing: fn() -> String,
-    /// The parents' ids in a target, page by page.
-    pub list: fn(&TargetApi, &'static str) -> BoxStream<'static, Result<Vec<String>>>,
+    /// Equalities on the parent table's pushable columns that the listing keeps to, when only
+    /// those parents can have rows here (only the account's own images have permissions to
+    /// describe: `[("image_type", "OWNED")]`). Empty: every parent.
+    pub only: &'static [ParentCondition],
+    listing: fn(&'static [ParentCondition]) -> String,
+    list: ParentList,
 }
+
+/// `(column, value)`: the parent table's rows whose `column` is `value`.
+pub(crate) type ParentCondition = (&'static str, &'static str);
+
+/// Lists the ids in a column of the parents that satisfy some conditions, page by page.
+type ParentList = fn(
+    &TargetApi,
+    &'static str,
+    &'static [ParentCondition],
+) -> BoxStream<'static, Result<Vec<String>>>;
 
 impl Parent {
     /// Parents that are the rows of table `P`, whose `parent_column` holds the id this table's
@@ -146,40 +158,99 @@ impl Parent {
             column,
             parent_column,
             operation: P::OPERATION,
+            only: &[],
             listing: listing::<P>,
             list: parent_ids::<P>,
         }
     }
+
+    /// The same parents, listed only where each of `conditions` holds: the parent table's scan
+    /// with those equalities pushed down, its rows checked against them.
+    pub const fn only(self, conditions: &'static [ParentCondition]) -> Self {
+        Self {
+            only: conditions,
+            ..self
+        }
+    }
+
+    /// The parent listing's request, as EXPLAIN shows it.
+    pub fn listing(&self) -> String {
+        (self.listing)(self.only)
+    }
+
+    /// The parents' ids in a target, page by page.
+    pub fn list(&self, api: &TargetApi) -> BoxStream<'static, Result<Vec<String>>> {
+        (self.list)(api, self.parent_column, self.only)
+    }
 }
 
-fn listing<P: DescribeTable>() -> String {
-    let requests: Vec<String> = P::requests(&Restrictions::default())
+/// The restrictions of `P`'s scan that `conditions` make, or the first condition on a column
+/// `P` does not push down.
+fn parent_restrictions<P: DescribeTable>(
+    conditions: &[ParentCondition],
+) -> std::result::Result<Restrictions, &'static str> {
+    let mut restrictions = Restrictions::default();
+    for (column, value) in conditions {
+        let pushable = P::PUSHABLE.iter().find(|p| p.column == *column);
+        let pushable = pushable.ok_or(*column)?;
+        restrictions.restrict(pushable, [value.to_string()]);
+    }
+    Ok(restrictions)
+}
+
+fn listing<P: DescribeTable>(conditions: &'static [ParentCondition]) -> String {
+    let restrictions = parent_restrictions::<P>(conditions).unwrap_or_default();
+    let requests: Vec<String> = P::requests(&restrictions)
         .iter()
         .map(|r| r.to_string())
         .collect();
     format!("{} {}", P::OPERATION, requests.join(" + "))
 }
 
-/// The ids in `column` of every row of `P` in the target, one page at a time.
+/// The ids in `column` of every row of `P` in the target where `conditions` hold, one page at a
+/// time.
 fn parent_ids<P: DescribeTable>(
     api: &TargetApi,
     column: &'static str,
+    conditions: &'static [ParentCondition],
 ) -> BoxStream<'static, Result<Vec<String>>> {
-    let read = match P::columns().text_reader(column) {
-        Some(read) => read,
-        None => {
-            let error = crate::error::Error::Internal(format!(
-                "{} has no text column {column} to list parents by",
-                P::NAME
-            ));
-            return futures::stream::once(async { Err(error) }).boxed();
-        }
+    let internal = |what: String| {
+        let error = crate::error::Error::Internal(format!("{} {what}", P::NAME));
+        futures::stream::once(async { Err(error) }).boxed()
     };
+    let Some(read) = P::columns().text_reader(column) else {
+        return internal(format!("has no text column {column} to list parents by"));
+    };
+    let restrictions = match parent_restrictions::<P>(conditions) {
+        Ok(restrictions) if restrictions.matches_nothing => {
+            return futures::stream::empty().boxed();
+        }
+        Ok(restrictions) => restrictions,
+        Err(column) => return internal(format!("does not push down {column} to list parents by")),
+    };
+    let mut checks = Vec::new();
+    for (column, value) in conditions {
+        match P::columns().text_reader(column) {
+            Some(read) => checks.push((read, *value)),
+            None => return internal(format!("has no text column {column} to list parents by")),
+        }
+    }
     let api = api.clone();
-    futures::stream::iter(P::requests(&Restrictions::default()))
+    futures::stream::iter(P::requests(&restrictions))
         .map(move |request| P::pages(&api, request))
         .flatten()
-        .map_ok(move |items| items.iter().filter_map(read).map(String::from).collect())
+        .map_ok(move |items| {
+            items
+                .iter()
+                .filter(|item| {
+                    checks
+                        .iter()
+                        .all(|(read, value)| read(item) == Some(*value))
+                })
+                .filter_map(read)
+                .map(String::from)
+                .collect()
+        })
         .boxed()
 }
 
@@ -264,7 +335,7 @@ pub(crate) fn describe_requests<T: DescribeTable>(restrictions: &Restrictions) -
             let each = restrictions.with_listed(parent.column, vec!["<each>".to_string()]);
             format!(
                 "[{}, then for each {}: {}]",
-                (parent.listing)(),
+                parent.listing(),
                 parent.column,
                 render(&each)
             )
@@ -355,5 +426,39 @@ impl<T: DescribeTable> ScanTable for Describe<T> {
         let enrichment =
             T::enrichment().filter(|e| reads::<T>(scan.projection.as_deref(), e.column));
         scan.batches::<T>(restrictions, enrichment)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tables::bundles::Bundles;
+
+    #[test]
+    fn a_parent_listing_keeps_to_its_conditions() {
+        let every = Parent::rows_of::<Bundles>("bundle_id", "bundle_id");
+        assert_eq!(
+            every.listing(),
+            "DescribeWorkspaceBundles {} + {Owner: AMAZON}"
+        );
+        let amazons = every.only(&[("owner", "AMAZON")]);
+        assert_eq!(
+            amazons.listing(),
+            "DescribeWorkspaceBundles {Owner: AMAZON}"
+        );
+        assert_eq!(amazons.only, &[("owner", "AMAZON")]);
+        let restrictions = parent_restrictions::<Bundles>(amazons.only).expect("pushable");
+        assert!(restrictions.admits("owner", Some("AMAZON")));
+        assert!(!restrictions.admits("owner", Some("123456789012")));
+    }
+
+    #[test]
+    fn a_condition_on_a_column_the_parent_does_not_push_is_named() {
+        assert_eq!(
+            parent_restrictions::<Bundles>(&[("state", "AVAILABLE")]).err(),
+            Some("state")
+        );
+        let impossible = parent_restrictions::<Bundles>(&[("bundle_id", "nope")]);
+        assert!(impossible.is_ok_and(|r| r.matches_nothing));
     }
 }

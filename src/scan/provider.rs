@@ -13,7 +13,6 @@ use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
 
 use crate::cache::ApiCache;
-use crate::paging::DEFAULT_MAX_PAGES;
 use crate::scan::ScanTable;
 use crate::scan::exec::ApiScanExec;
 use crate::scan::restrictions::Restrictions;
@@ -64,12 +63,13 @@ impl ApiTable {
         cache: Arc<ApiCache>,
     ) -> Self {
         let warn = targets.settings().on_region_error == RegionErrorPolicy::Warn;
+        let max_pages = targets.settings().max_pages;
         Self {
             definition,
             targets,
             options: ScanOptions {
                 cache,
-                max_pages: DEFAULT_MAX_PAGES,
+                max_pages,
                 pushdown: true,
                 warn,
                 resolve_account: false,
@@ -90,7 +90,8 @@ impl ApiTable {
         self
     }
 
-    /// Pages one request chain may take before the scan fails (default 100,000).
+    /// Pages one request chain may take before the scan fails (default: the library's
+    /// [`AwsSettings::max_pages`](crate::AwsSettings::max_pages)).
     pub fn with_max_pages(mut self, max_pages: usize) -> Self {
         self.options.max_pages = max_pages;
         self
@@ -136,9 +137,8 @@ impl TableProvider for ApiTable {
         let regions = resolved
             .regions
             .iter()
+            .filter(|region| restrictions.may_want_region(region))
             .cloned()
-            .enumerate()
-            .filter(|(_, region)| restrictions.may_want_region(region))
             .collect();
         // The account id of a profile costs a call (GetCallerIdentity): made only when the
         // query reads it, filters on it, or reads several accounts.

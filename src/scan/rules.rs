@@ -6,7 +6,8 @@
 //! and the library's table test plans each row's example and checks the scan does what the row
 //! says.
 
-use crate::scan::{DescribeTable, restrictions::TARGET_COLUMNS};
+use crate::scan::DescribeTable;
+use crate::scan::restrictions::{Restrictions, TARGET_COLUMNS};
 
 /// One form of predicate or clause a table sends to the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,11 +109,18 @@ pub(crate) fn of<T: DescribeTable>() -> Vec<PushdownRule> {
         ));
     }
     if let Some(parent) = parent {
+        let which: Vec<String> = parent
+            .only
+            .iter()
+            .map(|(column, value)| format!(" with `{column} = '{value}'`"))
+            .collect();
         rows.push(rule(
             format!("no predicate or join on `{}`", parent.column),
             format!(
-                "`{}` lists the parents first, then one request chain per parent",
-                parent.operation
+                "`{}` lists the parents{} first, then {}",
+                parent.operation,
+                which.concat(),
+                per_parents::<T>(parent.column)
             ),
             "",
             format!("SELECT * FROM {}", T::NAME),
@@ -137,6 +145,16 @@ pub(crate) fn of<T: DescribeTable>() -> Vec<PushdownRule> {
         ));
     }
     rows
+}
+
+/// What a table whose parents are listed first asks of them: one chain per parent, or when its
+/// operation takes several parents at once, one request per page of them.
+fn per_parents<T: DescribeTable>(column: &'static str) -> &'static str {
+    let two = vec!["<a>".to_string(), "<b>".to_string()];
+    match T::requests(&Restrictions::default().with_listed(column, two)).len() {
+        1 => "one request per page of parents",
+        _ => "one request chain per parent",
+    }
 }
 
 /// `rows` as the markdown table of a table's module doc (without the `//! ` prefix).

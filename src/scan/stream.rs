@@ -69,10 +69,11 @@ pub(crate) fn failed_before_start(
     {
         warnings.record(TargetWarning {
             table,
-            region: target.region.clone(),
+            region: target.region().to_string(),
             account: target.known_account().map(String::from),
             rows_kept: 0,
             error: error.to_string(),
+            kind: error.kind(),
         });
         return futures::stream::empty().boxed();
     }
@@ -111,6 +112,7 @@ impl<T: DescribeTable> PageState<T> {
                 account: place.account.clone(),
                 rows_kept: self.rows_sent,
                 error: error.to_string(),
+                kind: error.kind(),
             });
             return None;
         }
@@ -201,7 +203,8 @@ fn request_pages<T: DescribeTable>(
     let requests: BoxStream<'static, Result<T::Request>> = match T::parent() {
         Some(parent) if restrictions.values(parent.column).is_none() => {
             let restrictions = restrictions.clone();
-            (parent.list)(api, parent.parent_column)
+            parent
+                .list(api)
                 .map(move |page| match page {
                     Ok(ids) if ids.is_empty() => futures::stream::empty().boxed(),
                     Ok(ids) => {

@@ -5,12 +5,27 @@
 //!
 //! Adding a table is its file and one line in [`TABLES`].
 
+pub(crate) mod associations;
+pub(crate) mod bundle_associations;
 pub(crate) mod bundles;
+pub(crate) mod client_branding;
+pub(crate) mod client_properties;
+pub(crate) mod connect_client_add_ins;
+pub(crate) mod connection_alias_permissions;
+pub(crate) mod connection_aliases;
+pub(crate) mod connection_status;
 pub(crate) mod directories;
+pub(crate) mod gone;
+pub(crate) mod image_associations;
+pub(crate) mod image_imports;
+pub(crate) mod image_permissions;
+pub(crate) mod images;
+pub(crate) mod ip_groups;
 pub(crate) mod patterns;
 pub(crate) mod pool_names;
 pub(crate) mod pools;
 pub(crate) mod sessions;
+pub(crate) mod snapshots;
 pub(crate) mod tags;
 pub(crate) mod workspaces;
 
@@ -23,6 +38,19 @@ pub(crate) static TABLES: &[&dyn ScanTable] = &[
     &Describe::<directories::Directories>::TABLE,
     &Describe::<bundles::Bundles>::TABLE,
     &Describe::<workspaces::Workspaces>::TABLE,
+    &Describe::<images::Images>::TABLE,
+    &Describe::<image_permissions::ImagePermissions>::TABLE,
+    &Describe::<image_imports::ImageImports>::TABLE,
+    &Describe::<image_associations::ImageAssociations>::TABLE,
+    &Describe::<bundle_associations::BundleAssociations>::TABLE,
+    &Describe::<connection_status::ConnectionStatus>::TABLE,
+    &Describe::<snapshots::Snapshots>::TABLE,
+    &Describe::<ip_groups::IpGroups>::TABLE,
+    &Describe::<connection_aliases::ConnectionAliases>::TABLE,
+    &Describe::<connection_alias_permissions::ConnectionAliasPermissions>::TABLE,
+    &Describe::<client_properties::ClientProperties>::TABLE,
+    &Describe::<client_branding::ClientBranding>::TABLE,
+    &Describe::<connect_client_add_ins::ConnectClientAddIns>::TABLE,
 ];
 
 /// The invariants of every table, walked over [`TABLES`]: what `\d`, EXPLAIN and the module doc
@@ -166,6 +194,19 @@ mod tests {
                     parent_columns.contains(&parent.parent_column),
                     "{name}'s parent"
                 );
+                for (column, value) in parent.only {
+                    let pushed = parent_table.definition().pushdown().pushable;
+                    assert!(
+                        pushed
+                            .iter()
+                            .any(|p| p.column == *column && (p.possible)(value)),
+                        "{name} lists parents by {column} = '{value}', which does not push down"
+                    );
+                    assert!(
+                        scan.contains(value),
+                        "{name}'s listing ignores {column}:\n{text}"
+                    );
+                }
             }
         }
     }

@@ -32,6 +32,12 @@ pub(crate) fn is_workspace_id(s: &str) -> bool {
     is_prefixed_id(s, "ws-", 8, 63)
 }
 
+/// `wsi-[0-9a-z]{9,63}$` (`WorkspaceImageId`). The model's pattern is not anchored at the
+/// start, but every image id begins with `wsi-`: a value that does not names no image.
+pub(crate) fn is_image_id(s: &str) -> bool {
+    is_prefixed_id(s, "wsi-", 9, 63)
+}
+
 /// Any string of `min..=max` characters.
 pub(crate) fn has_length(s: &str, min: usize, max: usize) -> bool {
     (min..=max).contains(&s.chars().count())
@@ -56,6 +62,9 @@ mod tests {
         assert!(!is_bundle_id("wsb-0123456"));
         assert!(is_workspace_id("ws-abcdefgh"));
         assert!(!is_workspace_id("ws-ABCDEFGH"));
+        assert!(is_image_id("wsi-abc123xyz"));
+        assert!(!is_image_id("wsi-abc123xy"));
+        assert!(!is_image_id("x-wsi-abc123xyz"));
         assert!(is_pool_id("wspool-abc123xyz"));
         assert!(!is_pool_id("wspool-abc123xy"));
         assert!(!is_pool_id("wspool-ABC123XYZ"));

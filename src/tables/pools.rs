@@ -31,12 +31,13 @@ use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use futures::{FutureExt, StreamExt, TryFutureExt, TryStreamExt};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::paging::Page;
 use crate::scan::{
     ColumnDef, Columns, DescribeTable, Enrichment, Pushable, Restrictions, TargetApi,
     TranslatedRule, Translation,
 };
+use crate::tables::gone::split_when_gone;
 use crate::tables::patterns::is_pool_id;
 use crate::tables::pool_names::{self, NameFilter};
 use crate::tables::tags::resource_tags;
@@ -304,33 +305,19 @@ fn fetch_tags(
 }
 
 /// The pages of one request chain. When the service answers a chunk of `PoolIds` with
-/// `ResourceNotFoundException` on its first page, the chunk is split in halves and each half
-/// asked again, down to single ids, which then answer no pool.
+/// `ResourceNotFoundException` on its first page, the chunk is asked again in halves
+/// ([`split_when_gone`]), down to single ids, which then answer no pool.
 pub(crate) fn pool_pages(
     api: &TargetApi,
     request: PoolsRequest,
 ) -> BoxStream<'static, Result<Vec<WorkspacesPool>>> {
-    let api_again = api.clone();
-    let chunk = request.pool_ids.clone();
-    request_chain(api, request.clone())
-        .enumerate()
-        .flat_map(move |(page, result)| match (result, &chunk) {
-            (Err(Error::NotFound { .. }), Some(ids)) if page == 0 => {
-                let halves = match ids.len() {
-                    0 | 1 => Vec::new(),
-                    n => vec![
-                        request.with_pool_ids(&ids[..n / 2]),
-                        request.with_pool_ids(&ids[n / 2..]),
-                    ],
-                };
-                let api = api_again.clone();
-                futures::stream::iter(halves)
-                    .flat_map(move |half| pool_pages(&api, half))
-                    .boxed()
-            }
-            (result, _) => futures::stream::once(async { result }).boxed(),
-        })
-        .boxed()
+    let Some(ids) = request.pool_ids.clone() else {
+        return request_chain(api, request);
+    };
+    let api = api.clone();
+    split_when_gone(ids, move |ids| {
+        request_chain(&api, request.with_pool_ids(&ids))
+    })
 }
 
 fn request_chain(

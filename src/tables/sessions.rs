@@ -23,9 +23,10 @@ use aws_sdk_workspaces::types::WorkspacesPoolSession;
 use futures::TryFutureExt;
 use futures::stream::BoxStream;
 
-use crate::error::{Result, is_not_found};
+use crate::error::Result;
 use crate::paging::Page;
 use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
+use crate::tables::gone::none_when_gone;
 use crate::tables::patterns::{has_length, is_pool_id};
 use crate::tables::pools::Pools;
 
@@ -139,24 +140,20 @@ impl DescribeTable for PoolSessions {
         request: SessionsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let parameters = request.to_string();
-        api.paginate(OPERATION, parameters, move |client, counter, token| {
-            client
-                .describe_workspaces_pool_sessions()
-                .pool_id(request.pool_id.clone())
-                .set_user_id(request.user_id.clone())
-                .limit(request.limit)
-                .set_next_token(token)
-                .customize()
-                .interceptor(counter)
-                .send()
-                .map_ok(|output| Page::from_response(output.sessions, output.next_token))
-                .or_else(|e| async move {
-                    match is_not_found(&e) {
-                        true => Ok(Page::from_response(None, None)),
-                        false => Err(e),
-                    }
-                })
-        })
+        none_when_gone(
+            api.paginate(OPERATION, parameters, move |client, counter, token| {
+                client
+                    .describe_workspaces_pool_sessions()
+                    .pool_id(request.pool_id.clone())
+                    .set_user_id(request.user_id.clone())
+                    .limit(request.limit)
+                    .set_next_token(token)
+                    .customize()
+                    .interceptor(counter)
+                    .send()
+                    .map_ok(|output| Page::from_response(output.sessions, output.next_token))
+            }),
+        )
     }
 }
 

@@ -1,11 +1,14 @@
-//! `wsql-emulator`: the WorkSpaces, STS and Organizations emulator as a standalone server, for
-//! the AWS CLI, wsql itself, or anything else that takes an endpoint URL. WorkSpaces answers in
-//! awsJson1_1 and Smithy RPCv2 CBOR alike; `--list-operations` lists what is answered, in which
-//! protocols.
+//! `wsql-emulator`: the WorkSpaces, CloudWatch, STS and Organizations emulator as a standalone
+//! server, for the AWS CLI, wsql itself, or anything else that takes an endpoint URL. WorkSpaces
+//! answers in awsJson1_1 and Smithy RPCv2 CBOR alike, CloudWatch (`GetMetricData`,
+//! `ListMetrics`, over the fleet's metrics) in awsJson1_0 and RPCv2 CBOR; `--list-operations`
+//! lists what is answered, in which protocols.
 //!
 //! ```text
 //! wsql-emulator --port 4566 --pools 300 --regions us-east-1,eu-west-1 --seed 7
 //! aws workspaces describe-workspaces-pools --endpoint-url http://127.0.0.1:4566 --region us-east-1
+//! aws cloudwatch list-metrics --namespace AWS/WorkSpaces --endpoint-url http://127.0.0.1:4566 \
+//!     --region us-east-1
 //!
 //! wsql-emulator --accounts 5 --denied-accounts 2 --suspended-accounts 4
 //! aws organizations list-accounts --endpoint-url http://127.0.0.1:4566
@@ -28,8 +31,8 @@ use wsql_emulator::{
     answered_operations,
 };
 
-/// Serve emulated AWS WorkSpaces (awsJson1_1 and RPCv2 CBOR), STS and Organizations APIs on
-/// 127.0.0.1.
+/// Serve emulated AWS WorkSpaces (awsJson1_1 and RPCv2 CBOR), CloudWatch metrics (awsJson1_0
+/// and RPCv2 CBOR), STS and Organizations APIs on 127.0.0.1.
 #[derive(Debug, Parser)]
 #[command(name = "wsql-emulator", version, about)]
 struct Args {
@@ -51,7 +54,8 @@ struct Args {
     /// Delay every answer by this many milliseconds.
     #[arg(long, value_name = "N", default_value_t = 0)]
     latency_ms: u64,
-    /// Fraction (0 to 1) of calls answered with ThrottlingException.
+    /// Fraction (0 to 1) of WorkSpaces and CloudWatch calls answered with a throttling error
+    /// (ThrottlingException; CloudWatch's Throttling).
     #[arg(long, value_name = "F", default_value_t = 0.0)]
     throttle_rate: f64,
     /// Write the management account's fleet as a JSON fixture to FILE before serving.
@@ -334,6 +338,16 @@ mod tests {
             line("AssumeRole").map(|l| (l[2], l[3])),
             Some(("awsQuery", "?"))
         );
+        assert_eq!(
+            line("GetMetricData"),
+            Some(vec![
+                "monitoring",
+                "GetMetricData",
+                "awsJson1_0,rpcv2Cbor",
+                "MetricDataQueries,StartTime,EndTime"
+            ])
+        );
+        assert_eq!(line("ListMetrics").map(|l| l[3]), Some("-"));
         assert_eq!(table.lines().count(), answered_operations().len());
     }
 

@@ -1,80 +1,25 @@
-//! CloudWatch's errors, as the model's error shapes name them.
+//! CloudWatch's errors, by the awsQuery codes its model gives them.
 //!
 //! CloudWatch is `awsQueryCompatible`: its JSON and CBOR answers carry the error *shape* (e.g.
 //! `InvalidParameterValueException`) in `__type`, and the awsQuery *code* (e.g.
 //! `InvalidParameterValue`) with the fault side in the `x-amzn-query-error` header, from which
 //! the SDKs and botocore take the code they show. [`ApiError::code`] holds the awsQuery code, as
-//! the other services' errors hold the code their clients see; [`CLOUDWATCH_ERRORS`] gives the
-//! protocol layer the shape and fault of each, so that it can write both. The table is the
-//! model's (`cloudwatch-2010-08-01.json`, shapes with `"error"`), for the errors these
-//! operations answer.
+//! the other services' errors hold the code their clients see; the protocol layer finds the
+//! shape and fault of each in the model (`api_error.rs`), and so does this module their HTTP
+//! status (`cloudwatch-2010-08-01.json`, shapes with `"error"`).
 //!
 //! Messages follow CloudWatch's own where public answers show them (quoted in the functions'
 //! docs); the rest say what is wrong in the same style.
 
 use crate::api_error::ApiError;
+use crate::model;
 
-/// One CloudWatch error: the awsQuery code, the model's shape, the HTTP status, and whether the
-/// sender is at fault.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct CloudWatchError {
-    /// The code clients see (`error.code` in the model).
-    pub(crate) code: &'static str,
-    /// The model's error shape, written in `__type` on JSON and CBOR.
-    pub(crate) shape: &'static str,
-    /// HTTP status (`error.httpStatusCode`).
-    pub(crate) status: u16,
-    /// `Sender` (client's fault) or `Receiver`, for `x-amzn-query-error`.
-    pub(crate) sender_fault: bool,
-}
-
-/// The errors GetMetricData and ListMetrics answer, from the model.
-pub(crate) const CLOUDWATCH_ERRORS: &[CloudWatchError] = &[
-    CloudWatchError {
-        code: "ValidationError",
-        shape: "ValidationException",
-        status: 400,
-        sender_fault: true,
-    },
-    CloudWatchError {
-        code: "InvalidParameterValue",
-        shape: "InvalidParameterValueException",
-        status: 400,
-        sender_fault: true,
-    },
-    CloudWatchError {
-        code: "InvalidParameterCombination",
-        shape: "InvalidParameterCombinationException",
-        status: 400,
-        sender_fault: true,
-    },
-    CloudWatchError {
-        code: "MissingParameter",
-        shape: "MissingRequiredParameterException",
-        status: 400,
-        sender_fault: true,
-    },
-    CloudWatchError {
-        code: "InvalidNextToken",
-        shape: "InvalidNextToken",
-        status: 400,
-        sender_fault: true,
-    },
-    CloudWatchError {
-        code: "InternalServiceError",
-        shape: "InternalServiceFault",
-        status: 500,
-        sender_fault: false,
-    },
-];
-
-/// The table row of an awsQuery code this module answers with.
-pub(crate) fn cloudwatch_error(code: &str) -> Option<&'static CloudWatchError> {
-    CLOUDWATCH_ERRORS.iter().find(|e| e.code == code)
-}
-
+/// The error CloudWatch's model knows by `code`, with its status (400 if the model had none).
 fn error(code: &'static str, message: impl Into<String>) -> ApiError {
-    let status = cloudwatch_error(code).map_or(400, |e| e.status);
+    let status = model::cloudwatch()
+        .error_with_code(code)
+        .and_then(|(_, error)| error.http_status_code)
+        .unwrap_or(400);
     ApiError {
         status,
         code,
@@ -123,7 +68,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_error_is_a_tabled_model_error() {
+    fn every_error_is_a_model_error_of_its_status() {
+        let model = model::cloudwatch();
         for made in [
             validation("v"),
             invalid_parameter_value("v"),
@@ -131,12 +77,14 @@ mod tests {
             missing_parameter("X"),
             invalid_next_token(),
         ] {
-            let row = cloudwatch_error(made.code).expect("a tabled code");
-            assert_eq!(made.status, row.status);
-            assert!(row.sender_fault);
+            let (shape, error) = model.error_with_code(made.code).expect("a model error");
+            assert_eq!(Some(made.status), error.http_status_code, "{shape}");
+            assert!(error.sender_fault, "{shape}");
         }
         assert_eq!(
-            cloudwatch_error("MissingParameter").map(|e| e.shape),
+            model
+                .error_with_code("MissingParameter")
+                .map(|(shape, _)| shape),
             Some("MissingRequiredParameterException")
         );
     }

@@ -24,7 +24,7 @@
 //! - **Paging.** At most `MaxDatapoints` (default and ceiling 100,800) datapoints a call. A page
 //!   lists every query; a query cut short or not reached yet is `PartialData`, one finished is
 //!   `Complete`; the `NextToken` continues at the next datapoint, so the pages together are the
-//!   one big answer. The token is bound to the request (see `token.rs`).
+//!   one big answer. The token is bound to the request (`paging.rs`'s `Binding`).
 //! - **Statistics.** `SampleCount`, `Sum`, `Average`, `Minimum`, `Maximum`: every one the
 //!   WorkSpaces pages list ("Data Samples" is `SampleCount`). Extended statistics (`p90`,
 //!   `tm99`, `IQM`, ...) are well-formed but none of these metrics documents them, so they
@@ -47,8 +47,8 @@ use super::catalog::{
 use super::errors;
 use super::series::Series;
 use super::stats::{Statistic, Stats};
-use super::token::Binding;
 use crate::api_error::ApiError;
+use crate::paging::Binding;
 
 /// Most queries in one call.
 pub(crate) const MAX_QUERIES: usize = 500;
@@ -195,19 +195,13 @@ pub(crate) fn get_metric_data(
         end_time,
         now_epoch_seconds,
     );
-    let binding = Binding::of(
-        "GetMetricData",
-        fleet.account_id(),
-        region,
-        request,
-        Some("MaxDatapoints"),
-    );
-    let cursor = match &parsed.next_token {
-        None => Cursor::default(),
+    let binding = Binding::of("GetMetricData", fleet.account_id(), region, request);
+    let (cursor, page_number) = match &parsed.next_token {
+        None => (Cursor::default(), 0),
         Some(token) => binding
-            .position(token)
-            .map(Cursor::from_position)
-            .filter(|c| c.query < plans.len().max(1))
+            .read(token)
+            .map(|(position, page)| (Cursor::from_position(position), page))
+            .filter(|(c, _)| c.query < plans.len().max(1))
             .ok_or_else(errors::invalid_next_token)?,
     };
     let ascending = parsed.scan_by.as_deref() == Some("TimestampAscending");
@@ -225,7 +219,8 @@ pub(crate) fn get_metric_data(
     answer.insert("MetricDataResults".into(), Value::Array(results));
     answer.insert("Messages".into(), json!([]));
     if let Some(next) = next {
-        answer.insert("NextToken".into(), binding.token(next.position()).into());
+        let token = binding.token(next.position(), page_number.wrapping_add(1));
+        answer.insert("NextToken".into(), token.into());
     }
     Ok(Value::Object(answer))
 }

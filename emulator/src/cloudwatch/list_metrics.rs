@@ -21,6 +21,7 @@ use serde_json::{Map, Value, json};
 
 use crate::api_error::ApiError;
 use crate::fleet::{Fleet, RegionFleet};
+use crate::paging::Binding;
 
 use super::catalog::{
     DIRECTORY_DIMENSION, MetricSpec, NAMESPACE, POOL_DIMENSION, POOL_METRICS, WORKSPACE_DIMENSION,
@@ -28,7 +29,6 @@ use super::catalog::{
 };
 use super::errors;
 use super::series::Series;
-use super::token::Binding;
 
 /// Metrics in one page.
 pub(crate) const PAGE_SIZE: usize = 500;
@@ -84,10 +84,10 @@ pub(crate) fn list_metrics(
             )));
         }
     };
-    let binding = Binding::of("ListMetrics", fleet.account_id(), region, request, None);
-    let start = match &parsed.next_token {
-        None => 0,
-        Some(token) => binding.position(token).ok_or_else(|| {
+    let binding = Binding::of("ListMetrics", fleet.account_id(), region, request);
+    let (start, page_number) = match &parsed.next_token {
+        None => (0, 0),
+        Some(token) => binding.read(token).ok_or_else(|| {
             errors::invalid_parameter_value(
                 "The value for parameter NextToken is not valid: it was not issued for this request.",
             )
@@ -114,7 +114,8 @@ pub(crate) fn list_metrics(
     }
     answer.insert("Metrics".into(), Value::Array(metrics));
     if let Some(next) = next {
-        answer.insert("NextToken".into(), binding.token(next).into());
+        let token = binding.token(next, page_number.wrapping_add(1));
+        answer.insert("NextToken".into(), token.into());
     }
     Ok(Value::Object(answer))
 }

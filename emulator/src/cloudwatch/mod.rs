@@ -98,12 +98,10 @@
 //! [`get_metric_data`] and [`list_metrics`] take the request in the awsJson form (epoch-second
 //! timestamps, PascalCase members) after the protocol layer has checked it against the model's
 //! types and bounds; they check the rules the types cannot express and answer in the same form,
-//! or with an [`ApiError`](crate::api_error::ApiError) whose code is CloudWatch's
-//! (`errors.rs` has each code's model shape, for `__type` and `x-amzn-query-error`).
-
-// The protocol layer (CloudWatch routing, RPCv2 CBOR) calls the entry points; until it is wired
-// in, only the tests do.
-#![allow(dead_code)]
+//! or with an [`ApiError`](crate::api_error::ApiError) whose code is CloudWatch's awsQuery code
+//! (`errors.rs`; the protocol layer writes the model's shape in `__type` and the code in
+//! `x-amzn-query-error`). `operations.rs` routes a call to them with the caller's fleet, the
+//! region of its SigV4 scope and the clock's now.
 
 mod catalog;
 mod errors;
@@ -111,13 +109,8 @@ mod get_metric_data;
 mod list_metrics;
 mod series;
 mod stats;
-mod token;
 
-#[allow(unused_imports)] // until the protocol layer uses them
-pub(crate) use errors::{CLOUDWATCH_ERRORS, CloudWatchError, cloudwatch_error};
-#[allow(unused_imports)]
 pub(crate) use get_metric_data::get_metric_data;
-#[allow(unused_imports)]
 pub(crate) use list_metrics::list_metrics;
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-"""Sends each request of a plan to the emulator twice, through botocore's own awsJson1_1 and
+"""Sends each request of a plan to the emulator twice, through botocore's own JSON (awsJson1_1
+for WorkSpaces, awsJson1_0 for CloudWatch, as the model's jsonVersion says) and
 smithy-rpc-v2-cbor serializers (signed with botocore's SigV4), and parses both answers with
 botocore's own parsers: a client of both encodings that nobody here wrote.
 
@@ -7,7 +8,10 @@ Reads the plan from stdin:
      "calls": [{"operation": "DescribeWorkspacesPools", "params": {...}}, ...]}
 and writes one JSON line per call and protocol to stdout:
     {"operation": ..., "protocol": "json" | "smithy-rpc-v2-cbor", "status": 200,
-     "content_type": ..., "smithy_protocol": ..., "parsed": "<canonical JSON of the parse>"}
+     "content_type": ..., "smithy_protocol": ..., "query_error": ...,
+     "parsed": "<canonical JSON of the parse>"}
+For a query-compatible service (CloudWatch) botocore's parsers take an error's code from the
+`x-amzn-query-error` header, keeping `__type`'s shape as `QueryErrorCode`.
 The Rust test (tests/clients/botocore.rs) compares the two parses; this script only drives
 botocore. Client-side parameter validation is off, so that requests the service must refuse
 reach it.
@@ -77,6 +81,7 @@ def call(plan, model, credentials, http, operation_name, params, protocol):
         "status": response.status_code,
         "content_type": response.headers.get("content-type"),
         "smithy_protocol": response.headers.get("smithy-protocol"),
+        "query_error": response.headers.get("x-amzn-query-error"),
         "parsed": canonical(parsed),
     }
 

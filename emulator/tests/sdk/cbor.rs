@@ -3,9 +3,14 @@
 //! CloudWatch's routing. Requests are written and answers read with ciborium, a CBOR
 //! implementation the emulator does not use.
 
+use std::collections::HashSet;
+
 use ciborium::Value as Cbor;
 use serde_json::{Map, Number, Value, json};
 use tokio::net::TcpStream;
+use wsql_emulator::connection_aliases::connection_aliases_of;
+use wsql_emulator::images::ImageCatalog;
+use wsql_emulator::snapshots::snapshots_of;
 use wsql_emulator::{Emulator, Faults, Fleet, Protocol, answered_operations};
 
 use crate::common::{RawAnswer, exchange_raw};
@@ -125,6 +130,26 @@ async fn cbor_answers_carry_what_json_answers_carry() {
                 .is_some_and(|t| !t.is_empty())
         })
         .expect("a tagged pool");
+    let images = ImageCatalog::of_fleet(&fleet).owned(fleet.account_id(), REGION);
+    let shared_image = images.permissions.keys().next().expect("a shared image");
+    let imported_image = &images.imports.first().expect("an import").image_id;
+    let image_with_applications = &images.image_associations[0].image_id;
+    let bundle_with_applications = &images.bundle_associations[0].bundle_id;
+    let snapshotted = fleet
+        .workspaces(REGION)
+        .iter()
+        .find(|w| {
+            !snapshots_of(w, REGION, emulator.now())
+                .rebuild_snapshots
+                .is_empty()
+        })
+        .expect("a WorkSpace with snapshots");
+    let shared = connection_aliases_of(&fleet, REGION, &[])
+        .into_iter()
+        .find(|a| !a.permissions.is_empty())
+        .expect("a shared alias");
+    // The first directory of a region is branded and has add-ins.
+    let first_directory = &fleet.directories(REGION)[0].directory_id;
     let requests = [
         ("DescribeWorkspacesPools", json!({"Limit": 3})),
         (
@@ -135,6 +160,46 @@ async fn cbor_answers_carry_what_json_answers_carry() {
         ("DescribeWorkspaceBundles", json!({"Owner": "AMAZON"})),
         ("DescribeWorkspaces", json!({"Limit": 4})),
         ("DescribeTags", json!({"ResourceId": tagged.pool_id})),
+        ("DescribeWorkspaceImages", json!({"MaxResults": 3})),
+        (
+            "DescribeWorkspaceImagePermissions",
+            json!({"ImageId": shared_image}),
+        ),
+        (
+            "DescribeCustomWorkspaceImageImport",
+            json!({"ImageId": imported_image}),
+        ),
+        (
+            "DescribeImageAssociations",
+            json!({"ImageId": image_with_applications, "AssociatedResourceTypes": ["APPLICATION"]}),
+        ),
+        (
+            "DescribeBundleAssociations",
+            json!({"BundleId": bundle_with_applications, "AssociatedResourceTypes": ["APPLICATION"]}),
+        ),
+        ("DescribeWorkspacesConnectionStatus", json!({})),
+        (
+            "DescribeWorkspaceSnapshots",
+            json!({"WorkspaceId": snapshotted.workspace_id}),
+        ),
+        ("DescribeIpGroups", json!({"MaxResults": 2})),
+        ("DescribeConnectionAliases", json!({})),
+        (
+            "DescribeConnectionAliasPermissions",
+            json!({"AliasId": shared.alias_id}),
+        ),
+        (
+            "DescribeClientProperties",
+            json!({"ResourceIds": [first_directory]}),
+        ),
+        (
+            "DescribeClientBranding",
+            json!({"ResourceId": first_directory}),
+        ),
+        (
+            "DescribeConnectClientAddIns",
+            json!({"ResourceId": first_directory}),
+        ),
     ];
     let answered: Vec<&str> = answered_operations()
         .into_iter()
@@ -393,88 +458,261 @@ async fn faults_hit_cbor_calls_too() {
     assert_eq!(statuses[3].0, 0, "dropped");
 }
 
+/// A CloudWatch call on the raw wire: `body` as awsJson1_0 to `/`, or as CBOR to its RPCv2 path.
+async fn cloudwatch_call(
+    stream: &mut TcpStream,
+    protocol: Protocol,
+    operation: &str,
+    body: &Value,
+    authorization: &str,
+) -> RawAnswer {
+    let answer = match protocol {
+        Protocol::RpcV2Cbor => {
+            let path = format!("/service/GraniteServiceVersion20100801/operation/{operation}");
+            let headers = [CBOR, SMITHY, ("authorization", authorization)];
+            exchange_raw(stream, &path, &headers, &to_cbor(body)).await
+        }
+        _ => {
+            let target = format!("GraniteServiceVersion20100801.{operation}");
+            let headers = [
+                ("content-type", "application/x-amz-json-1.0"),
+                ("x-amz-target", target.as_str()),
+                ("authorization", authorization),
+            ];
+            exchange_raw(stream, "/", &headers, body.to_string().as_bytes()).await
+        }
+    };
+    answer.expect("an answer")
+}
+
+/// An answer's body in its JSON form, every number a double, whatever its encoding.
+fn answered(protocol: Protocol, answer: &RawAnswer) -> Value {
+    match protocol {
+        Protocol::RpcV2Cbor => json_form(&read(answer)),
+        _ => doubles(&serde_json::from_slice(&answer.body).expect("JSON")),
+    }
+}
+
 #[tokio::test]
-async fn cloudwatch_is_routed_in_both_of_its_protocols() {
-    let emulator = Emulator::start(Fleet::seeded(5, &[REGION], 1))
-        .await
-        .expect("starts");
+async fn cloudwatch_answers_alike_in_both_of_its_protocols() {
+    let fleet = Fleet::seeded(5, &[REGION], 10);
+    let pool = fleet
+        .pools(REGION)
+        .iter()
+        .find(|p| {
+            p.state == wsql_emulator::shapes::PoolState::Running
+                && p.capacity_status.desired_user_sessions > 0
+        })
+        .map(|p| p.pool_id.clone())
+        .expect("a running pool");
+    let emulator = Emulator::start(fleet).await.expect("starts");
     let mut stream = TcpStream::connect(emulator.addr()).await.expect("connect");
     let monitoring = AUTH.replace("/workspaces/", "/monitoring/");
-
-    let answer = exchange_raw(
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs() as i64;
+    let end = now.div_euclid(3600) * 3600 - 3600;
+    let metric_data = json!({
+        "StartTime": end - 3 * 3600,
+        "EndTime": end,
+        "MetricDataQueries": [{"Id": "active", "MetricStat": {"Metric": {
+            "Namespace": "AWS/WorkSpaces", "MetricName": "ActiveUserSessionCapacity",
+            "Dimensions": [{"Name": "WorkSpaces pool ID", "Value": pool}]},
+            "Period": 600, "Stat": "Average"}}],
+        "MaxDatapoints": 10,
+    });
+    let calls = [
+        ("ListMetrics", json!({})),
+        (
+            "ListMetrics",
+            json!({"MetricName": "DesiredUserSessionCapacity"}),
+        ),
+        ("GetMetricData", metric_data.clone()),
+    ];
+    for (operation, body) in &calls {
+        let json_answer = cloudwatch_call(
+            &mut stream,
+            Protocol::AwsJson1_0,
+            operation,
+            body,
+            &monitoring,
+        )
+        .await;
+        let cbor_answer = cloudwatch_call(
+            &mut stream,
+            Protocol::RpcV2Cbor,
+            operation,
+            body,
+            &monitoring,
+        )
+        .await;
+        assert_eq!(
+            (json_answer.status, cbor_answer.status),
+            (200, 200),
+            "{operation}"
+        );
+        assert_eq!(
+            json_answer.header("content-type"),
+            Some("application/x-amz-json-1.0")
+        );
+        assert_eq!(cbor_answer.header("smithy-protocol"), Some("rpc-v2-cbor"));
+        let answer = answered(Protocol::AwsJson1_0, &json_answer);
+        assert_eq!(
+            answer,
+            answered(Protocol::RpcV2Cbor, &cbor_answer),
+            "{operation}"
+        );
+        assert!(
+            answer.as_object().is_some_and(|o| o
+                .values()
+                .any(|v| v.as_array().is_some_and(|a| !a.is_empty()))),
+            "{operation}: {answer}"
+        );
+    }
+    // CBOR carries each period's start as a tag-1 timestamp, its value as a double.
+    let answer = cloudwatch_call(
         &mut stream,
-        "/",
-        &[
-            ("content-type", "application/x-amz-json-1.0"),
-            ("x-amz-target", "GraniteServiceVersion20100801.ListMetrics"),
-            ("authorization", &monitoring),
-        ],
-        b"{}",
+        Protocol::RpcV2Cbor,
+        "GetMetricData",
+        &metric_data,
+        &monitoring,
     )
-    .await
-    .expect("an answer");
-    assert_eq!(answer.status, 400);
-    assert_eq!(
-        answer.header("content-type"),
-        Some("application/x-amz-json-1.0")
-    );
-    let error: Value = serde_json::from_slice(&answer.body).expect("JSON");
-    assert_eq!(error["__type"], "UnknownOperationException");
+    .await;
+    let results = member(&read(&answer), "MetricDataResults").cloned();
+    let first = results
+        .as_ref()
+        .and_then(Cbor::as_array)
+        .and_then(|r| r.first())
+        .cloned()
+        .expect("a result");
+    let timestamp = member(&first, "Timestamps")
+        .and_then(Cbor::as_array)
+        .and_then(|t| t.first())
+        .cloned();
+    assert!(matches!(timestamp, Some(Cbor::Tag(1, _))), "{timestamp:?}");
+    assert!(matches!(
+        member(&first, "Values")
+            .and_then(Cbor::as_array)
+            .and_then(|v| v.first()),
+        Some(Cbor::Float(_))
+    ));
 
-    let answer = exchange_raw(
-        &mut stream,
-        "/service/GraniteServiceVersion20100801/operation/GetMetricData",
-        &[CBOR, SMITHY, ("authorization", &monitoring)],
-        &to_cbor(&json!({})),
-    )
-    .await
-    .expect("an answer");
-    assert_eq!(answer.status, 400);
-    let error = read(&answer);
-    assert_eq!(
-        member(&error, "__type").and_then(Cbor::as_text),
-        Some("com.amazonaws.cloudwatch#UnknownOperationException")
-    );
+    // Errors: the model's shape in `__type`, the awsQuery code in `x-amzn-query-error`, in both.
+    let wrong_signing_name = AUTH.to_string();
+    let errors = [
+        (
+            "GetMetricData",
+            json!({}),
+            &monitoring,
+            400,
+            "ValidationException",
+            "ValidationError;Sender",
+        ),
+        (
+            "ListMetrics",
+            json!({"NextToken": "0".repeat(40)}),
+            &monitoring,
+            400,
+            "InvalidParameterValueException",
+            "InvalidParameterValue;Sender",
+        ),
+        (
+            "GetMetricData",
+            json!({"NextToken": "0".repeat(40), "StartTime": end - 60, "EndTime": end,
+                   "MetricDataQueries": metric_data["MetricDataQueries"]}),
+            &monitoring,
+            400,
+            "InvalidNextToken",
+            "InvalidNextToken;Sender",
+        ),
+        (
+            "PutMetricData",
+            json!({}),
+            &monitoring,
+            400,
+            "UnknownOperationException",
+            "InvalidAction;Sender",
+        ),
+        (
+            "ListMetrics",
+            json!({}),
+            &wrong_signing_name,
+            400,
+            "IncompleteSignatureException",
+            "IncompleteSignature;Sender",
+        ),
+    ];
+    for (operation, body, authorization, status, shape, query_error) in &errors {
+        for protocol in [Protocol::AwsJson1_0, Protocol::RpcV2Cbor] {
+            let answer =
+                cloudwatch_call(&mut stream, protocol, operation, body, authorization).await;
+            assert_eq!(answer.status, *status, "{operation} {protocol:?}");
+            assert_eq!(
+                answer.header("x-amzn-query-error"),
+                Some(*query_error),
+                "{operation} {protocol:?}"
+            );
+            let error = answered(protocol, &answer);
+            let expected = match protocol {
+                Protocol::RpcV2Cbor => format!("com.amazonaws.cloudwatch#{shape}"),
+                _ => shape.to_string(),
+            };
+            assert_eq!(error["__type"], expected.as_str(), "{error}");
+            assert!(error["message"].is_string(), "{error}");
+        }
+    }
 
-    // CloudWatch's signing name is `monitoring`.
-    let answer = exchange_raw(
-        &mut stream,
-        "/service/GraniteServiceVersion20100801/operation/GetMetricData",
-        &[CBOR, SMITHY, ("authorization", AUTH)],
-        &to_cbor(&json!({})),
-    )
-    .await
-    .expect("an answer");
-    let error = read(&answer);
-    assert_eq!(
-        member(&error, "__type").and_then(Cbor::as_text),
-        Some("com.amazonaws.cloudwatch#IncompleteSignatureException")
+    // An injected server error is CloudWatch's InternalServiceFault.
+    emulator.set_faults(Faults {
+        server_error_rate: 1.0,
+        seed: 1,
+        ..Faults::default()
+    });
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        let answer = cloudwatch_call(
+            &mut stream,
+            Protocol::RpcV2Cbor,
+            "ListMetrics",
+            &json!({}),
+            &monitoring,
+        )
+        .await;
+        let error = answered(Protocol::RpcV2Cbor, &answer);
+        seen.push((
+            answer.status,
+            error["__type"].as_str().unwrap_or_default().to_string(),
+            answer.header("x-amzn-query-error").map(str::to_string),
+        ));
+    }
+    assert!(
+        seen.contains(&(
+            500,
+            "com.amazonaws.cloudwatch#InternalServiceFault".to_string(),
+            Some("InternalServiceError;Receiver".to_string())
+        )),
+        "{seen:?}"
     );
     assert!(
-        member(&error, "message")
-            .and_then(Cbor::as_text)
-            .is_some_and(|m| m.contains("'monitoring', not 'workspaces'"))
+        seen.contains(&(
+            503,
+            "com.amazonaws.cloudwatch#ServiceUnavailable".to_string(),
+            Some("ServiceUnavailable;Receiver".to_string())
+        )),
+        "{seen:?}"
     );
 
-    let log: Vec<(String, String, Protocol)> = emulator
-        .request_log()
-        .into_iter()
-        .map(|r| (r.service, r.operation, r.protocol))
-        .collect();
+    let log = emulator.request_log();
+    assert!(log.iter().all(|r| r.service == "monitoring"), "{log:?}");
+    let protocols: HashSet<Protocol> = log.iter().map(|r| r.protocol).collect();
+    assert_eq!(protocols.len(), 2);
+    let first = &log[0];
     assert_eq!(
-        log,
-        vec![
-            (
-                "monitoring".into(),
-                "ListMetrics".into(),
-                Protocol::AwsJson1_0
-            ),
-            (
-                "monitoring".into(),
-                "GetMetricData".into(),
-                Protocol::RpcV2Cbor
-            ),
-            ("monitoring".into(), String::new(), Protocol::RpcV2Cbor),
-        ]
+        (first.operation.as_str(), first.protocol, first.status),
+        ("ListMetrics", Protocol::AwsJson1_0, 200)
     );
+    assert_eq!(first.account, emulator.fleet().account_id());
+    assert_eq!(log[4].body, metric_data, "the JSON form of either body");
+    assert_eq!(log[5].body, metric_data);
 }

@@ -8,6 +8,6 @@ mod binary;
 mod failures;
 mod in_flight;
 mod joins;
-mod org;
+pub(crate) mod org;
 mod pushdown;
 mod union;

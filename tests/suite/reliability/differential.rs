@@ -8,7 +8,7 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use wsql_emulator::Fleet;
+use wsql_emulator::{Fleet, Pool};
 
 use crate::reliability::setup::{REGIONS, RUNTIME, cases};
 use crate::support::{Harness, harness_with};
@@ -277,13 +277,231 @@ async fn compare(spec: &FleetSpec, queries: &[QuerySpec]) -> Result<(), String> 
             (Err(_), Err(_)) => continue,
         };
         if pushed != reference {
+            // The one divergence allowed: DataFusion itself answers the reference wrongly (its
+            // optimizer, not the scan: see `truth`), and the pushed answer is the right one.
+            let truth = truth(query, &fleet, &regions, &ids);
+            if pushed == truth && reference != truth {
+                known_datafusion_divergences().push(pushed_sql);
+                continue;
+            }
             return Err(format!(
-                "pushdown changed the answer of\n  {pushed_sql}\npushed:    {pushed:?}\nreference: {reference:?}\n{}",
+                "pushdown changed the answer of\n  {pushed_sql}\npushed:    {pushed:?}\nreference: {reference:?}\ntruth:     {truth:?}\n{}",
                 describe(&fleet, spec)
             ));
         }
     }
     Ok(())
+}
+
+/// Queries whose reference answer DataFusion got wrong while the pushed one was right, seen by
+/// this run (printed at the end; DataFusion 55.2 simplifies `x IN ('a') AND NOT (x IN (NULL,
+/// 'b'))` as if the NULL were not there, so `NOT (... OR pool_id IN (NULL, ...))` keeps rows
+/// it must not).
+fn known_datafusion_divergences() -> std::sync::MutexGuard<'static, Vec<String>> {
+    static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    SEEN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// SQL's three-valued truth of `predicate` for one pool (`None` is NULL).
+fn holds(predicate: &Predicate, pool: &Pool, region: &str, ids: &[String]) -> Option<bool> {
+    let text = |column: &str| -> String {
+        match column {
+            "pool_id" => pool.pool_id.clone(),
+            "pool_name" => pool.pool_name.clone(),
+            "state" => serde_json::to_value(&pool.state)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            _ => region.to_string(),
+        }
+    };
+    let literal = |value: &Literal| -> Option<String> {
+        match value {
+            Literal::Text(t) => Some(t.clone()),
+            Literal::PoolId(_) if ids.is_empty() => Some("wspool-zzzzzzzzz".to_string()),
+            Literal::PoolId(i) => Some(ids[i % ids.len()].clone()),
+            Literal::Null => None,
+        }
+    };
+    let compare = |ordering: std::cmp::Ordering, op: &str| match op {
+        "=" => ordering.is_eq(),
+        "<>" => ordering.is_ne(),
+        "<" => ordering.is_lt(),
+        "<=" => ordering.is_le(),
+        ">" => ordering.is_gt(),
+        _ => ordering.is_ge(),
+    };
+    match predicate {
+        Predicate::Compare(column, op, value) => {
+            let value = literal(value)?;
+            Some(compare(text(column).as_str().cmp(value.as_str()), op))
+        }
+        Predicate::In(column, negated, values) => {
+            let actual = text(column);
+            let values: Vec<Option<String>> = values.iter().map(literal).collect();
+            let found = if values.iter().any(|v| v.as_deref() == Some(actual.as_str())) {
+                Some(true)
+            } else if values.iter().any(Option::is_none) {
+                None
+            } else {
+                Some(false)
+            };
+            found.map(|f| f != *negated)
+        }
+        Predicate::Like(column, negated, like, pattern) => {
+            let fold = |s: &str| match *like {
+                "ILIKE" => s.to_lowercase(),
+                _ => s.to_string(),
+            };
+            let matched = like_matches(&fold(&text(column)), &fold(pattern));
+            Some(matched != *negated)
+        }
+        Predicate::Number(column, op, n) => {
+            let c = &pool.capacity_status;
+            let value = match *column {
+                "available_user_sessions" => c.available_user_sessions,
+                "desired_user_sessions" => c.desired_user_sessions,
+                "actual_user_sessions" => c.actual_user_sessions,
+                _ => c.active_user_sessions,
+            };
+            Some(compare(i64::from(value).cmp(&i64::from(*n)), op))
+        }
+        Predicate::Not(inner) => holds(inner, pool, region, ids).map(|b| !b),
+        Predicate::And(a, b) => match (holds(a, pool, region, ids), holds(b, pool, region, ids)) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        },
+        Predicate::Or(a, b) => match (holds(a, pool, region, ids), holds(b, pool, region, ids)) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        },
+    }
+}
+
+/// SQL `LIKE` without an escape: `%` any run, `_` one character.
+fn like_matches(text: &str, pattern: &str) -> bool {
+    let text: Vec<char> = text.chars().collect();
+    let pattern: Vec<char> = pattern.chars().collect();
+    fn at(t: &[char], p: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('%', rest)) => (0..=t.len()).any(|i| at(&t[i..], rest)),
+            Some(('_', rest)) => !t.is_empty() && at(&t[1..], rest),
+            Some((c, rest)) => t.first() == Some(c) && at(&t[1..], rest),
+        }
+    }
+    at(&text, &pattern)
+}
+
+/// The true answer of `query` on `fleet`, rendered as `sorted_rows` renders a result: the
+/// oracle that decides who is right when the pushed and the reference answers differ.
+fn truth(query: &QuerySpec, fleet: &Fleet, regions: &[&str], ids: &[String]) -> Vec<String> {
+    let mut kept: Vec<(String, String, String)> = Vec::new();
+    for region in regions {
+        for pool in fleet.pools(region) {
+            if holds(&query.predicate, pool, region, ids) != Some(true) {
+                continue;
+            }
+            let c = &pool.capacity_status;
+            let state = serde_json::to_value(&pool.state)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
+            let row = format!(
+                "{region}|{}|{}|{state}|{}|{}|{}|{}",
+                pool.pool_id,
+                pool.pool_name,
+                c.available_user_sessions,
+                c.desired_user_sessions,
+                c.actual_user_sessions,
+                c.active_user_sessions
+            );
+            kept.push((region.to_string(), pool.pool_id.clone(), row));
+        }
+    }
+    kept.sort();
+    let mut rows: Vec<String> = match query.limit {
+        None => kept.into_iter().map(|(_, _, row)| row).collect(),
+        Some((n, true)) => kept.into_iter().take(n).map(|(_, _, row)| row).collect(),
+        Some((n, false)) => vec![kept.len().min(n).to_string()],
+    };
+    rows.sort();
+    rows
+}
+
+#[test]
+fn the_oracle_is_sql() {
+    assert!(like_matches("abc", "a%"));
+    assert!(like_matches("abc", "_b_"));
+    assert!(!like_matches("abc", "_b"));
+    assert!(like_matches("a.b", "%.%"));
+    let fleet = Fleet::seeded(3, &["us-east-1"], 4);
+    let pool = &fleet.pools("us-east-1")[0];
+    let ids = vec![pool.pool_id.clone()];
+    let null_in = Predicate::In(
+        "pool_id",
+        false,
+        vec![Literal::Null, Literal::Text("x".into())],
+    );
+    assert_eq!(holds(&null_in, pool, "us-east-1", &ids), None);
+    let not_null_in = Predicate::Not(Box::new(null_in));
+    assert_eq!(holds(&not_null_in, pool, "us-east-1", &ids), None);
+    let hit = Predicate::In("pool_id", false, vec![Literal::Null, Literal::PoolId(0)]);
+    assert_eq!(holds(&hit, pool, "us-east-1", &ids), Some(true));
+}
+
+/// The case that showed DataFusion's own wrong answer: pushdown must give the true one.
+#[test]
+fn a_wrong_reference_answer_of_datafusion_is_not_blamed_on_pushdown() {
+    let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let spec = FleetSpec {
+        seed: 132_909_073_906_261,
+        regions: vec![
+            ("us-east-1", names(&["A", "1", "1", "A", "1", "A"])),
+            (
+                "eu-west-1",
+                names(&["1", "A", "1", "A", "a", "A", "a", "A"]),
+            ),
+        ],
+    };
+    let id = Literal::PoolId;
+    let query = QuerySpec {
+        predicate: Predicate::And(
+            Box::new(Predicate::Not(Box::new(Predicate::Or(
+                Box::new(Predicate::Like("pool_name", false, "LIKE", "-%".into())),
+                Box::new(Predicate::In(
+                    "pool_id",
+                    false,
+                    vec![Literal::Null, id(0), id(0), id(0)],
+                )),
+            )))),
+            Box::new(Predicate::And(
+                Box::new(Predicate::In("pool_id", false, vec![id(9), id(10)])),
+                Box::new(Predicate::And(
+                    Box::new(Predicate::Compare("pool_id", "<>", id(11))),
+                    Box::new(Predicate::Compare(
+                        "region",
+                        ">=",
+                        Literal::Text("eu-west-1".into()),
+                    )),
+                )),
+            )),
+        ),
+        limit: None,
+    };
+    let fleet = spec.build();
+    let ids: Vec<String> = spec
+        .region_names()
+        .iter()
+        .flat_map(|r| fleet.pools(r).iter().map(|p| p.pool_id.clone()))
+        .collect();
+    // `NOT (... OR pool_id IN (NULL, ...))` is never true: no row at all.
+    assert!(truth(&query, &fleet, &spec.region_names(), &ids).is_empty());
+    RUNTIME
+        .block_on(compare(&spec, std::slice::from_ref(&query)))
+        .unwrap_or_else(|failure| panic!("{failure}"));
 }
 
 #[test]
@@ -301,4 +519,9 @@ fn pushdown_never_changes_an_answer() {
                 .map_err(TestCaseError::fail)
         })
         .unwrap_or_else(|failure| panic!("{failure}"));
+    for sql in known_datafusion_divergences().iter() {
+        eprintln!(
+            "DataFusion answered the no-pushdown reference wrongly; pushdown was right: {sql}"
+        );
+    }
 }

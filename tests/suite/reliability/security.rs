@@ -13,7 +13,8 @@ const EMULATOR_SECRET: &str = "wsql-emulator-secret";
 /// A secret given to the binary through the environment.
 const ENV_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzSECRETKEY";
 
-/// Queries touching all five tables: filters, joins, EXPLAIN, EXPLAIN ANALYZE.
+/// Queries touching every table (with the saved reports): filters, joins, EXPLAIN, EXPLAIN
+/// ANALYZE.
 const SAMPLE: &[&str] = &[
     "SELECT * FROM workspaces_pools WHERE pool_name LIKE '%a%' LIMIT 5",
     "SELECT count(*) FROM workspaces_pool_sessions",
@@ -22,6 +23,15 @@ const SAMPLE: &[&str] = &[
     "SELECT w.workspace_id, d.directory_id FROM workspaces w JOIN workspaces_directories d ON w.directory_id = d.directory_id",
     "EXPLAIN SELECT * FROM workspaces WHERE workspace_id = 'ws-abcdefghi'",
     "EXPLAIN ANALYZE SELECT p.pool_id, s.session_id FROM workspaces_pools p JOIN workspaces_pool_sessions s USING (pool_id)",
+    "SELECT image_id, state, error_details FROM workspaces_image_imports",
+    "SELECT * FROM workspaces_image_associations WHERE associated_resource_type = 'APPLICATION'",
+    "SELECT b.name, a.associated_resource_id FROM workspaces_bundles b JOIN workspaces_bundle_associations a USING (bundle_id)",
+    "SELECT kind, count(*) FROM workspaces_snapshots GROUP BY kind",
+    "SELECT a.alias_id, p.shared_account_id FROM workspaces_connection_aliases a JOIN workspaces_connection_alias_permissions p USING (alias_id)",
+    "SELECT d.directory_id, c.reconnect_enabled, b.device_type, i.name FROM workspaces_directories d \
+     JOIN workspaces_client_properties c ON c.resource_id = d.directory_id \
+     LEFT JOIN workspaces_client_branding b ON b.resource_id = d.directory_id \
+     LEFT JOIN workspaces_connect_client_add_ins i ON i.resource_id = d.directory_id",
 ];
 
 /// Every saved report's name, from `queries/`.

@@ -1,7 +1,8 @@
 //! The one harness of the suite: an emulator with a seeded fleet, and a session holding every
 //! table of the library (pushdown on) beside a `<table>_reference` copy of each with pushdown
 //! off, so that every test can compare an answer with the reference answer and count the calls
-//! it made; settings of a test's own through [`harness_with_settings`]. [`command`] drives the
+//! it made; settings of a test's own through [`harness_with_settings`], an organization of
+//! accounts through [`harness_for_organization`]. [`command`] drives the
 //! `wsql` binary from outside.
 
 pub mod command;
@@ -16,7 +17,7 @@ use datafusion::physical_plan::{ExecutionPlan, collect, execute_stream};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use serde_json::Value;
 use wsql::{AwsSettings, Library, ScanReport, Table, TargetWarning};
-use wsql_emulator::{Emulator, Fleet, LoggedRequest};
+use wsql_emulator::{Emulator, Fleet, LoggedRequest, Organization};
 
 pub const POOLS: &str = "DescribeWorkspacesPools";
 pub const SESSIONS: &str = "DescribeWorkspacesPoolSessions";
@@ -59,6 +60,32 @@ pub async fn harness_with_settings(
     adjust: impl FnOnce(AwsSettings) -> AwsSettings,
 ) -> Harness {
     let emulator = Emulator::start(fleet).await.expect("emulator starts");
+    harness_over(emulator, regions, cache_ttl, adjust)
+}
+
+/// An emulator serving `organization`, and a session over it with the settings `adjust` makes
+/// of the emulator's: as they are, the management account alone (the static credentials);
+/// with a role to assume, the other accounts too.
+pub async fn harness_for_organization(
+    organization: Organization,
+    regions: &[&str],
+    adjust: impl FnOnce(AwsSettings) -> AwsSettings,
+) -> Harness {
+    let emulator = Emulator::start_organization(organization)
+        .await
+        .expect("emulator starts");
+    harness_over(emulator, regions, None, adjust)
+}
+
+/// A session over a running `emulator` (an organization's, say), with the emulator's settings
+/// for `regions` changed by `adjust` (a role to assume in the organization's accounts), like
+/// [`harness_with_settings`].
+pub fn harness_over(
+    emulator: Emulator,
+    regions: &[&str],
+    cache_ttl: Option<Duration>,
+    adjust: impl FnOnce(AwsSettings) -> AwsSettings,
+) -> Harness {
     let settings = adjust(AwsSettings::emulator(emulator.endpoint_url(), regions));
     let library = Library::new(settings).with_cache_ttl(cache_ttl);
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(true));

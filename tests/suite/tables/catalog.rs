@@ -1,9 +1,9 @@
-//! The library registers all five tables, and `\d`'s docs cover each.
+//! The library registers every table, and `\d`'s docs cover each.
 
 use crate::support::harness;
 
 #[tokio::test]
-async fn information_schema_lists_the_five_tables() {
+async fn information_schema_lists_every_table() {
     let h = harness(1).await;
     let tables = h
         .strings(
@@ -15,10 +15,23 @@ async fn information_schema_lists_the_five_tables() {
         tables,
         vec![
             "workspaces",
+            "workspaces_bundle_associations",
             "workspaces_bundles",
+            "workspaces_client_branding",
+            "workspaces_client_properties",
+            "workspaces_connect_client_add_ins",
+            "workspaces_connection_alias_permissions",
+            "workspaces_connection_aliases",
+            "workspaces_connection_status",
             "workspaces_directories",
+            "workspaces_image_associations",
+            "workspaces_image_imports",
+            "workspaces_image_permissions",
+            "workspaces_images",
+            "workspaces_ip_groups",
             "workspaces_pool_sessions",
-            "workspaces_pools"
+            "workspaces_pools",
+            "workspaces_snapshots",
         ]
     );
     let mut documented: Vec<&str> = wsql::Table::all().map(|t| t.name()).collect();

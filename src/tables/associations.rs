@@ -1,0 +1,56 @@
+//! What the two association tables (`workspaces_image_associations`,
+//! `workspaces_bundle_associations`) share: their request, one parent's id with the
+//! `AssociatedResourceTypes` asked for (both required by the service), and how those types are
+//! chosen: the values an `associated_resource_type` predicate allows, else every type the model
+//! lists for the operation. The types list has no bound in the model, so one request carries
+//! them all.
+
+use std::fmt;
+
+use crate::scan::Restrictions;
+
+/// The parameters of one association call: a parent and the resource types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AssociationsRequest {
+    /// The parent's member: `ImageId` or `BundleId`.
+    pub member: &'static str,
+    /// The parent's id.
+    pub id: String,
+    /// `AssociatedResourceTypes`.
+    pub types: Vec<&'static str>,
+}
+
+impl fmt::Display for AssociationsRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{{{}: {}, AssociatedResourceTypes: [{}]}}",
+            self.member,
+            self.id,
+            self.types.join(", ")
+        )
+    }
+}
+
+/// One request per parent id `restrictions` allow in `id_column` (sent as `member`), each with
+/// the types of `all_types` that `type_column`'s restriction allows.
+pub(crate) fn requests(
+    restrictions: &Restrictions,
+    (id_column, member): (&str, &'static str),
+    type_column: &str,
+    all_types: &'static [&'static str],
+) -> Vec<AssociationsRequest> {
+    let types: Vec<&'static str> = all_types
+        .iter()
+        .copied()
+        .filter(|t| restrictions.admits(type_column, Some(t)))
+        .collect();
+    let parents = restrictions.values(id_column).into_iter().flatten();
+    parents
+        .map(|id| AssociationsRequest {
+            member,
+            id: id.clone(),
+            types: types.clone(),
+        })
+        .collect()
+}

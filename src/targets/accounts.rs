@@ -1,0 +1,485 @@
+//! The accounts a library reads, listed as scans ask for them and kept for the next scans:
+//! - profiles (or the default chain): one account each, known from the settings without a call;
+//! - a role assumed in listed accounts (each checked to be an account id);
+//! - or a role assumed in every ACTIVE account of the organization, from Organizations
+//!   `ListAccounts` one page at a time, so that the first page's accounts are scanned while the
+//!   next page is fetched.
+//!
+//! With a role, the base credentials' own account is read with them, not through the role: AWS
+//! gives the management account no `OrganizationAccountAccessRole`. Its id is asked of STS with
+//! the listing (at once with the organization's first page).
+//!
+//! No lock is held across a call. Scans asking for an account that is not listed yet join the
+//! one listing under way: a [`Shared`] future, held in the list's state only while it is cloned
+//! or replaced, whose end the first scan to see it takes into the list. The accounts listed so
+//! far, and whether that is all of them, can be read at any time without waiting
+//! ([`AccountList::listed`]): that is what EXPLAIN shows. A failed listing is handed to every scan
+//! that waited for it and then forgotten: the next scan tries again.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use aws_config::SdkConfig;
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
+
+use super::config::{base_config, role_config};
+use super::identity::{Caller, Identity};
+use super::{AccountTarget, Common};
+use crate::error::{CallSite, Error, Result};
+use crate::settings::{Accounts, AssumeRole, AwsSettings};
+
+/// The accounts to read, listed as scans ask for them.
+#[derive(Debug)]
+pub(crate) struct AccountList {
+    common: Arc<Common>,
+    source: Arc<Source>,
+    state: Mutex<ListState>,
+}
+
+/// The accounts listed so far, and whether that is all of them.
+#[derive(Debug, Clone)]
+pub(crate) struct Listed {
+    /// In the order they were listed.
+    pub accounts: Vec<Arc<AccountTarget>>,
+    /// Whether every account is listed.
+    pub complete: bool,
+}
+
+#[derive(Debug)]
+struct ListState {
+    accounts: Vec<Arc<AccountTarget>>,
+    /// Where the next listing starts; `None` once every account is listed.
+    next: Option<Cursor>,
+    /// The listing under way, shared by every scan waiting for it.
+    pending: Option<Listing>,
+}
+
+/// One listing call (or none, for profiles), shared by the scans that wait for it.
+type Listing = Shared<BoxFuture<'static, Result<Page>>>;
+
+/// Where a listing starts.
+#[derive(Debug, Clone)]
+enum Cursor {
+    /// At the first accounts.
+    First,
+    /// After the page that handed out this `NextToken`.
+    After(String),
+}
+
+/// What one listing found: accounts, and where the next listing starts (`None`: nowhere, every
+/// account is listed).
+#[derive(Debug, Clone)]
+struct Page {
+    accounts: Vec<AccountConfig>,
+    next: Option<Cursor>,
+}
+
+/// One account's configuration: its identity, the role assumed in it, its SDK configuration.
+#[derive(Debug, Clone)]
+pub(super) struct AccountConfig {
+    pub identity: Identity,
+    pub role_arn: Option<String>,
+    pub config: SdkConfig,
+}
+
+impl AccountList {
+    /// The accounts of `settings`, whose base configuration (the first profile's, or the
+    /// default chain's) is `base`; nothing is listed yet.
+    pub(super) async fn of_settings(
+        settings: &AwsSettings,
+        base: SdkConfig,
+        common: Arc<Common>,
+    ) -> Result<Self> {
+        let source = match &settings.assume_role {
+            None => Source::Profiles(profile_accounts(settings, base).await),
+            Some(role) => Source::Role(Box::new(RoleSource {
+                role: role.clone(),
+                own: Caller::new("base".to_string(), base.clone()),
+                listed: match &role.accounts {
+                    Accounts::Listed(ids) => Some(listed_ids(ids)?),
+                    Accounts::Organization => None,
+                },
+                base,
+            })),
+        };
+        Ok(Self {
+            common,
+            source: Arc::new(source),
+            state: Mutex::new(ListState {
+                accounts: Vec::new(),
+                next: Some(Cursor::First),
+                pending: None,
+            }),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, ListState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether errors and warnings name the account (several accounts are read).
+    pub fn names_accounts(&self) -> bool {
+        self.common.names_accounts
+    }
+
+    /// Account number `index`, listing more if needed; `None` past the last one. Scans asking
+    /// at once share one listing call.
+    pub async fn get(&self, index: usize) -> Option<Result<Arc<AccountTarget>>> {
+        loop {
+            let listing = {
+                let mut state = self.lock();
+                if let Some(account) = state.accounts.get(index) {
+                    return Some(Ok(Arc::clone(account)));
+                }
+                let cursor = state.next.clone()?;
+                let source = &self.source;
+                let pending = state
+                    .pending
+                    .get_or_insert_with(|| Arc::clone(source).list(cursor).shared());
+                pending.clone()
+            };
+            let page = listing.clone().await;
+            self.settle(&listing, &page);
+            if let Err(error) = page {
+                return Some(Err(error));
+            }
+        }
+    }
+
+    /// Takes the end of `listing` into the list, if no other scan has yet: its accounts and
+    /// where the next listing starts, or, after a failure, nothing (the next scan tries again).
+    fn settle(&self, listing: &Listing, page: &Result<Page>) {
+        let mut state = self.lock();
+        if !state.pending.as_ref().is_some_and(|p| p.ptr_eq(listing)) {
+            return;
+        }
+        state.pending = None;
+        let Ok(page) = page else {
+            return;
+        };
+        for account in &page.accounts {
+            let number = state.accounts.len();
+            let target = AccountTarget::new(number, account.clone(), &self.common);
+            state.accounts.push(target);
+        }
+        state.next = page.next.clone();
+    }
+
+    /// The accounts listed so far, and whether that is all of them (for EXPLAIN), without
+    /// waiting for a listing under way.
+    pub fn listed(&self) -> Listed {
+        let state = self.lock();
+        Listed {
+            accounts: state.accounts.clone(),
+            complete: state.next.is_none(),
+        }
+    }
+}
+
+/// Where accounts come from.
+#[derive(Debug)]
+enum Source {
+    /// Profiles (or the default chain), known from the settings.
+    Profiles(Vec<AccountConfig>),
+    /// A role assumed in listed accounts or in the organization's.
+    Role(Box<RoleSource>),
+}
+
+impl Source {
+    /// The accounts from `cursor` on.
+    fn list(self: Arc<Self>, cursor: Cursor) -> BoxFuture<'static, Result<Page>> {
+        async move {
+            match &*self {
+                Source::Profiles(accounts) => Ok(Page {
+                    accounts: accounts.clone(),
+                    next: None,
+                }),
+                Source::Role(role) => role.list(cursor).await,
+            }
+        }
+        .boxed()
+    }
+}
+
+/// The profiles to read (each named one, or the default chain), one account each.
+async fn profile_accounts(settings: &AwsSettings, base: SdkConfig) -> Vec<AccountConfig> {
+    let profiles: Vec<Option<&str>> = match settings.profiles.is_empty() {
+        true => vec![None],
+        false => settings.profiles.iter().map(|p| Some(p.as_str())).collect(),
+    };
+    let mut accounts = Vec::new();
+    for profile in profiles {
+        let config = match profile {
+            Some(_) => base_config(settings, profile).await,
+            None => base.clone(),
+        };
+        let label = profile.unwrap_or("default").to_string();
+        accounts.push(AccountConfig {
+            identity: Identity::Caller(Arc::new(Caller::new(label, config.clone()))),
+            role_arn: None,
+            config,
+        });
+    }
+    accounts
+}
+
+/// A role assumed with the base credentials in listed accounts or in the organization's.
+#[derive(Debug)]
+struct RoleSource {
+    role: AssumeRole,
+    base: SdkConfig,
+    /// The base credentials, whose own account is read with them.
+    own: Caller,
+    /// The listed accounts; `None` for the organization's.
+    listed: Option<Vec<String>>,
+}
+
+impl RoleSource {
+    /// The listed accounts, or the organization's page at `cursor`.
+    async fn list(&self, cursor: Cursor) -> Result<Page> {
+        let (ids, next) = match &self.listed {
+            Some(ids) => {
+                self.own.account_id().await?;
+                (ids.clone(), None)
+            }
+            None => {
+                let token = match cursor {
+                    Cursor::First => None,
+                    Cursor::After(token) => Some(token),
+                };
+                // The first page and the base credentials' own account are asked at once: both
+                // are on the way to the first scan (later pages know the account already).
+                let (page, own) =
+                    tokio::join!(organization_page(&self.base, token), self.own.account_id());
+                own?;
+                let (ids, next_token) = page?;
+                (ids, next_token.map(Cursor::After))
+            }
+        };
+        let mut accounts = Vec::new();
+        for id in ids {
+            accounts.push(self.account(id).await);
+        }
+        Ok(Page { accounts, next })
+    }
+
+    /// Account `id`, read with the role, or with the base credentials when it is their own.
+    async fn account(&self, id: String) -> AccountConfig {
+        if self.own.known() == Some(id.as_str()) {
+            return AccountConfig {
+                identity: Identity::Known(id),
+                role_arn: None,
+                config: self.base.clone(),
+            };
+        }
+        let (config, role_arn) = role_config(&self.base, &self.role, &id).await;
+        AccountConfig {
+            identity: Identity::Known(id),
+            role_arn: Some(role_arn),
+            config,
+        }
+    }
+}
+
+/// `ids`, checked and without repeats.
+fn listed_ids(ids: &[String]) -> Result<Vec<String>> {
+    let mut unique: Vec<String> = Vec::new();
+    for id in ids {
+        if !is_account_id(id) {
+            return Err(Error::InvalidAccountId { value: id.clone() });
+        }
+        if !unique.contains(id) {
+            unique.push(id.clone());
+        }
+    }
+    Ok(unique)
+}
+
+/// `^\d{12}$`.
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// One page of the organization's ACTIVE accounts, and the token of the next. An account's
+/// `State` decides (`Status`, retired by AWS in September 2026, only when `State` is absent).
+async fn organization_page(
+    base: &SdkConfig,
+    next_token: Option<String>,
+) -> Result<(Vec<String>, Option<String>)> {
+    const OPERATION: &str = "ListAccounts";
+    let region = base.region().ok_or(Error::NoRegion)?.to_string();
+    let call = CallSite {
+        operation: OPERATION,
+        region,
+        account: None,
+    };
+    let page = aws_sdk_organizations::Client::new(base)
+        .list_accounts()
+        .set_next_token(next_token)
+        .send()
+        .await
+        .map_err(|e| Error::from_sdk(call, None, e))?;
+    let mut ids: Vec<String> = Vec::new();
+    for account in page.accounts.unwrap_or_default() {
+        #[allow(deprecated)]
+        let status = account.status.as_ref().map(|s| s.as_str());
+        let state = account.state.as_ref().map(|s| s.as_str()).or(status);
+        if let Some(id) = account.id
+            && state == Some("ACTIVE")
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    Ok((ids, page.next_token.filter(|t| !t.is_empty())))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::pin::pin;
+
+    use wsql_emulator::{DEFAULT_ROLE_NAME, Emulator, LoggedRequest, Organization};
+
+    use super::*;
+    use crate::targets::Targets;
+
+    #[test]
+    fn account_ids_are_twelve_digits() {
+        assert!(is_account_id("012345678901"));
+        assert!(!is_account_id("12345678901"));
+        assert!(!is_account_id("12345678901a"));
+        assert!(listed_ids(&["111111111111".into(), "111111111111".into()]).is_ok());
+        assert!(matches!(
+            listed_ids(&["org1".into()]),
+            Err(Error::InvalidAccountId { .. })
+        ));
+    }
+
+    /// An emulated organization of `accounts` accounts (the emulator lists 20 a page), and the
+    /// targets of a library reading all of them through the role.
+    async fn organization(accounts: usize) -> (Emulator, Targets) {
+        let organization = Organization::seeded(31, accounts, &["us-east-1"], 0);
+        let emulator = Emulator::start_organization(organization)
+            .await
+            .expect("emulator starts");
+        let settings = AwsSettings {
+            assume_role: Some(AssumeRole {
+                role_name: DEFAULT_ROLE_NAME.to_string(),
+                accounts: Accounts::Organization,
+                external_id: None,
+            }),
+            // A failure is the test's, not the SDK's to retry.
+            max_attempts: Some(1),
+            ..AwsSettings::emulator(emulator.endpoint_url(), &["us-east-1"])
+        };
+        (emulator, Targets::new(settings))
+    }
+
+    fn calls<'a>(log: &'a [LoggedRequest], operation: &str) -> Vec<&'a LoggedRequest> {
+        log.iter().filter(|r| r.operation == operation).collect()
+    }
+
+    /// The ids of `listed`.
+    fn ids(listed: &Listed) -> Vec<&str> {
+        listed
+            .accounts
+            .iter()
+            .filter_map(|a| a.known_account())
+            .collect()
+    }
+
+    /// Every account of `list`, asked for one after the other as a scan does.
+    async fn walk(list: &AccountList) -> Vec<String> {
+        let mut ids = Vec::new();
+        while let Some(account) = list.get(ids.len()).await {
+            let account = account.expect("listed");
+            ids.push(account.known_account().unwrap_or_default().to_string());
+        }
+        ids
+    }
+
+    #[tokio::test]
+    async fn scans_listing_at_once_make_one_call_per_page() {
+        let (emulator, targets) = organization(45).await;
+        let list = &targets.get().await.expect("resolves").accounts;
+        let (first, second) = tokio::join!(walk(list), walk(list));
+        let organization: Vec<&str> = emulator
+            .organization()
+            .accounts()
+            .iter()
+            .map(|a| a.id())
+            .collect();
+        assert_eq!(first, organization);
+        assert_eq!(second, organization);
+        let log = emulator.request_log();
+        assert_eq!(
+            calls(&log, "ListAccounts").len(),
+            3,
+            "45 accounts, 20 a page"
+        );
+        assert_eq!(
+            calls(&log, "GetCallerIdentity").len(),
+            1,
+            "the base account"
+        );
+        assert!(list.listed().complete);
+    }
+
+    // On the test's one thread, the emulator answers only while the test awaits, and a listing
+    // ends only when a scan waiting for it is polled: a scan polled once is mid-listing.
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_listed_accounts_are_read_while_a_listing_is_under_way() {
+        let (emulator, targets) = organization(25).await;
+        let list = &targets.get().await.expect("resolves").accounts;
+        let before = list.listed();
+        assert!(before.accounts.is_empty() && !before.complete);
+        assert!(matches!(list.get(0).await, Some(Ok(_))));
+        let organization: Vec<&str> = emulator
+            .organization()
+            .accounts()
+            .iter()
+            .map(|a| a.id())
+            .collect();
+
+        let mut second_page = pin!(list.get(20));
+        assert!(futures::poll!(second_page.as_mut()).is_pending());
+        let during = list.listed();
+        assert_eq!(ids(&during), organization[..20]);
+        assert!(!during.complete);
+
+        // Another scan asking for the second page meanwhile joins the call under way.
+        let (twentieth, last) = tokio::join!(second_page, list.get(24));
+        assert!(matches!(twentieth, Some(Ok(_))) && matches!(last, Some(Ok(_))));
+        assert!(list.get(25).await.is_none());
+        assert_eq!(calls(&emulator.request_log(), "ListAccounts").len(), 2);
+        let after = list.listed();
+        assert_eq!(ids(&after), organization);
+        assert!(after.complete);
+    }
+
+    #[tokio::test]
+    async fn a_failed_listing_reaches_every_waiting_scan_and_is_not_kept() {
+        let (emulator, targets) = organization(3).await;
+        let list = &targets.get().await.expect("resolves").accounts;
+        emulator.set_faults(wsql_emulator::Faults {
+            server_error_rate: 1.0,
+            faulted_services: wsql_emulator::FaultedServices::All,
+            ..wsql_emulator::Faults::default()
+        });
+        let (first, second) = tokio::join!(list.get(0), list.get(1));
+        let message = |failed: Option<Result<Arc<AccountTarget>>>| match failed {
+            Some(Err(error)) => error.to_string(),
+            other => panic!("the listing fails: {other:?}"),
+        };
+        assert_eq!(message(first), message(second), "one failure, shared");
+        let log = emulator.request_log();
+        assert_eq!(calls(&log, "ListAccounts").len(), 1, "one call for both");
+        assert_eq!(calls(&log, "GetCallerIdentity").len(), 1);
+        assert!(list.listed().accounts.is_empty());
+        emulator.set_faults(wsql_emulator::Faults::default());
+        assert!(matches!(list.get(2).await, Some(Ok(_))), "tried again");
+        let log = emulator.request_log();
+        assert_eq!(calls(&log, "ListAccounts").len(), 2);
+        assert!(list.listed().complete);
+    }
+}
