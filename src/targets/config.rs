@@ -2,6 +2,11 @@
 //! endpoint, the first region, and the credentials (a named profile's, fixed ones, the default
 //! chain, or a role assumed with those in one account). Loading a configuration calls nothing;
 //! credentials are resolved by the first call that needs them.
+//!
+//! The settings' endpoint (`--endpoint-url`) is set on the configuration, which the SDK treats
+//! as a client's own setting: its service clients would then ignore the service-specific
+//! variables (`AWS_ENDPOINT_URL_CLOUDWATCH`, ...). [`service_endpoint`] reads those, so that a
+//! target's clients let them win for their service, as the AWS CLI does.
 
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::retry::RetryConfig;
@@ -77,4 +82,15 @@ pub(super) async fn role_config(
         .credentials_provider(SharedCredentialsProvider::new(provider))
         .build();
     (config, role_arn)
+}
+
+/// The endpoint the environment names for the service whose SDK id is `service_id`
+/// (`AWS_ENDPOINT_URL_` and the id in capitals, spaces as underscores: `CloudWatch` →
+/// `AWS_ENDPOINT_URL_CLOUDWATCH`), which wins over the settings' endpoint for that service.
+pub(super) fn service_endpoint(service_id: &str) -> Option<String> {
+    let name = format!(
+        "AWS_ENDPOINT_URL_{}",
+        service_id.to_ascii_uppercase().replace(' ', "_")
+    );
+    std::env::var(name).ok().filter(|url| !url.is_empty())
 }
