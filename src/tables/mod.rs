@@ -7,11 +7,14 @@
 
 pub(crate) mod bundles;
 pub(crate) mod directories;
+pub(crate) mod metrics;
 pub(crate) mod patterns;
+pub(crate) mod pool_metrics;
 pub(crate) mod pool_names;
 pub(crate) mod pools;
 pub(crate) mod sessions;
 pub(crate) mod tags;
+pub(crate) mod workspace_metrics;
 pub(crate) mod workspaces;
 
 use crate::scan::{Describe, ScanTable};
@@ -23,6 +26,8 @@ pub(crate) static TABLES: &[&dyn ScanTable] = &[
     &Describe::<directories::Directories>::TABLE,
     &Describe::<bundles::Bundles>::TABLE,
     &Describe::<workspaces::Workspaces>::TABLE,
+    &Describe::<pool_metrics::PoolMetrics>::TABLE,
+    &Describe::<workspace_metrics::WorkspaceMetrics>::TABLE,
 ];
 
 /// The invariants of every table, walked over [`TABLES`]: what `\d`, EXPLAIN and the module doc
@@ -119,6 +124,7 @@ mod tests {
         for table in Table::all() {
             let name = table.name();
             let definition = table.definition();
+            let rules = table.pushdown();
             for p in definition.pushdown().pushable {
                 let mut condition = format!("{} = '{}'", p.column, p.example);
                 if !p.example_with.is_empty() {
@@ -153,6 +159,14 @@ mod tests {
                 assert!(
                     scan.contains(&format!("{member}: 3")),
                     "{name} LIMIT:\n{text}"
+                );
+            }
+            for default in definition.defaults() {
+                let (text, scan) = plan(&ctx, &format!("SELECT * FROM {name}")).await;
+                assert!(scan.contains(default.shows), "{name} default:\n{text}");
+                assert!(
+                    rules.iter().any(|r| r.predicate == default.absent),
+                    "{name}: \\d shows the default"
                 );
             }
             if let Some(parent) = definition.parent() {
