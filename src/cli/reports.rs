@@ -26,14 +26,18 @@ macro_rules! report {
 /// Every saved report, by name.
 pub const REPORTS: &[Report] = &[
     report!("accounts_summary"),
+    report!("always_on_low_usage"),
     report!("app_settings_audit"),
     report!("capacity_headroom"),
     report!("fleet_summary"),
     report!("idle_capacity"),
+    report!("idle_workspaces"),
     report!("migration_inventory"),
     report!("migration_personal_targets"),
     report!("pool_errors"),
+    report!("pool_right_sizing"),
     report!("pools_by_owner_tag"),
+    report!("pools_turning_users_away"),
     report!("pools_with_directory_and_bundle"),
     report!("sessions_vs_capacity"),
     report!("timeout_audit"),
