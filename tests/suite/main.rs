@@ -14,6 +14,7 @@
 
 mod accounts;
 mod cli;
+mod metrics;
 mod pools;
 mod reliability;
 mod repl;

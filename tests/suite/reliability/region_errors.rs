@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use wsql::{AwsSettings, RegionErrorPolicy};
+use wsql::{AwsSettings, RegionErrorPolicy, Table};
 use wsql_emulator::{Faults, Fleet};
 
 use crate::reliability::setup::{REGIONS, tables};
-use crate::support::{Harness, POOLS, harness_with_settings};
+use crate::support::{Harness, harness_with_settings};
 
 const DENIED: &str = "eu-west-1";
 
@@ -29,13 +29,12 @@ fn deny(h: &Harness) {
     });
 }
 
-/// The operation whose call fails first in a scan of `table` (the sessions scan lists pools).
+/// The operation whose call fails first in a scan of `table`: the parents' listing, for a table
+/// whose operation needs a parent (the sessions scan lists pools).
 fn first_operation(table: &str, operation: &'static str) -> &'static str {
-    if table == "workspaces_pool_sessions" {
-        POOLS
-    } else {
-        operation
-    }
+    Table::named(table)
+        .and_then(Table::parent_operation)
+        .unwrap_or(operation)
 }
 
 /// Rows of `table` per region, read before any fault.

@@ -25,14 +25,15 @@ pub fn fast_retries(attempts: u32) -> impl FnOnce(AwsSettings) -> AwsSettings {
     }
 }
 
-/// Panics naming the first call of `log` that is not read-only: a WorkSpaces `Describe*`, or
-/// one of the identity calls that change nothing (STS `GetCallerIdentity` and `AssumeRole`,
-/// Organizations `ListAccounts`).
+/// Panics naming the first call of `log` that is not read-only: a WorkSpaces `Describe*`, a
+/// CloudWatch read (`GetMetricData`, `ListMetrics`), or one of the identity calls that change
+/// nothing (STS `GetCallerIdentity` and `AssumeRole`, Organizations `ListAccounts`).
 pub fn assert_read_only(log: &[LoggedRequest]) {
     assert!(!log.is_empty(), "no call was logged: nothing was checked");
     for call in log {
         let read_only = match call.service.as_str() {
             "workspaces" => call.operation.starts_with("Describe"),
+            "monitoring" => matches!(call.operation.as_str(), "GetMetricData" | "ListMetrics"),
             "sts" => matches!(call.operation.as_str(), "GetCallerIdentity" | "AssumeRole"),
             "organizations" => call.operation == "ListAccounts",
             _ => false,

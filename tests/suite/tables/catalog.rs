@@ -1,9 +1,9 @@
-//! The library registers all five tables, and `\d`'s docs cover each.
+//! The library registers every table, and `\d`'s docs cover each.
 
 use crate::support::harness;
 
 #[tokio::test]
-async fn information_schema_lists_the_five_tables() {
+async fn information_schema_lists_every_table() {
     let h = harness(1).await;
     let tables = h
         .strings(
@@ -17,6 +17,8 @@ async fn information_schema_lists_the_five_tables() {
             "workspaces",
             "workspaces_bundles",
             "workspaces_directories",
+            "workspaces_metrics",
+            "workspaces_pool_metrics",
             "workspaces_pool_sessions",
             "workspaces_pools"
         ]
