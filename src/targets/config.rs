@@ -5,8 +5,8 @@
 //!
 //! The settings' endpoint (`--endpoint-url`) is set on the configuration, which the SDK treats
 //! as a client's own setting: its service clients would then ignore the service-specific
-//! variables (`AWS_ENDPOINT_URL_CLOUDWATCH`, ...). [`service_endpoint`] reads those, so that a
-//! target's clients let them win for their service, as the AWS CLI does.
+//! variables (`AWS_ENDPOINT_URL_CLOUDWATCH`, ...). Every client is built from [`for_service`],
+//! which lets the service's own variable win for it, as the AWS CLI does.
 
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::retry::RetryConfig;
@@ -71,7 +71,7 @@ pub(super) async fn role_config(
     let role_arn = format!("arn:aws:iam::{account}:role/{}", role.role_name);
     let mut provider = AssumeRoleProvider::builder(role_arn.clone())
         .session_name("wsql")
-        .configure(base);
+        .configure(&for_service(base, "STS"));
     if let Some(external_id) = &role.external_id {
         provider = provider.external_id(external_id);
     }
@@ -84,13 +84,17 @@ pub(super) async fn role_config(
     (config, role_arn)
 }
 
-/// The endpoint the environment names for the service whose SDK id is `service_id`
-/// (`AWS_ENDPOINT_URL_` and the id in capitals, spaces as underscores: `CloudWatch` →
-/// `AWS_ENDPOINT_URL_CLOUDWATCH`), which wins over the settings' endpoint for that service.
-pub(super) fn service_endpoint(service_id: &str) -> Option<String> {
+/// `config` for the service whose SDK id is `service_id` (`WorkSpaces`, `CloudWatch`, `STS`,
+/// `Organizations`): with the endpoint the environment names for it, when it names one
+/// (`AWS_ENDPOINT_URL_` and the id in capitals, spaces as underscores), which wins over the
+/// settings' endpoint.
+pub(super) fn for_service(config: &SdkConfig, service_id: &str) -> SdkConfig {
     let name = format!(
         "AWS_ENDPOINT_URL_{}",
         service_id.to_ascii_uppercase().replace(' ', "_")
     );
-    std::env::var(name).ok().filter(|url| !url.is_empty())
+    match std::env::var(name).ok().filter(|url| !url.is_empty()) {
+        Some(url) => config.clone().into_builder().endpoint_url(url).build(),
+        None => config.clone(),
+    }
 }

@@ -212,10 +212,10 @@ impl Target {
     pub fn workspaces(&self) -> &aws_sdk_workspaces::Client {
         let regional = &self.regional;
         regional.workspaces.get_or_init(|| {
-            let mut config = aws_sdk_workspaces::config::Builder::from(&regional.config)
-                .retry_partition(regional.retry_partition.clone());
-            config.set_endpoint_url(service_endpoint("WorkSpaces", &regional.config));
-            let config = config.build();
+            let config = config::for_service(&regional.config, "WorkSpaces");
+            let config = aws_sdk_workspaces::config::Builder::from(&config)
+                .retry_partition(regional.retry_partition.clone())
+                .build();
             aws_sdk_workspaces::Client::from_conf(config)
         })
     }
@@ -226,10 +226,10 @@ impl Target {
     pub fn cloudwatch(&self) -> &aws_sdk_cloudwatch::Client {
         let regional = &self.regional;
         regional.cloudwatch.get_or_init(|| {
-            let mut config = aws_sdk_cloudwatch::config::Builder::from(&regional.config)
-                .retry_partition(regional.retry_partition.clone());
-            config.set_endpoint_url(service_endpoint("CloudWatch", &regional.config));
-            let config = config.build();
+            let config = config::for_service(&regional.config, "CloudWatch");
+            let config = aws_sdk_cloudwatch::config::Builder::from(&config)
+                .retry_partition(regional.retry_partition.clone())
+                .build();
             aws_sdk_cloudwatch::Client::from_conf(config)
         })
     }
@@ -246,12 +246,6 @@ impl Target {
             account: Arc::clone(&self.account.permits),
         }
     }
-}
-
-/// The endpoint of the service whose SDK id is `service_id`: the environment's own for it
-/// ([`config::service_endpoint`]), else the configuration's.
-fn service_endpoint(service_id: &str, config: &SdkConfig) -> Option<String> {
-    config::service_endpoint(service_id).or_else(|| config.endpoint_url().map(String::from))
 }
 
 /// The regions and accounts of one set of settings, resolved on first use.
