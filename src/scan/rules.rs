@@ -129,10 +129,14 @@ pub(crate) fn of<T: DescribeTable>() -> Vec<PushdownRule> {
         ));
     }
     if let Some(parent) = parent {
+        let then = match parent.batch {
+            Some(n) => format!("the requests of every {n} parents listed"),
+            None => "one request chain per parent".to_string(),
+        };
         rows.push(rule(
             format!("no predicate or join on `{}`", parent.column),
             format!(
-                "`{}` lists the parents first, then one request chain per parent",
+                "`{}` lists the parents first, then {then}",
                 parent.operation
             ),
             "",

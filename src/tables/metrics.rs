@@ -947,7 +947,7 @@ mod tests {
         let r = requests(&FAMILY, &listed(10, None));
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].queries().count(), 350);
-        assert_eq!(r[0].query(7), Some((1, Statistic::Minimum)));
+        assert_eq!(r[0].query(7), Some((1, Statistic::Maximum)));
         // Reading no statistic asks for the sample count, which exists where a datapoint does.
         let r = requests(&FAMILY, &listed(2, Some(&["thing_id", "timestamp"])));
         assert_eq!(r[0].statistics, [Statistic::SampleCount]);

@@ -13,7 +13,7 @@
 //! | `region =`, `IN (...)` | only those regions are called | exact |
 //! | `account_id =`, `IN (...)` | only those accounts are called | exact |
 //! | a join on `workspace_id` (this table on the probe side) | the build side's values, as for `workspace_id IN (...)` | exact |
-//! | no predicate or join on `workspace_id` | `DescribeWorkspaces` lists the parents first, then one request chain per parent |  |
+//! | no predicate or join on `workspace_id` | `DescribeWorkspaces` lists the parents first, then the requests of every 500 parents listed |  |
 //! | `LIMIT n` (when every filter is exact) | paging stops at n rows |  |
 //!
 //! The metrics and units, from *Monitor your WorkSpaces using CloudWatch metrics*
