@@ -8,7 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use wsql_emulator::{PoolProfile, WorkspaceProfile};
 
 use crate::metrics::{
-    GET_METRIC_DATA, POOL_KEY, WORKSPACE_KEY, cached_harness, equivalent, fleet, queries_of,
+    GET_METRIC_DATA, POOL_KEY, WORKSPACE_KEY, cached_harness, compare, equivalent, fleet,
+    queries_of,
 };
 use crate::support::{Harness, POOLS, REGION, WORKSPACES, quoted};
 
@@ -594,4 +595,29 @@ async fn workspaces_metrics_push_down_the_same_way() {
         ))
         .await;
     assert_eq!(compared, ["0"]);
+}
+
+#[tokio::test]
+async fn without_a_range_the_table_answers_its_default_window_not_everything() {
+    let h = two_of_each().await;
+    let id = &pool_ids(&h)[1];
+    // The same comparison that finds pushdown exact finds the default window: the reference,
+    // which cannot know a query left time unrestricted, holds every retained datapoint.
+    let condition = format!("pool_id = '{id}' AND period_seconds = 3600");
+    let (only_pushed, only_reference, pushed) = compare(
+        &h,
+        "workspaces_pool_metrics",
+        &format!("{POOL_KEY}, maximum"),
+        &condition,
+    )
+    .await;
+    assert_eq!(
+        only_pushed, 0,
+        "the default window's rows are the reference's"
+    );
+    assert_eq!(pushed, 7 * 24, "24 hours of 7 metrics");
+    assert!(
+        only_reference > 7 * 24 * 300,
+        "the reference reaches back a year and more: {only_reference}"
+    );
 }
