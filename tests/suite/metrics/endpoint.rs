@@ -1,6 +1,8 @@
 //! Where CloudWatch calls go: `--endpoint-url` sends them to the emulator with every other
 //! service's, and `AWS_ENDPOINT_URL_CLOUDWATCH` (the SDK's variable for the service whose id is
-//! `CloudWatch`) wins for CloudWatch alone.
+//! `CloudWatch`) wins for CloudWatch alone. The calls go in RPCv2 CBOR, the SDK's protocol.
+
+use wsql_emulator::Protocol;
 
 use crate::support::command::{TestEmulator, Wsql};
 
@@ -68,4 +70,10 @@ fn the_endpoint_flag_reaches_cloudwatch_too() {
         .collect();
     assert!(!cloudwatch.is_empty());
     assert!(cloudwatch.iter().all(|r| r.operation == "GetMetricData"));
+    // aws-sdk-cloudwatch speaks Smithy RPCv2 CBOR; the emulator decodes it to the same JSON form.
+    assert!(
+        cloudwatch.iter().all(|r| r.protocol == Protocol::RpcV2Cbor),
+        "{:?}",
+        cloudwatch.iter().map(|r| r.protocol).collect::<Vec<_>>()
+    );
 }
