@@ -600,8 +600,8 @@ impl fmt::Display for MetricsRequest {
     }
 }
 
-/// The rows of one call chain: every page's results buffered and merged (a page yields no rows,
-/// so that pages are counted as they arrive), then the rows of the whole call.
+/// The rows of one call chain: every page's results buffered and merged, then the rows of the
+/// whole call with its last page (the pages before it yield no rows, one item each).
 pub(crate) fn pages(
     api: &TargetApi,
     request: MetricsRequest,
@@ -627,17 +627,29 @@ pub(crate) fn pages(
         },
     );
     let merge = Merge::new(request, site);
-    futures::stream::unfold((results, Some(merge)), |(mut results, merge)| async move {
-        let mut merge = merge?;
-        match results.next().await {
-            Some(Ok(page)) => match merge.add(&page) {
-                Ok(()) => Some((Ok(Vec::new()), (results, Some(merge)))),
-                Err(error) => Some((Err(error), (results, None))),
-            },
-            Some(Err(error)) => Some((Err(error), (results, None))),
-            None => Some((merge.finish(), (results, None))),
-        }
-    })
+    // One item per page, so that the scan counts pages as they come: a page yields nothing
+    // until the next one shows it was not the last; the last yields the call's rows.
+    futures::stream::unfold(
+        (results, Some(merge), false),
+        |(mut results, merge, mut pending)| async move {
+            let mut merge = merge?;
+            loop {
+                match results.next().await {
+                    Some(Ok(page)) => {
+                        if let Err(error) = merge.add(&page) {
+                            return Some((Err(error), (results, None, false)));
+                        }
+                        if pending {
+                            return Some((Ok(Vec::new()), (results, Some(merge), true)));
+                        }
+                        pending = true;
+                    }
+                    Some(Err(error)) => return Some((Err(error), (results, None, false))),
+                    None => return Some((merge.finish(), (results, None, false))),
+                }
+            }
+        },
+    )
     .boxed()
 }
 

@@ -621,3 +621,39 @@ async fn without_a_range_the_table_answers_its_default_window_not_everything() {
         "the reference reaches back a year and more: {only_reference}"
     );
 }
+
+#[tokio::test]
+async fn a_call_of_more_datapoints_than_a_page_holds_merges_its_pages() {
+    let h = two_of_each().await;
+    h.library.cache().set_enabled(false);
+    let id = &pool_ids(&h)[1];
+    // All that is kept at 60 s (15 days): 21,540 datapoints a query, so 4 queries fill a call,
+    // but a metric's 5 statistics go together (107,700): CloudWatch pages them, and the pages
+    // cut datapoints' statistics apart.
+    h.clear();
+    let counts = h
+        .rows(&format!(
+            "SELECT count(*), count(average), count(minimum), count(maximum), count(sum), count(sample_count) \
+             FROM workspaces_pool_metrics WHERE pool_id = '{id}' AND period_seconds = 60 \
+             AND timestamp >= now() - INTERVAL '16 days' AND timestamp < now() - INTERVAL '1 hour'"
+        ))
+        .await;
+    let counts: Vec<&str> = counts[0].split('|').collect();
+    assert!(
+        counts.iter().all(|c| *c == counts[0]),
+        "every datapoint has its five statistics: {counts:?}"
+    );
+    let calls = h.calls(GET_METRIC_DATA);
+    let tokens = calls
+        .iter()
+        .filter(|c| c.body["NextToken"].is_string())
+        .count();
+    assert_eq!(
+        calls.len(),
+        7 + tokens,
+        "7 calls, and their NextToken pages"
+    );
+    assert!(tokens > 0, "some call was paged");
+    let pages: u64 = h.report().scans.iter().map(|s| s.pages).sum();
+    assert_eq!(pages as usize, calls.len(), "every page counted once");
+}
