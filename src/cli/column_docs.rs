@@ -17,8 +17,12 @@ use serde_json::Value;
 use crate::Table;
 use crate::cli::reports::REPORTS;
 
-/// The WorkSpaces service model (botocore JSON), for its member documentation.
-const WORKSPACES_MODEL: &str = include_str!("../../emulator/models/workspaces-2015-04-08.json");
+/// The service models (botocore JSON) of the operations tables read, for their member
+/// documentation.
+const MODELS: [&str; 2] = [
+    include_str!("../../emulator/models/workspaces-2015-04-08.json"),
+    include_str!("../../emulator/models/cloudwatch-2010-08-01.json"),
+];
 
 /// How long a description may grow while taking a second sentence.
 const SHORT_SENTENCE: usize = 80;
@@ -30,10 +34,17 @@ type Descriptions = HashMap<&'static str, Vec<(String, Option<String>)>>;
 fn all_descriptions() -> &'static Descriptions {
     static DESCRIPTIONS: OnceLock<Descriptions> = OnceLock::new();
     DESCRIPTIONS.get_or_init(|| {
-        let model: Value = serde_json::from_str(WORKSPACES_MODEL).unwrap_or(Value::Null);
-        let shapes = &model["shapes"];
+        let models: Vec<Value> = MODELS
+            .iter()
+            .map(|text| serde_json::from_str(text).unwrap_or(Value::Null))
+            .collect();
         Table::all()
             .map(|table| {
+                // The model of the service whose operation the table reads.
+                let shapes = models
+                    .iter()
+                    .find(|model| model["operations"].get(table.operation()).is_some())
+                    .map_or(&Value::Null, |model| &model["shapes"]);
                 let columns = table
                     .column_sources()
                     .into_iter()
