@@ -2,7 +2,9 @@
 //!
 //! A [`Library`] registers one table per read operation of the WorkSpaces API into a DataFusion
 //! `SessionContext` (`workspaces_pools`, `workspaces`, `workspaces_directories`, ...:
-//! [`Table::all`] lists them with their operations and pushdown rules). Predicates on ids, names
+//! [`Table::all`] lists them with their operations and pushdown rules), and the pools' and
+//! personal WorkSpaces' CloudWatch metrics over time (`workspaces_pool_metrics`,
+//! `workspaces_metrics`, from `GetMetricData`). Predicates on ids, names
 //! and filters become request parameters, `LIMIT` becomes the page size, every (account, region)
 //! is read in parallel, and pages stream out as Arrow batches as they arrive. Only read-only
 //! operations are called.

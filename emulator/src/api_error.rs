@@ -185,6 +185,16 @@ impl ApiError {
         )
     }
 
+    /// CloudWatch: the caller may not read metrics in the region (the awsQuery code IAM
+    /// denials carry, which CloudWatch's `x-amzn-query-error` header names).
+    pub(crate) fn metrics_access_denied(region: &str) -> ApiError {
+        Self::new(
+            403,
+            "AccessDenied",
+            format!("User is not authorized to perform: cloudwatch:GetMetricData in {region}"),
+        )
+    }
+
     /// Too many calls.
     pub(crate) fn throttling() -> ApiError {
         Self::new(400, "ThrottlingException", "Rate exceeded")

@@ -33,6 +33,9 @@ pub struct Faults {
     /// Regions whose every WorkSpaces call, in every account, is answered with
     /// `AccessDeniedException`. STS and Organizations calls are not denied.
     pub access_denied_regions: Vec<String>,
+    /// Regions whose every CloudWatch call, in every account, is answered with CloudWatch's
+    /// `AccessDenied`: a role that may describe WorkSpaces but not read their metrics.
+    pub cloudwatch_denied_regions: Vec<String>,
     /// Seed of the fault dice, so a faulty run can be repeated.
     pub seed: u64,
     /// How `DescribeWorkspacesPools` answers `PoolIds` naming pools that do not exist.
@@ -104,12 +107,20 @@ pub(crate) fn roll(faults: &Faults, call: u64, service: Service, region: &str) -
     let server_error = dice.unit();
     let unavailable = dice.chance(0.5);
     let truncate = dice.unit();
-    let denied =
-        service == Service::Workspaces && faults.access_denied_regions.iter().any(|r| r == region);
+    let denied_in = |regions: &[String]| regions.iter().any(|r| r == region);
+    let denial = match service {
+        Service::Workspaces if denied_in(&faults.access_denied_regions) => {
+            Some(ApiError::access_denied(region))
+        }
+        Service::CloudWatch if denied_in(&faults.cloudwatch_denied_regions) => {
+            Some(ApiError::metrics_access_denied(region))
+        }
+        _ => None,
+    };
     let reads_fleet = matches!(service, Service::Workspaces | Service::CloudWatch);
     let faulted = reads_fleet || faults.faulted_services == FaultedServices::All;
-    let injected = if denied {
-        Injected::Error(ApiError::access_denied(region))
+    let injected = if let Some(denial) = denial {
+        Injected::Error(denial)
     } else if !faulted {
         Injected::Nothing
     } else if drop < faults.drop_connection_rate {
@@ -222,6 +233,24 @@ mod tests {
             roll(&denied, 0, Service::CloudWatch, "us-east-1").injected,
             Injected::Nothing,
             "denied regions deny WorkSpaces calls only"
+        );
+        let metrics_denied = Faults {
+            cloudwatch_denied_regions: vec!["us-east-1".into()],
+            ..Faults::default()
+        };
+        let refused = roll(&metrics_denied, 0, Service::CloudWatch, "us-east-1").injected;
+        assert!(
+            matches!(&refused, Injected::Error(e) if (e.code, e.status) == ("AccessDenied", 403)),
+            "{refused:?}"
+        );
+        assert_eq!(
+            roll(&metrics_denied, 0, Service::Workspaces, "us-east-1").injected,
+            Injected::Nothing,
+            "WorkSpaces still answers where only CloudWatch is denied"
+        );
+        assert_eq!(
+            roll(&metrics_denied, 0, Service::CloudWatch, "eu-west-1").injected,
+            Injected::Nothing
         );
     }
 

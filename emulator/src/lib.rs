@@ -128,6 +128,9 @@ pub use protocol::Protocol;
 pub use rate_limit::RateLimit;
 pub use service::{AnsweredOperation, InputMember, answered_operations};
 pub use shapes::{Bundle, Directory, Pool, PoolSession, Tag, Workspace};
+/// How each pool and personal WorkSpace behaves over time (what its CloudWatch metrics show),
+/// for tests that check an answer against what the profiles imply.
+pub use usage::{PoolProfile, WorkspaceProfile};
 
 /// One call the emulator received, as the tests see it. Credentials are never in it: not the
 /// signature, the session token nor anything an answer carried.

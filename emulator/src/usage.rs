@@ -222,7 +222,7 @@ pub(crate) fn business_activity(time: LocalTime) -> f64 {
 
 /// How a pool's sessions are used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum PoolProfile {
+pub enum PoolProfile {
     /// Busy in business hours, with room to spare.
     Normal,
     /// Demand exceeds capacity at business-hours peaks: the pool is full and rejects sessions.
@@ -233,7 +233,7 @@ pub(crate) enum PoolProfile {
 
 impl PoolProfile {
     /// The profile of the pool with this id.
-    pub(crate) fn of(pool_id: &str) -> PoolProfile {
+    pub fn of(pool_id: &str) -> PoolProfile {
         match Dice::of(pool_id, SALT_PROFILE).below(100) {
             0..8 => PoolProfile::Saturating,
             8..16 => PoolProfile::Oversized,
@@ -412,7 +412,7 @@ impl PoolUsage {
 
 /// How a personal WorkSpace is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum WorkspaceProfile {
+pub enum WorkspaceProfile {
     /// Connects most weekdays, morning and afternoon.
     DailyUser,
     /// Connects on about one weekday in three.
@@ -425,7 +425,7 @@ pub(crate) enum WorkspaceProfile {
 
 impl WorkspaceProfile {
     /// The profile of the WorkSpace with this id.
-    pub(crate) fn of(workspace_id: &str) -> WorkspaceProfile {
+    pub fn of(workspace_id: &str) -> WorkspaceProfile {
         match Dice::of(workspace_id, SALT_PROFILE).below(100) {
             0..8 => WorkspaceProfile::Stale,
             8..14 => WorkspaceProfile::NeverConnected,

@@ -64,7 +64,7 @@ pub struct Args {
     #[arg(long, value_name = "ID", requires = "assume_role", global = true)]
     pub external_id: Option<String>,
 
-    /// Send every call (WorkSpaces, STS, Organizations) to URL instead of AWS (also AWS_ENDPOINT_URL; AWS_ENDPOINT_URL_<SERVICE> still wins for its service)
+    /// Send every call (WorkSpaces, CloudWatch, STS, Organizations) to URL instead of AWS (also AWS_ENDPOINT_URL; AWS_ENDPOINT_URL_<SERVICE> still wins for its service)
     #[arg(long, value_name = "URL", global = true)]
     pub endpoint_url: Option<String>,
 

@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`args`] | the flags (clap), checked while parsing, and the settings they make |
 //! | [`session`] | the one session builder every front end queries: tables, report views, `pg_catalog` |
+//! | [`dialect`], [`column_docs`] | the SQL every session speaks besides DataFusion's (json operators, `version()`, `current_setting`, comments); each column's description |
 //! | [`statement`] | the one statement runner: plan, stream, and the statement's report, warnings, debug |
 //! | [`exec`] | scripts (`-c`, `-f`, `--report`) and the REPL's statements, printed |
 //! | [`repl`], [`command`], [`helper`] | the REPL: its loop, its backslash commands, completion and hints |
@@ -19,8 +20,10 @@
 //! module of the command line; `serve` and `repl` import what they run on, never each other.
 
 pub mod args;
+pub mod column_docs;
 pub mod command;
 pub mod demo;
+pub mod dialect;
 pub mod errors;
 pub mod exec;
 pub mod helper;

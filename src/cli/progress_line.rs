@@ -164,6 +164,7 @@ fn row_unit(table: &str) -> &'static str {
         "workspaces_bundles" => "bundles",
         "workspaces" => "workspaces",
         "workspaces_pool_sessions" => "sessions",
+        "workspaces_pool_metrics" | "workspaces_metrics" => "datapoints",
         _ => "rows",
     }
 }

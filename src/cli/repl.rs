@@ -11,6 +11,7 @@ use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use tokio::runtime::Runtime;
 
+use crate::cli::column_docs::column_description;
 use crate::cli::command::{CacheAction, Command, help_text};
 use crate::cli::errors::{Error, is_broken_pipe, query_line};
 use crate::cli::exec::{Outcome, Shell};
@@ -202,15 +203,18 @@ fn describe_table(runtime: &Runtime, session: &Shell, name: &str) {
                 field.name().clone(),
                 field.data_type().to_string(),
                 if field.is_nullable() { "yes" } else { "no" }.to_string(),
+                column_description(name, field.name())
+                    .unwrap_or_default()
+                    .to_string(),
             ]
         })
         .collect();
     print!(
         "{}",
         render_table(
-            &["column".into(), "type".into(), "nullable".into()],
+            &["column", "type", "nullable", "description"].map(String::from),
             &rows,
-            &[false, false, false]
+            &[false; 4]
         )
     );
     match Table::named(name) {

@@ -1,7 +1,8 @@
 //! The one session builder: every front end (`-c`, `-f`, `--report`, the REPL and `wsql serve`)
 //! queries a session made by [`build`], so each has the same tables, the saved reports as views
 //! (`SELECT * FROM fleet_summary`), `information_schema`, the `pg_catalog` Postgres clients
-//! read, and the same settings. The one difference is what a session may reach besides the API
+//! read, wsql's SQL dialect ([`crate::cli::dialect`]: Postgres's json operators, `version()`,
+//! `current_setting`, the columns' descriptions as comments), and the same settings. The one difference is what a session may reach besides the API
 //! ([`Access`]): the command line's own user may read and write local files (`CREATE EXTERNAL
 //! TABLE`, `COPY ... TO`); a remote client of `wsql serve` may not.
 
@@ -16,6 +17,7 @@ use datafusion_postgres::datafusion_pg_catalog::pg_catalog::context::EmptyContex
 use datafusion_postgres::datafusion_pg_catalog::setup_pg_catalog;
 
 use crate::Library;
+use crate::cli::dialect;
 use crate::cli::reports::REPORTS;
 use crate::cli::split::split_statements;
 
@@ -41,7 +43,8 @@ pub enum Access {
 pub async fn build(library: &Library, access: Access) -> Result<SessionContext> {
     let config = SessionConfig::new()
         .with_information_schema(true)
-        .with_default_catalog_and_schema(CATALOG, SCHEMA);
+        .with_default_catalog_and_schema(CATALOG, SCHEMA)
+        .set_str("datafusion.sql_parser.dialect", dialect::PARSER_DIALECT);
     let builder = SessionStateBuilder::new()
         .with_config(config)
         .with_default_features();
@@ -60,7 +63,7 @@ pub async fn build(library: &Library, access: Access) -> Result<SessionContext> 
                 .build()
         }
     };
-    let ctx = SessionContext::new_with_state(state);
+    let mut ctx = SessionContext::new_with_state(state);
     library.register(&ctx)?;
     for report in REPORTS {
         let statements = split_statements(report.sql);
@@ -75,6 +78,7 @@ pub async fn build(library: &Library, access: Access) -> Result<SessionContext> 
             .map_err(|e| e.context(format!("report {}", report.name)))?;
     }
     setup_pg_catalog(&ctx, CATALOG, EmptyContextProvider).map_err(|e| *e)?;
+    dialect::install(&mut ctx, CATALOG).await?;
     Ok(ctx)
 }
 
@@ -153,6 +157,35 @@ mod tests {
             let catalog = catalog_names(&ctx).await;
             assert!(catalog.tables.contains(&"fleet_summary".to_string()));
             assert!(!catalog.tables.iter().any(|t| t.starts_with("pg_")));
+        }
+    }
+
+    #[tokio::test]
+    async fn every_front_end_speaks_the_same_dialect() {
+        for access in [Access::LocalFiles, Access::ApiOnly] {
+            let ctx = build(&library(), access).await.expect("builds");
+            let answer = text(
+                &ctx,
+                "SELECT map(['owner'], ['alice']) ->> 'owner' AS owner, \
+                 current_setting('server_version_num') AS num, version() AS version",
+            )
+            .await;
+            assert!(answer.contains("| alice "), "{access:?}: {answer}");
+            assert!(answer.contains("| 160006 "), "{access:?}: {answer}");
+            assert!(
+                answer.contains("PostgreSQL 16.6 (wsql "),
+                "{access:?}: {answer}"
+            );
+            let comment = text(
+                &ctx,
+                "SELECT col_description(c.oid, 3) AS d FROM pg_catalog.pg_class c \
+                 WHERE c.relname = 'workspaces_pools'",
+            )
+            .await;
+            assert!(
+                comment.contains("The identifier of a pool."),
+                "{access:?}: {comment}"
+            );
         }
     }
 

@@ -1,9 +1,11 @@
-//! One target's way to the API during one scan: its client, the library's response cache, the
+//! One target's way to the API during one scan: its clients, the library's response cache, the
 //! page limit, and the scan's call counters. Every call of every table goes through
-//! [`TargetApi::call`] (one call) or [`TargetApi::paginate`] (a NextToken chain), which look in
-//! the cache first, count the call, and turn SDK failures into [`crate::Error`]s naming the
-//! operation and the target; [`TargetApi::single_page`] is the one call of an operation that
-//! does not page, as a page.
+//! [`TargetApi::call_on`] (one call) or [`TargetApi::paginate_on`] (a NextToken chain), which look
+//! in the cache first, count the call, and turn SDK failures into [`crate::Error`]s naming the
+//! operation and the target: one chokepoint whatever the service. [`TargetApi::call`] and
+//! [`TargetApi::paginate`] are the same for WorkSpaces, whose client most tables use; a table of
+//! another service names its client ([`ServiceClient`]: WorkSpaces or CloudWatch).
+//! [`TargetApi::single_page`] is the one call of an operation that does not page, as a page.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -19,6 +21,25 @@ use crate::error::{CallSite, Error, Result};
 use crate::paging::{Page, paginate};
 use crate::scan::metrics::CallMetrics;
 use crate::targets::{Place, Target};
+
+/// A service client a target builds on first use, from the account's configuration in the
+/// target's region with the target's retry partition.
+pub(crate) trait ServiceClient: Send + Sync + 'static {
+    /// The target's client of this service.
+    fn of(target: &Target) -> &Self;
+}
+
+impl ServiceClient for aws_sdk_workspaces::Client {
+    fn of(target: &Target) -> &Self {
+        target.workspaces()
+    }
+}
+
+impl ServiceClient for aws_sdk_cloudwatch::Client {
+    fn of(target: &Target) -> &Self {
+        target.cloudwatch()
+    }
+}
 
 /// What one SDK call of an operation whose errors are `E` can fail with.
 pub(crate) type SdkResult<T, E> = std::result::Result<T, SdkError<E, HttpResponse>>;
@@ -62,10 +83,7 @@ impl TargetApi {
         self.place.call_site(operation)
     }
 
-    /// One call of `operation` with `parameters` (every request parameter but the NextToken,
-    /// rendered canonically) and `token`: answered from the cache when it holds it, else made
-    /// by `send` with the target's client, once the account's and the overall bound on calls in
-    /// flight let it, and counted into the scan's metrics by the client's [`CallCounter`](crate::scan::CallCounter).
+    /// One WorkSpaces call: [`TargetApi::call_on`] with the target's WorkSpaces client.
     pub fn call<T, E, S, Fut>(
         &self,
         operation: &'static str,
@@ -79,8 +97,30 @@ impl TargetApi {
         S: FnOnce(&aws_sdk_workspaces::Client) -> Fut,
         Fut: Future<Output = SdkResult<T, E>> + Send + 'static,
     {
+        self.call_on(operation, parameters, token, send)
+    }
+
+    /// One call of `operation` with `parameters` (every request parameter but the NextToken,
+    /// rendered canonically) and `token`: answered from the cache when it holds it, else made
+    /// by `send` with the target's client of service `C`, once the account's and the overall
+    /// bound on calls in flight let it, and counted into the scan's metrics by the client's
+    /// [`CallCounter`](crate::scan::CallCounter).
+    pub fn call_on<C, T, E, S, Fut>(
+        &self,
+        operation: &'static str,
+        parameters: &str,
+        token: Option<&str>,
+        send: S,
+    ) -> BoxFuture<'static, Result<T>>
+    where
+        C: ServiceClient,
+        T: Clone + Send + Sync + 'static,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        S: FnOnce(&C) -> Fut,
+        Fut: Future<Output = SdkResult<T, E>> + Send + 'static,
+    {
         let key = CacheKey::new(&self.target.key(), operation, parameters, token);
-        let request = self.calls.counting(send(self.target.workspaces()));
+        let request = self.calls.counting(send(C::of(&self.target)));
         let cache = Arc::clone(&self.cache);
         let site = self.call_site(operation);
         let role_arn = self.target.role_arn().map(String::from);
@@ -119,14 +159,13 @@ impl TargetApi {
         futures::stream::once(self.call(operation, parameters, None, send)).boxed()
     }
 
-    /// The pages of one request chain of `operation`: `send` makes the call for one NextToken
-    /// (`None` first), each through [`TargetApi::call`]. Lazy, bounded, and stopped by a repeated
-    /// token (see [`crate::paging`]).
+    /// The pages of one WorkSpaces request chain: [`TargetApi::paginate_on`] with the target's
+    /// WorkSpaces client.
     pub fn paginate<T, E, F, Fut>(
         &self,
         operation: &'static str,
         parameters: String,
-        mut send: F,
+        send: F,
     ) -> BoxStream<'static, Result<Vec<T>>>
     where
         T: Clone + Send + Sync + 'static,
@@ -134,12 +173,31 @@ impl TargetApi {
         F: FnMut(&aws_sdk_workspaces::Client, Option<String>) -> Fut + Send + 'static,
         Fut: Future<Output = SdkResult<Page<T>, E>> + Send + 'static,
     {
+        self.paginate_on(operation, parameters, send)
+    }
+
+    /// The pages of one request chain of `operation` of service `C`: `send` makes the call for
+    /// one NextToken (`None` first), each through [`TargetApi::call_on`]. Lazy, bounded, and
+    /// stopped by a repeated token (see [`crate::paging`]).
+    pub fn paginate_on<C, T, E, F, Fut>(
+        &self,
+        operation: &'static str,
+        parameters: String,
+        mut send: F,
+    ) -> BoxStream<'static, Result<Vec<T>>>
+    where
+        C: ServiceClient,
+        T: Clone + Send + Sync + 'static,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        F: FnMut(&C, Option<String>) -> Fut + Send + 'static,
+        Fut: Future<Output = SdkResult<Page<T>, E>> + Send + 'static,
+    {
         let api = self.clone();
         paginate(
             self.call_site(operation),
             self.max_pages,
             move |token: Option<String>| {
-                api.call(
+                api.call_on(
                     operation,
                     &parameters,
                     token.as_deref(),

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use aws_smithy_types::DateTime;
 use datafusion::arrow::array::{
-    ArrayRef, BooleanBuilder, Int32Builder, ListBuilder, MapBuilder, MapFieldNames, StringBuilder,
-    StructBuilder, TimestampMicrosecondBuilder,
+    ArrayRef, BooleanBuilder, Float64Builder, Int32Builder, ListBuilder, MapBuilder, MapFieldNames,
+    StringBuilder, StructBuilder, TimestampMicrosecondBuilder,
 };
 use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
 use datafusion::arrow::record_batch::{RecordBatch, RecordBatchOptions};
@@ -34,6 +34,8 @@ enum Read<T> {
     Text(fn(&T) -> Option<&str>),
     /// An integer member.
     Int(fn(&T) -> Option<i32>),
+    /// A floating-point member (CloudWatch's statistics).
+    Float(fn(&T) -> Option<f64>),
     /// A boolean member.
     Flag(fn(&T) -> Option<bool>),
     /// A timestamp member, as UTC microseconds.
@@ -172,6 +174,11 @@ impl<T> ColumnDef<T> {
         Self::new(name, DataType::Int32, Read::Int(read))
     }
 
+    /// A nullable Float64 column.
+    pub fn float(name: &str, read: fn(&T) -> Option<f64>) -> Self {
+        Self::new(name, DataType::Float64, Read::Float(read))
+    }
+
     /// A nullable Boolean column.
     pub fn flag(name: &str, read: fn(&T) -> Option<bool>) -> Self {
         Self::new(name, DataType::Boolean, Read::Flag(read))
@@ -239,6 +246,14 @@ impl<T> ColumnDef<T> {
                     return Err(i);
                 }
                 let mut b = Int32Builder::with_capacity(items.len());
+                items.iter().for_each(|i| b.append_option(read(i)));
+                Arc::new(b.finish())
+            }
+            Read::Float(read) => {
+                if let Some(i) = missing(&|t| read(t).is_some()) {
+                    return Err(i);
+                }
+                let mut b = Float64Builder::with_capacity(items.len());
                 items.iter().for_each(|i| b.append_option(read(i)));
                 Arc::new(b.finish())
             }
@@ -461,11 +476,12 @@ impl<T> Columns<T> {
 mod tests {
     use super::*;
     use datafusion::arrow::array::{Array, AsArray};
-    use datafusion::arrow::datatypes::{Int32Type, TimestampMicrosecondType};
+    use datafusion::arrow::datatypes::{Float64Type, Int32Type, TimestampMicrosecondType};
 
     struct Thing {
         name: Option<String>,
         size: Option<i32>,
+        weight: Option<f64>,
         on: Option<bool>,
         at: Option<DateTime>,
         tags: Option<Vec<String>>,
@@ -480,6 +496,7 @@ mod tests {
             vec![
                 ColumnDef::text("name", |t| t.name.as_deref()),
                 ColumnDef::int("size", |t| t.size),
+                ColumnDef::float("weight", |t| t.weight),
                 ColumnDef::flag("on", |t| t.on),
                 ColumnDef::time("at", |t| t.at.as_ref()),
                 ColumnDef::text_list("tags", |t| {
@@ -508,6 +525,7 @@ mod tests {
             Thing {
                 name: Some("a".into()),
                 size: Some(3),
+                weight: Some(2.5),
                 on: Some(true),
                 at: Some(DateTime::from_fractional_secs(1_700_000_000, 0.5)),
                 tags: Some(vec!["x".into(), "y".into()]),
@@ -521,6 +539,7 @@ mod tests {
             Thing {
                 name: None,
                 size: None,
+                weight: None,
                 on: None,
                 at: None,
                 tags: None,
@@ -536,20 +555,22 @@ mod tests {
         let batch = c
             .to_batch(&Place::in_region("eu-west-1"), &things(), None, &c.schema())
             .expect("converts");
-        assert_eq!(batch.num_columns(), 9);
+        assert_eq!(batch.num_columns(), 10);
         assert_eq!(batch.column(0).as_string::<i32>().value(1), "eu-west-1");
         assert_eq!(batch.column(1).as_string::<i32>().value(1), "123456789012");
         assert!(batch.column(2).is_null(1));
         assert_eq!(batch.column(3).as_primitive::<Int32Type>().value(0), 3);
-        assert!(batch.column(4).as_boolean().value(0));
+        assert_eq!(batch.column(4).as_primitive::<Float64Type>().value(0), 2.5);
+        assert!(batch.column(4).is_null(1));
+        assert!(batch.column(5).as_boolean().value(0));
         assert_eq!(
             batch
-                .column(5)
+                .column(6)
                 .as_primitive::<TimestampMicrosecondType>()
                 .value(0),
             1_700_000_000_500_000
         );
-        let tags = batch.column(6).as_list::<i32>();
+        let tags = batch.column(7).as_list::<i32>();
         assert_eq!(tags.value_length(0), 2);
         assert!(tags.is_null(1));
     }
@@ -560,14 +581,14 @@ mod tests {
         let batch = c
             .to_batch(&Place::in_region("r"), &things(), None, &c.schema())
             .expect("converts");
-        let map = batch.column(7).as_map();
+        let map = batch.column(8).as_map();
         assert_eq!(map.value_length(0), 2);
         let first = map.value(0);
         assert_eq!(first.column(0).as_string::<i32>().value(0), "cost");
         assert!(first.column(1).is_null(0));
         assert_eq!(first.column(1).as_string::<i32>().value(1), "b");
         assert!(map.is_null(1));
-        let problems = batch.column(8).as_list::<i32>();
+        let problems = batch.column(9).as_list::<i32>();
         let record = problems.value(0);
         assert_eq!(
             record.as_struct().column(1).as_string::<i32>().value(0),

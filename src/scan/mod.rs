@@ -35,16 +35,17 @@ use futures::{StreamExt, TryStreamExt};
 
 pub(crate) use api::TargetApi;
 pub use columns::ColumnSource;
-pub(crate) use columns::{ColumnDef, Columns};
+pub(crate) use columns::{ColumnDef, Columns, micros};
 pub(crate) use exec::ApiScanExec;
 pub(crate) use metrics::{CallCounter, TargetMetrics};
 pub(crate) use predicates::{
-    equality_values, inequality_values, is_column, list_membership, string_literal,
+    TimeRange, equality_values, inequality_values, integer_values, is_column, list_membership,
+    string_literal, time_range,
 };
 pub use provider::ApiTable;
 pub(crate) use restrictions::{Pushable, PushdownRules, Restrictions, Translation};
 pub use rules::PushdownRule;
-pub(crate) use rules::TranslatedRule;
+pub(crate) use rules::{DefaultRule, TranslatedRule};
 
 use crate::error::Result;
 use stream::TargetScan;
@@ -79,6 +80,9 @@ pub(crate) trait DescribeTable: Send + Sync + 'static {
     /// Columns of [`Self::PUSHABLE`] a query must restrict with `=` / `IN` (a member the
     /// operation requires that no listing supplies): without one, planning fails naming it.
     const REQUIRED_COLUMNS: &'static [&'static str] = &[];
+    /// What the scan sends when the query does not restrict a column that the requests need a
+    /// value of (the metrics tables' time window and period).
+    const DEFAULTS: &'static [DefaultRule] = &[];
     /// The columns, each with how it is read from an item.
     fn columns() -> &'static Columns<Self::Item>;
     /// A predicate beyond the equality forms of [`Self::PUSHABLE`] that the table sends, and how
@@ -143,6 +147,11 @@ pub(crate) struct Parent {
     /// those parents can have rows here (only the account's own images have permissions to
     /// describe: `[("image_type", "OWNED")]`). Empty: every parent.
     pub only: &'static [ParentCondition],
+    /// How many listed parents one call of [`DescribeTable::requests`] is made for: `None` for
+    /// each page as it is listed, `Some(n)` for `n` at a time gathered across pages (the last
+    /// batch holds the rest), so that an operation taking many parents in one call (CloudWatch's
+    /// 500 queries) fills its calls.
+    pub batch: Option<usize>,
     listing: fn(&'static [ParentCondition]) -> String,
     list: ParentList,
 }
@@ -168,6 +177,15 @@ impl Parent {
             only: &[],
             listing: listing::<P>,
             list: parent_ids::<P>,
+            batch: None,
+        }
+    }
+
+    /// The same parents, `n` at a time for each call of the table's requests.
+    pub fn in_batches_of(self, n: usize) -> Self {
+        Self {
+            batch: Some(n.max(1)),
+            ..self
         }
     }
 
@@ -303,6 +321,9 @@ pub(crate) trait ScanTable: Send + Sync + fmt::Debug {
     /// The request's page-size member and its maximum.
     #[cfg(test)]
     fn page_limit(&self) -> Option<(&'static str, usize)>;
+    /// What the scan sends for columns the query leaves unrestricted.
+    #[cfg(test)]
+    fn defaults(&self) -> &'static [DefaultRule];
     /// One target's batches under `restrictions`.
     fn batches(
         &self,
@@ -343,10 +364,13 @@ pub(crate) fn describe_requests<T: DescribeTable>(restrictions: &Restrictions) -
     match T::parent() {
         Some(parent) if restrictions.values(parent.column).is_none() => {
             let each = restrictions.with_listed(parent.column, vec!["<each>".to_string()]);
+            let per = match parent.batch {
+                Some(n) if restrictions.limit.is_none() => format!("{n} {}s listed", parent.column),
+                _ => parent.column.to_string(),
+            };
             format!(
-                "[{}, then for each {}: {}]",
+                "[{}, then for each {per}: {}]",
                 parent.listing(),
-                parent.column,
                 render(&each)
             )
         }
@@ -430,6 +454,11 @@ impl<T: DescribeTable> ScanTable for Describe<T> {
     #[cfg(test)]
     fn page_limit(&self) -> Option<(&'static str, usize)> {
         T::PAGE_LIMIT
+    }
+
+    #[cfg(test)]
+    fn defaults(&self) -> &'static [DefaultRule] {
+        T::DEFAULTS
     }
 
     fn batches(

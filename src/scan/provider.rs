@@ -45,6 +45,13 @@ pub(crate) struct ScanOptions {
     pub resolve_account: bool,
 }
 
+/// The clock's now, in microseconds since the epoch.
+fn now_micros() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
 /// Where `account_id` is in every table: after `region`, before the table's own columns.
 const ACCOUNT_ID_COLUMN: usize = 1;
 
@@ -130,7 +137,7 @@ impl TableProvider for ApiTable {
 
     async fn scan(
         &self,
-        _state: &dyn Session,
+        state: &dyn Session,
         projection: Option<&Vec<usize>>,
         filters: &[Expr],
         limit: Option<usize>,
@@ -149,6 +156,19 @@ impl TableProvider for ApiTable {
                 definition.required_condition().as_deref(),
             )));
         }
+        // The instant `now()` was folded to in this statement, so that a table's default
+        // window and the query's own `now()` agree.
+        let statement_start = state
+            .execution_props()
+            .query_execution_start_time
+            .map_or_else(now_micros, |t| t.timestamp_micros());
+        let schema = self.definition.schema();
+        let read = projection.map(|p| {
+            p.iter()
+                .filter_map(|&i| schema.fields().get(i).map(|f| f.name().clone()))
+                .collect()
+        });
+        let restrictions = restrictions.for_scan(read, statement_start);
         let resolved = self.targets.get().await?;
         let regions = resolved
             .regions

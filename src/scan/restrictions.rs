@@ -1,6 +1,9 @@
 //! What the pushed predicates of one scan allow: per column, the values it may take
 //! (`column = 'x'`, `IN (...)`, OR-chains of them), plus the predicates a table translates
-//! itself, the row limit, and whether no row can match at all.
+//! itself, the row limit, and whether no row can match at all; and what else the scan's requests
+//! depend on: the columns the query reads, the statement's start (what `now()` is), and whether
+//! predicates were pushed at all (a table with a default, such as the metrics tables' window,
+//! applies it only to a query that could have restricted it).
 //!
 //! Every equality form is exact: the scan sends what the API accepts and re-checks every
 //! restriction on the rows it gets back ([`Restrictions::admits`]), so the answer never depends
@@ -96,16 +99,38 @@ pub(crate) struct Restrictions {
     pub matches_nothing: bool,
     /// Rows wanted per target (DataFusion passes it only when every filter is exact).
     pub limit: Option<usize>,
+    /// Whether the scan's predicates were offered to the table: false for the no-pushdown
+    /// reference, which must read everything a table holds.
+    pub pushed: bool,
+    /// The columns the query reads (`None`: all).
+    reads: Option<BTreeSet<String>>,
+    /// The statement's start, in microseconds since the epoch: the instant DataFusion's `now()`
+    /// is in this statement, and from which a table's default time window is counted.
+    pub statement_start: i64,
 }
 
 impl Restrictions {
-    /// Nothing restricted yet but the row `limit`.
+    /// Nothing restricted yet but the row `limit`, with predicates pushed.
     pub fn with_limit(limit: Option<usize>) -> Self {
         Restrictions {
             limit,
             matches_nothing: limit == Some(0),
+            pushed: true,
             ..Self::default()
         }
+    }
+
+    /// These restrictions for a scan that reads `columns` (`None`: all) in a statement that
+    /// started at `statement_start` (microseconds since the epoch).
+    pub fn for_scan(mut self, columns: Option<Vec<String>>, statement_start: i64) -> Self {
+        self.reads = columns.map(|c| c.into_iter().collect());
+        self.statement_start = statement_start;
+        self
+    }
+
+    /// Whether the query reads `column`.
+    pub fn reads(&self, column: &str) -> bool {
+        self.reads.as_ref().is_none_or(|c| c.contains(column))
     }
 
     /// Adds a predicate the table translates itself; `matches_nothing` when its translation
@@ -459,6 +484,16 @@ mod tests {
         assert_eq!(r.values("bundle_id"), None);
         let columns: Vec<&str> = reference.equality_columns().map(|p| p.column).collect();
         assert_eq!(columns, ["constraint"]);
+    }
+
+    #[test]
+    fn a_scan_knows_what_it_reads_and_when_it_started() {
+        let pushed = rules().fold(&[], None);
+        assert!(pushed.pushed && !Restrictions::default().pushed);
+        let r = pushed.for_scan(Some(vec!["bundle_id".into()]), 42);
+        assert!(r.reads("bundle_id") && !r.reads("region"));
+        assert_eq!(r.statement_start, 42);
+        assert!(Restrictions::default().reads("anything"));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! A table's pushdown rules as users read them: one row per form of predicate or clause the
 //! scan sends to the API, rendered from the table's own data ([`DescribeTable::PUSHABLE`],
-//! [`DescribeTable::TRANSLATED`], [`DescribeTable::JOIN_KEYS`], [`DescribeTable::PAGE_LIMIT`],
-//! [`DescribeTable::REQUIRED_COLUMNS`], its parent and its enrichment) and never written by
-//! hand. A query leaving a required column unrestricted fails at planning with
-//! [`missing_required_message`]. `\d TABLE` shows these rows, each
+//! [`DescribeTable::TRANSLATED`], [`DescribeTable::DEFAULTS`], [`DescribeTable::JOIN_KEYS`],
+//! [`DescribeTable::PAGE_LIMIT`], [`DescribeTable::REQUIRED_COLUMNS`], its parent and its
+//! enrichment) and never written by hand. A query leaving a required column unrestricted fails
+//! at planning with [`missing_required_message`]. `\d TABLE` shows these rows, each
 //! table's module doc holds them as a markdown table ([`markdown`]; a test checks the two agree),
 //! and the library's table test plans each row's example and checks the scan does what the row
 //! says.
@@ -38,6 +38,19 @@ pub(crate) struct TranslatedRule {
     /// A `WHERE` clause of this form.
     pub example: &'static str,
     /// What the requests of that clause show in EXPLAIN (read by the table test).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub shows: &'static str,
+}
+
+/// What a table sends when the query leaves a column unrestricted that its requests need a
+/// value of ([`DescribeTable::DEFAULTS`]), as `\d` shows it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DefaultRule {
+    /// When it applies, as a user reads it: "no `timestamp` range".
+    pub absent: &'static str,
+    /// What is sent then.
+    pub sent_as: &'static str,
+    /// What `SELECT * FROM` the table shows of it in EXPLAIN (read by the table test).
     #[cfg_attr(not(test), allow(dead_code))]
     pub shows: &'static str,
 }
@@ -97,6 +110,14 @@ pub(crate) fn of<T: DescribeTable>() -> Vec<PushdownRule> {
             t.example.to_string(),
         ));
     }
+    for default in T::DEFAULTS {
+        rows.push(rule(
+            default.absent.to_string(),
+            default.sent_as.to_string(),
+            "",
+            format!("SELECT * FROM {}", T::NAME),
+        ));
+    }
     for target in TARGET_COLUMNS {
         rows.push(rule(
             format!("`{} =`, `IN (...)`", target.column),
@@ -119,13 +140,16 @@ pub(crate) fn of<T: DescribeTable>() -> Vec<PushdownRule> {
             .iter()
             .map(|(column, value)| format!(" with `{column} = '{value}'`"))
             .collect();
+        let then = match parent.batch {
+            Some(n) => format!("the requests of every {n} parents listed"),
+            None => per_parents::<T>(parent.column).to_string(),
+        };
         rows.push(rule(
             format!("no predicate or join on `{}`", parent.column),
             format!(
-                "`{}` lists the parents{} first, then {}",
+                "`{}` lists the parents{} first, then {then}",
                 parent.operation,
                 which.concat(),
-                per_parents::<T>(parent.column)
             ),
             "",
             format!("SELECT * FROM {}", T::NAME),

@@ -203,8 +203,9 @@ fn request_pages<T: DescribeTable>(
     let requests: BoxStream<'static, Result<T::Request>> = match T::parent() {
         Some(parent) if restrictions.values(parent.column).is_none() => {
             let restrictions = restrictions.clone();
-            parent
-                .list(api)
+            // With a row limit, the first page of parents may already answer it: no gathering.
+            let batch = parent.batch.filter(|_| restrictions.limit.is_none());
+            in_batches(parent.list(api), batch)
                 .map(move |page| match page {
                     Ok(ids) if ids.is_empty() => futures::stream::empty().boxed(),
                     Ok(ids) => {
@@ -226,6 +227,53 @@ fn request_pages<T: DescribeTable>(
         })
         .flatten_unordered(REQUEST_CONCURRENCY)
         .boxed()
+}
+
+/// The listed `ids`, `size` at a time gathered across pages (the last batch holds the rest), or
+/// page by page when `size` is `None`. A failure is handed on at once, ending the stream.
+fn in_batches(
+    ids: BoxStream<'static, Result<Vec<String>>>,
+    size: Option<usize>,
+) -> BoxStream<'static, Result<Vec<String>>> {
+    let Some(size) = size else {
+        return ids;
+    };
+    struct Gathering {
+        ids: BoxStream<'static, Result<Vec<String>>>,
+        gathered: Vec<String>,
+        ended: bool,
+    }
+    let start = Gathering {
+        ids,
+        gathered: Vec::new(),
+        ended: false,
+    };
+    futures::stream::unfold(start, move |mut state| async move {
+        loop {
+            if state.gathered.len() >= size {
+                let rest = state.gathered.split_off(size);
+                let batch = std::mem::replace(&mut state.gathered, rest);
+                return Some((Ok(batch), state));
+            }
+            if state.ended {
+                if state.gathered.is_empty() {
+                    return None;
+                }
+                let batch = std::mem::take(&mut state.gathered);
+                return Some((Ok(batch), state));
+            }
+            match state.ids.next().await {
+                Some(Ok(page)) => state.gathered.extend(page),
+                Some(Err(error)) => {
+                    state.ended = true;
+                    state.gathered.clear();
+                    return Some((Err(error), state));
+                }
+                None => state.ended = true,
+            }
+        }
+    })
+    .boxed()
 }
 
 fn page_batches<T: DescribeTable>(
@@ -257,4 +305,64 @@ fn page_batches<T: DescribeTable>(
         }
         Some((batch, state))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(pages: Vec<Result<Vec<&str>>>) -> BoxStream<'static, Result<Vec<String>>> {
+        let owned: Vec<Result<Vec<String>>> = pages
+            .into_iter()
+            .map(|p| p.map(|ids| ids.into_iter().map(String::from).collect()))
+            .collect();
+        futures::stream::iter(owned).boxed()
+    }
+
+    async fn batches(stream: BoxStream<'static, Result<Vec<String>>>) -> Vec<Result<String>> {
+        stream.map(|b| b.map(|ids| ids.join(","))).collect().await
+    }
+
+    #[tokio::test]
+    async fn parents_are_gathered_across_pages_into_batches() {
+        let listed = || {
+            pages(vec![
+                Ok(vec!["a", "b"]),
+                Ok(vec!["c", "d", "e"]),
+                Ok(vec![]),
+                Ok(vec!["f"]),
+            ])
+        };
+        let got: Vec<String> = batches(in_batches(listed(), Some(4)))
+            .await
+            .into_iter()
+            .map(|b| b.expect("no failure"))
+            .collect();
+        assert_eq!(got, ["a,b,c,d", "e,f"]);
+        let each_page: Vec<String> = batches(in_batches(listed(), None))
+            .await
+            .into_iter()
+            .map(|b| b.expect("no failure"))
+            .collect();
+        assert_eq!(each_page, ["a,b", "c,d,e", "", "f"]);
+        let exact: Vec<String> = batches(in_batches(listed(), Some(3)))
+            .await
+            .into_iter()
+            .map(|b| b.expect("no failure"))
+            .collect();
+        assert_eq!(exact, ["a,b,c", "d,e,f"]);
+    }
+
+    #[tokio::test]
+    async fn a_listing_failure_is_handed_on_at_once_and_ends_the_batches() {
+        let failing = pages(vec![
+            Ok(vec!["a", "b", "c"]),
+            Err(Error::Internal("listing failed".into())),
+            Ok(vec!["d"]),
+        ]);
+        let got = batches(in_batches(failing, Some(2))).await;
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].as_deref().ok(), Some("a,b"));
+        assert!(got[1].is_err());
+    }
 }

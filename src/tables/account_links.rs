@@ -24,9 +24,10 @@ use aws_sdk_workspaces::types::{AccountLink, AccountLinkStatusEnum};
 use futures::TryFutureExt;
 use futures::stream::BoxStream;
 
-use crate::error::{Result, is_not_found};
+use crate::error::Result;
 use crate::paging::Page;
 use crate::scan::{ColumnDef, Columns, DescribeTable, Pushable, Restrictions, TargetApi};
+use crate::tables::gone::none_when_gone;
 
 const OPERATION: &str = "ListAccountLinks";
 /// The operation reading one link by id.
@@ -143,19 +144,15 @@ impl DescribeTable for AccountLinks {
         let parameters = request.to_string();
         match request {
             LinksRequest::Get(id) => {
-                api.single_page(GET_OPERATION, &parameters, |client| {
-                    client
-                        .get_account_link()
-                        .link_id(id)
-                        .send()
-                        .map_ok(|output| output.account_link.into_iter().collect())
-                        .or_else(|e| async move {
-                            match is_not_found(&e) {
-                                true => Ok(Vec::new()),
-                                false => Err(e),
-                            }
-                        })
-                })
+                none_when_gone(
+                    api.single_page(GET_OPERATION, &parameters, |client| {
+                        client
+                            .get_account_link()
+                            .link_id(id)
+                            .send()
+                            .map_ok(|output| output.account_link.into_iter().collect())
+                    }),
+                )
             }
             LinksRequest::List {
                 statuses,

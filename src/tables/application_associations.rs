@@ -19,7 +19,6 @@
 //! | no predicate or join on `application_id` | `DescribeApplications` lists the parents first, then one request chain per parent |  |
 //! | `LIMIT n` (when every filter is exact) | `MaxResults` up to 25; paging stops at n rows |  |
 
-use std::fmt;
 use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::{
@@ -28,10 +27,12 @@ use aws_sdk_workspaces::types::{
 use futures::TryFutureExt;
 use futures::stream::BoxStream;
 
-use crate::error::{Result, is_not_found};
+use crate::error::Result;
 use crate::paging::Page;
 use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
 use crate::tables::applications::Applications;
+use crate::tables::associations::{self, AssociationsRequest};
+use crate::tables::gone::none_when_gone;
 use crate::tables::patterns::is_application_id;
 
 const OPERATION: &str = "DescribeApplicationAssociations";
@@ -83,30 +84,6 @@ static COLUMNS: LazyLock<Columns<ApplicationResourceAssociation>> = LazyLock::ne
     )
 });
 
-/// The parameters of one `DescribeApplicationAssociations` chain: one application's
-/// associations with resources of some types.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct AssociationsRequest {
-    /// `ApplicationId`.
-    pub application_id: String,
-    /// `AssociatedResourceTypes`.
-    pub resource_types: Vec<String>,
-    /// `MaxResults`, 1 to 25.
-    pub max_results: i32,
-}
-
-impl fmt::Display for AssociationsRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{{ApplicationId: {}, AssociatedResourceTypes: [{}], MaxResults: {}}}",
-            self.application_id,
-            self.resource_types.join(", "),
-            self.max_results
-        )
-    }
-}
-
 impl DescribeTable for ApplicationAssociations {
     type Item = ApplicationResourceAssociation;
     type Request = AssociationsRequest;
@@ -131,25 +108,13 @@ impl DescribeTable for ApplicationAssociations {
     }
 
     fn requests(restrictions: &Restrictions) -> Vec<AssociationsRequest> {
-        let resource_types: Vec<String> = match restrictions.values(RESOURCE_TYPE.column) {
-            Some(types) => types.iter().cloned().collect(),
-            None => ApplicationAssociatedResourceType::values()
-                .iter()
-                .map(|t| t.to_string())
-                .collect(),
-        };
-        let max_results = restrictions.page_size(MAX_PAGE_SIZE);
-        let applications = restrictions
-            .values(APPLICATION_ID.column)
-            .into_iter()
-            .flatten();
-        applications
-            .map(|application_id| AssociationsRequest {
-                application_id: application_id.clone(),
-                resource_types: resource_types.clone(),
-                max_results,
-            })
-            .collect()
+        associations::requests(
+            restrictions,
+            (APPLICATION_ID.column, "ApplicationId"),
+            RESOURCE_TYPE.column,
+            ApplicationAssociatedResourceType::values(),
+            Some(restrictions.page_size(MAX_PAGE_SIZE)),
+        )
     }
 
     fn pages(
@@ -157,30 +122,24 @@ impl DescribeTable for ApplicationAssociations {
         request: AssociationsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let types: Vec<ApplicationAssociatedResourceType> = request
-            .resource_types
+            .types
             .iter()
-            .map(|t| ApplicationAssociatedResourceType::from(t.as_str()))
+            .map(|t| ApplicationAssociatedResourceType::from(*t))
             .collect();
-        api.paginate(
+        none_when_gone(api.paginate(
             OPERATION,
             request.to_string(),
             move |client, token| {
                 client
                     .describe_application_associations()
-                    .application_id(request.application_id.clone())
+                    .application_id(request.id.clone())
                     .set_associated_resource_types(Some(types.clone()))
-                    .max_results(request.max_results)
+                    .set_max_results(request.max_results)
                     .set_next_token(token)
                     .send()
                     .map_ok(|output| Page::from_response(output.associations, output.next_token))
-                    .or_else(|e| async move {
-                        match is_not_found(&e) {
-                            true => Ok(Page::from_response(None, None)),
-                            false => Err(e),
-                        }
-                    })
             },
-        )
+        ))
     }
 }
 

@@ -1,9 +1,10 @@
-//! What the two association tables (`workspaces_image_associations`,
-//! `workspaces_bundle_associations`) share: their request, one parent's id with the
-//! `AssociatedResourceTypes` asked for (both required by the service), and how those types are
-//! chosen: the values an `associated_resource_type` predicate allows, else every type the model
-//! lists for the operation. The types list has no bound in the model, so one request carries
-//! them all.
+//! What the four association tables (`workspaces_image_associations`,
+//! `workspaces_bundle_associations`, `workspaces_application_associations`,
+//! `workspaces_workspace_associations`) share: their request, one parent's id with the
+//! `AssociatedResourceTypes` asked for (both required by the service) and, for the one operation
+//! that pages, `MaxResults`; and how the types are chosen: the values an
+//! `associated_resource_type` predicate allows, else every type the model lists for the
+//! operation. The types list has no bound in the model, so one request carries them all.
 
 use std::fmt;
 
@@ -18,27 +19,35 @@ pub(crate) struct AssociationsRequest {
     pub id: String,
     /// `AssociatedResourceTypes`.
     pub types: Vec<&'static str>,
+    /// `MaxResults`, for the operation that pages (`DescribeApplicationAssociations`).
+    pub max_results: Option<i32>,
 }
 
 impl fmt::Display for AssociationsRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{{{}: {}, AssociatedResourceTypes: [{}]}}",
+            "{{{}: {}, AssociatedResourceTypes: [{}]",
             self.member,
             self.id,
             self.types.join(", ")
-        )
+        )?;
+        if let Some(max_results) = self.max_results {
+            write!(f, ", MaxResults: {max_results}")?;
+        }
+        write!(f, "}}")
     }
 }
 
 /// One request per parent id `restrictions` allow in `id_column` (sent as `member`), each with
-/// the types of `all_types` that `type_column`'s restriction allows.
+/// the types of `all_types` that `type_column`'s restriction allows, and `max_results` when the
+/// operation pages.
 pub(crate) fn requests(
     restrictions: &Restrictions,
     (id_column, member): (&str, &'static str),
     type_column: &str,
     all_types: &'static [&'static str],
+    max_results: Option<i32>,
 ) -> Vec<AssociationsRequest> {
     let types: Vec<&'static str> = all_types
         .iter()
@@ -51,6 +60,7 @@ pub(crate) fn requests(
             member,
             id: id.clone(),
             types: types.clone(),
+            max_results,
         })
         .collect()
 }

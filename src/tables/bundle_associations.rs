@@ -103,6 +103,7 @@ impl DescribeTable for BundleAssociations {
             (BUNDLE_ID.column, "BundleId"),
             ASSOCIATED_RESOURCE_TYPE.column,
             BundleAssociatedResourceType::values(),
+            None,
         )
     }
 

@@ -102,6 +102,7 @@ impl DescribeTable for ImageAssociations {
             (IMAGE_ID.column, "ImageId"),
             ASSOCIATED_RESOURCE_TYPE.column,
             ImageAssociatedResourceType::values(),
+            None,
         )
     }
 

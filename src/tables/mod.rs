@@ -27,13 +27,16 @@ pub(crate) mod image_permissions;
 pub(crate) mod images;
 pub(crate) mod ip_groups;
 pub(crate) mod management_cidr_ranges;
+pub(crate) mod metrics;
 pub(crate) mod patterns;
+pub(crate) mod pool_metrics;
 pub(crate) mod pool_names;
 pub(crate) mod pools;
 pub(crate) mod sessions;
 pub(crate) mod snapshots;
 pub(crate) mod tags;
 pub(crate) mod workspace_associations;
+pub(crate) mod workspace_metrics;
 pub(crate) mod workspaces;
 
 use crate::scan::{Describe, ScanTable};
@@ -65,6 +68,8 @@ pub(crate) static TABLES: &[&dyn ScanTable] = &[
     &Describe::<applications::Applications>::TABLE,
     &Describe::<application_associations::ApplicationAssociations>::TABLE,
     &Describe::<workspace_associations::WorkspaceAssociations>::TABLE,
+    &Describe::<pool_metrics::PoolMetrics>::TABLE,
+    &Describe::<workspace_metrics::WorkspaceMetrics>::TABLE,
 ];
 
 /// The invariants of every table, walked over [`TABLES`]: what `\d`, EXPLAIN and the module doc
@@ -178,6 +183,7 @@ mod tests {
         for table in Table::all() {
             let name = table.name();
             let definition = table.definition();
+            let rules = table.pushdown();
             for p in definition.pushdown().pushable {
                 let mut condition = format!("{} = '{}'", p.column, p.example);
                 if !p.example_with.is_empty() {
@@ -208,6 +214,14 @@ mod tests {
                 assert!(
                     scan.contains(&format!("{member}: 3")),
                     "{name} LIMIT:\n{text}"
+                );
+            }
+            for default in definition.defaults() {
+                let (text, scan) = plan(&ctx, &format!("SELECT * FROM {name}")).await;
+                assert!(scan.contains(default.shows), "{name} default:\n{text}");
+                assert!(
+                    rules.iter().any(|r| r.predicate == default.absent),
+                    "{name}: \\d shows the default"
                 );
             }
             if let Some(parent) = definition.parent() {

@@ -20,15 +20,16 @@
 //! | no predicate or join on `workspace_id` | `DescribeWorkspaces` lists the parents first, then one request chain per parent |  |
 //! | `LIMIT n` (when every filter is exact) | paging stops at n rows |  |
 
-use std::fmt;
 use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::{WorkSpaceAssociatedResourceType, WorkspaceResourceAssociation};
 use futures::TryFutureExt;
 use futures::stream::BoxStream;
 
-use crate::error::{Result, is_not_found};
+use crate::error::Result;
 use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
+use crate::tables::associations::{self, AssociationsRequest};
+use crate::tables::gone::none_when_gone;
 use crate::tables::patterns::is_workspace_id;
 use crate::tables::workspaces::Workspaces;
 
@@ -79,26 +80,6 @@ static COLUMNS: LazyLock<Columns<WorkspaceResourceAssociation>> = LazyLock::new(
     )
 });
 
-/// The parameters of one `DescribeWorkspaceAssociations` call: one WorkSpace's associations.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct AssociationsRequest {
-    /// `WorkspaceId`.
-    pub workspace_id: String,
-    /// `AssociatedResourceTypes`.
-    pub resource_types: Vec<String>,
-}
-
-impl fmt::Display for AssociationsRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{{WorkspaceId: {}, AssociatedResourceTypes: [{}]}}",
-            self.workspace_id,
-            self.resource_types.join(", ")
-        )
-    }
-}
-
 impl DescribeTable for WorkspaceAssociations {
     type Item = WorkspaceResourceAssociation;
     type Request = AssociationsRequest;
@@ -121,23 +102,13 @@ impl DescribeTable for WorkspaceAssociations {
     }
 
     fn requests(restrictions: &Restrictions) -> Vec<AssociationsRequest> {
-        let resource_types: Vec<String> = match restrictions.values(RESOURCE_TYPE.column) {
-            Some(types) => types.iter().cloned().collect(),
-            None => WorkSpaceAssociatedResourceType::values()
-                .iter()
-                .map(|t| t.to_string())
-                .collect(),
-        };
-        let workspaces = restrictions
-            .values(WORKSPACE_ID.column)
-            .into_iter()
-            .flatten();
-        workspaces
-            .map(|workspace_id| AssociationsRequest {
-                workspace_id: workspace_id.clone(),
-                resource_types: resource_types.clone(),
-            })
-            .collect()
+        associations::requests(
+            restrictions,
+            (WORKSPACE_ID.column, "WorkspaceId"),
+            RESOURCE_TYPE.column,
+            WorkSpaceAssociatedResourceType::values(),
+            None,
+        )
     }
 
     fn pages(
@@ -145,24 +116,20 @@ impl DescribeTable for WorkspaceAssociations {
         request: AssociationsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let types: Vec<WorkSpaceAssociatedResourceType> = request
-            .resource_types
+            .types
             .iter()
-            .map(|t| WorkSpaceAssociatedResourceType::from(t.as_str()))
+            .map(|t| WorkSpaceAssociatedResourceType::from(*t))
             .collect();
-        api.single_page(OPERATION, &request.to_string(), |client| {
-            client
-                .describe_workspace_associations()
-                .workspace_id(request.workspace_id)
-                .set_associated_resource_types(Some(types))
-                .send()
-                .map_ok(|output| output.associations.unwrap_or_default())
-                .or_else(|e| async move {
-                    match is_not_found(&e) {
-                        true => Ok(Vec::new()),
-                        false => Err(e),
-                    }
-                })
-        })
+        none_when_gone(
+            api.single_page(OPERATION, &request.to_string(), |client| {
+                client
+                    .describe_workspace_associations()
+                    .workspace_id(request.id)
+                    .set_associated_resource_types(Some(types))
+                    .send()
+                    .map_ok(|output| output.associations.unwrap_or_default())
+            }),
+        )
     }
 }
 

@@ -22,7 +22,7 @@ use aws_config::SdkConfig;
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 
-use super::config::{base_config, role_config};
+use super::config::{base_config, for_service, role_config};
 use super::identity::{Caller, Identity};
 use super::{AccountTarget, Common};
 use crate::error::{CallSite, Error, Result};
@@ -313,7 +313,7 @@ async fn organization_page(
         region,
         account: None,
     };
-    let page = aws_sdk_organizations::Client::new(base)
+    let page = aws_sdk_organizations::Client::new(&for_service(base, "Organizations"))
         .list_accounts()
         .set_next_token(next_token)
         .send()

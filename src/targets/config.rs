@@ -2,6 +2,11 @@
 //! endpoint, the first region, and the credentials (a named profile's, fixed ones, the default
 //! chain, or a role assumed with those in one account). Loading a configuration calls nothing;
 //! credentials are resolved by the first call that needs them.
+//!
+//! The settings' endpoint (`--endpoint-url`) is set on the configuration, which the SDK treats
+//! as a client's own setting: its service clients would then ignore the service-specific
+//! variables (`AWS_ENDPOINT_URL_CLOUDWATCH`, ...). Every client is built from [`for_service`],
+//! which lets the service's own variable win for it, as the AWS CLI does.
 
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::retry::RetryConfig;
@@ -66,7 +71,7 @@ pub(super) async fn role_config(
     let role_arn = format!("arn:aws:iam::{account}:role/{}", role.role_name);
     let mut provider = AssumeRoleProvider::builder(role_arn.clone())
         .session_name("wsql")
-        .configure(base);
+        .configure(&for_service(base, "STS"));
     if let Some(external_id) = &role.external_id {
         provider = provider.external_id(external_id);
     }
@@ -77,4 +82,19 @@ pub(super) async fn role_config(
         .credentials_provider(SharedCredentialsProvider::new(provider))
         .build();
     (config, role_arn)
+}
+
+/// `config` for the service whose SDK id is `service_id` (`WorkSpaces`, `CloudWatch`, `STS`,
+/// `Organizations`): with the endpoint the environment names for it, when it names one
+/// (`AWS_ENDPOINT_URL_` and the id in capitals, spaces as underscores), which wins over the
+/// settings' endpoint.
+pub(super) fn for_service(config: &SdkConfig, service_id: &str) -> SdkConfig {
+    let name = format!(
+        "AWS_ENDPOINT_URL_{}",
+        service_id.to_ascii_uppercase().replace(' ', "_")
+    );
+    match std::env::var(name).ok().filter(|url| !url.is_empty()) {
+        Some(url) => config.clone().into_builder().endpoint_url(url).build(),
+        None => config.clone(),
+    }
 }

@@ -89,7 +89,7 @@ async fn caller_account(config: &SdkConfig) -> Result<String> {
         region,
         account: None,
     };
-    let output = aws_sdk_sts::Client::new(config)
+    let output = aws_sdk_sts::Client::new(&super::config::for_service(config, "STS"))
         .get_caller_identity()
         .send()
         .await

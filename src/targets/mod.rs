@@ -9,8 +9,10 @@
 //!   timeouts and endpoint) and an identity ([`identity`]: its id, or the credentials whose id
 //!   STS names when a scan needs it).
 //! - Each of its regions is a [`Target`]: the account's configuration in that region, from which
-//!   service clients are built on first use, kept with the target (the WorkSpaces client today;
-//!   another service's client is built from the same configuration and retry partition).
+//!   service clients are built on first use, kept with the target: WorkSpaces for the fleet's
+//!   tables, CloudWatch for its metrics, both from the same configuration (credentials,
+//!   endpoint, retries, timeouts) and the same retry partition, so that throttling in one service
+//!   slows the target's other calls down too, as it would in the account.
 //!
 //! Nothing is resolved or called at start-up. What the settings decide for every target is held
 //! once, in the library's targets: whether errors and warnings name the account (several are
@@ -153,6 +155,7 @@ impl AccountTarget {
                 .build(),
             retry_partition: RetryPartition::new(format!("wsql-{library}-{number}-{region}")),
             workspaces: OnceLock::new(),
+            cloudwatch: OnceLock::new(),
         }
     }
 }
@@ -165,6 +168,7 @@ struct Regional {
     config: SdkConfig,
     retry_partition: RetryPartition,
     workspaces: OnceLock<aws_sdk_workspaces::Client>,
+    cloudwatch: OnceLock<aws_sdk_cloudwatch::Client>,
 }
 
 /// One place a scan reads, and the way to call it.
@@ -214,11 +218,27 @@ impl Target {
     pub fn workspaces(&self) -> &aws_sdk_workspaces::Client {
         let regional = &self.regional;
         regional.workspaces.get_or_init(|| {
-            let config = aws_sdk_workspaces::config::Builder::from(&regional.config)
+            let config = config::for_service(&regional.config, "WorkSpaces");
+            let config = aws_sdk_workspaces::config::Builder::from(&config)
                 .retry_partition(regional.retry_partition.clone())
                 .interceptor(CallCounter)
                 .build();
             aws_sdk_workspaces::Client::from_conf(config)
+        })
+    }
+
+    /// The CloudWatch client of the target, built on first use like [`Target::workspaces`] from
+    /// the same configuration, retry partition and call counter. The endpoint is the settings' (`--endpoint-url`)
+    /// unless `AWS_ENDPOINT_URL_CLOUDWATCH` names CloudWatch's own.
+    pub fn cloudwatch(&self) -> &aws_sdk_cloudwatch::Client {
+        let regional = &self.regional;
+        regional.cloudwatch.get_or_init(|| {
+            let config = config::for_service(&regional.config, "CloudWatch");
+            let config = aws_sdk_cloudwatch::config::Builder::from(&config)
+                .retry_partition(regional.retry_partition.clone())
+                .interceptor(CallCounter)
+                .build();
+            aws_sdk_cloudwatch::Client::from_conf(config)
         })
     }
 
@@ -335,6 +355,15 @@ mod tests {
         assert_eq!(
             west.workspaces().config().region().map(|r| r.as_ref()),
             Some("eu-west-1")
+        );
+        assert_eq!(
+            west.cloudwatch().config().region().map(|r| r.as_ref()),
+            Some("eu-west-1")
+        );
+        assert_eq!(
+            west.cloudwatch().config().retry_partition(),
+            west.workspaces().config().retry_partition(),
+            "one retry partition for every service of a target"
         );
         assert!(
             Arc::ptr_eq(&west.regional, &account.target("eu-west-1").regional),

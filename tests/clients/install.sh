@@ -2,7 +2,7 @@
 # Installs the clients nobody here wrote that the tests drive, once, into $WSQL_CLIENTS
 # (default ~/.cache/wsql-clients): a Python virtual environment (requirements.txt: the AWS CLI,
 # botocore, psycopg, psycopg2, asyncpg, SQLAlchemy, pandas), node-postgres (package.json) and,
-# from the OS packages, a JDK and the PostgreSQL JDBC driver. Running it again installs only
+# from the OS packages, a JDK, the PostgreSQL JDBC driver and psql. Running it again installs only
 # what is missing or changed. The tests find the clients through $WSQL_CLIENTS too, and fail
 # (never skip) when one is missing.
 set -euo pipefail
@@ -30,14 +30,14 @@ if ! cmp -s "$here/package.json" "$dir/node/package.json" 2>/dev/null; then
     (cd "$dir/node" && npm install --silent --no-audit --no-fund)
 fi
 
-# Java: a JDK and the JDBC driver from the OS packages.
+# Java (a JDK and the JDBC driver) and psql, from the OS packages.
 jar=/usr/share/java/postgresql.jar
-if ! command -v javac >/dev/null || [ ! -f "$jar" ]; then
-    say "a JDK and the PostgreSQL JDBC driver (apt-get)"
+if ! command -v javac >/dev/null || [ ! -f "$jar" ] || ! command -v psql >/dev/null; then
+    say "a JDK, the PostgreSQL JDBC driver and psql (apt-get)"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-        default-jdk-headless libpostgresql-jdbc-java >/dev/null
+        default-jdk-headless libpostgresql-jdbc-java postgresql-client >/dev/null
 fi
 say "ready in $dir"

@@ -20,6 +20,7 @@ mod cli;
 mod estate_account;
 mod estate_images;
 mod estate_workspaces;
+mod metrics;
 mod pools;
 mod reliability;
 mod repl;

@@ -67,6 +67,8 @@ fn meta_commands_describe_tables_and_reports_and_bad_ones_keep_the_prompt() {
 
     repl.send_line("\\d workspaces_pools").unwrap();
     repl.exp_string("| pool_id ").expect("a column");
+    repl.exp_string("| The identifier of a pool. ")
+        .expect("its description, from the service model");
     repl.exp_string("Rows come from DescribeWorkspacesPools. Pushed into the call:")
         .expect("the pushdown list");
     repl.exp_string(PROMPT).unwrap();

@@ -16,21 +16,25 @@ use datafusion_postgres::pgwire::api::auth::cleartext::CleartextPasswordAuthStar
 use datafusion_postgres::pgwire::api::auth::md5pass::{
     Md5PasswordAuthStartupHandler, hash_md5_password,
 };
-use datafusion_postgres::pgwire::api::auth::noop::NoopStartupHandler;
 use datafusion_postgres::pgwire::api::auth::sasl::SASLAuthStartupHandler;
 use datafusion_postgres::pgwire::api::auth::sasl::scram::{
     SCRAM_ITERATIONS, ScramAuth, gen_salted_password,
 };
 use datafusion_postgres::pgwire::api::auth::{
     AuthSource, DefaultServerParameterProvider, LoginInfo, Password, StartupHandler,
+    finish_authentication, protocol_negotiation, save_startup_parameters_to_metadata,
 };
-use datafusion_postgres::pgwire::api::{ClientInfo, ConnectionManager};
+use datafusion_postgres::pgwire::api::{
+    ClientInfo, ConnectionHandle, ConnectionManager, PidSecretKeyGenerator,
+    RandomPidSecretKeyGenerator,
+};
 use datafusion_postgres::pgwire::error::{PgWireError, PgWireResult};
 use datafusion_postgres::pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use futures::Sink;
 
 use super::errors::user_error;
 use crate::cli::args::AuthMethod;
+use crate::cli::dialect::settings;
 use crate::cli::errors::Error;
 
 /// The environment variable holding the password.
@@ -100,6 +104,8 @@ impl AuthSource for PasswordSource {
 pub struct Authentication {
     source: Option<PasswordSource>,
     connections: Arc<ConnectionManager>,
+    /// Process ids and cancel keys for connections let in without a password.
+    keys: Arc<RandomPidSecretKeyGenerator>,
 }
 
 impl Authentication {
@@ -117,6 +123,7 @@ impl Authentication {
         Self {
             source,
             connections,
+            keys: Arc::new(RandomPidSecretKeyGenerator::default()),
         }
     }
 
@@ -127,10 +134,13 @@ impl Authentication {
 
     /// A handler for one connection's start-up (it keeps that connection's exchange).
     pub fn startup(&self) -> Startup {
-        let parameters = Arc::new(DefaultServerParameterProvider::default());
+        let parameters = Arc::new(server_parameters());
         let connections = Arc::clone(&self.connections);
         let Some(source) = &self.source else {
-            return Startup::Trust(Trust { connections });
+            return Startup::Trust(Trust {
+                connections,
+                keys: Arc::clone(&self.keys),
+            });
         };
         match source.method {
             AuthMethod::ScramSha256 => Startup::Scram(
@@ -143,25 +153,58 @@ impl Authentication {
                     .with_connection_manager(connections),
             ),
             AuthMethod::Password => Startup::Cleartext(
-                CleartextPasswordAuthStartupHandler::new(
-                    source.clone(),
-                    DefaultServerParameterProvider::default(),
-                )
-                .with_connection_manager(connections),
+                CleartextPasswordAuthStartupHandler::new(source.clone(), server_parameters())
+                    .with_connection_manager(connections),
             ),
         }
     }
 }
 
-/// No password: everyone on loopback is let in.
+/// What the server tells every client once it is in (`ParameterStatus`): pgwire's defaults
+/// with wsql's `server_version` ([`crate::cli::dialect::identity`]), and the truth that every
+/// transaction is read-only and no client is a superuser.
+fn server_parameters() -> DefaultServerParameterProvider {
+    let mut parameters = DefaultServerParameterProvider::default();
+    let value = |name: &str| settings::setting(name, &Default::default()).unwrap_or_default();
+    parameters.server_version = value("server_version");
+    parameters.default_transaction_read_only = value("default_transaction_read_only") == "on";
+    parameters.is_superuser = value("is_superuser") == "on";
+    parameters
+}
+
+/// No password: everyone on loopback is let in (pgwire's no-op start-up, with wsql's
+/// [`server_parameters`]).
 pub struct Trust {
     connections: Arc<ConnectionManager>,
+    keys: Arc<RandomPidSecretKeyGenerator>,
 }
 
 #[async_trait]
-impl NoopStartupHandler for Trust {
-    fn connection_manager(&self) -> Option<Arc<ConnectionManager>> {
-        Some(Arc::clone(&self.connections))
+impl StartupHandler for Trust {
+    async fn on_startup<C>(
+        &self,
+        client: &mut C,
+        message: PgWireFrontendMessage,
+    ) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let PgWireFrontendMessage::Startup(startup) = message else {
+            return Ok(());
+        };
+        protocol_negotiation(client, &startup).await?;
+        save_startup_parameters_to_metadata(client, &startup);
+        let (pid, key) = self.keys.generate(client);
+        client.set_pid_and_secret_key(pid, key.clone());
+        // Cancel requests find the connection through the manager, as pgwire's own handlers do.
+        let (handle, guard) = self.connections.register(pid, key);
+        client
+            .session_extensions()
+            .insert::<Arc<ConnectionHandle>>(handle);
+        client.session_extensions().insert(guard);
+        finish_authentication(client, &server_parameters()).await
     }
 }
 

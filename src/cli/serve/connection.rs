@@ -1,28 +1,25 @@
 //! One client connection: its own DataFusion session over the shared tables and cache, the
 //! simple and extended query protocols, and the run of each statement.
 //!
-//! A statement runs to completion inside the handler (its batches are collected before the
-//! first row is sent) so that everything that can stop it reaches its API calls: pgwire races
-//! the handler against the client's cancel request, [`peer_closed`] against the client going
-//! away, and `statement_timeout` against the clock; whichever wins drops the plan's streams,
-//! which stops their paging. It also lets the statement's warnings go out as NOTICEs before its
-//! rows. WorkSpaces results are small (a fleet of thousands of pools is a few MB), so holding
-//! one costs little.
+//! A statement is planned in the handler (pgwire races that against the client's cancel
+//! request) and answered with its rows as a stream ([`rows`]): each batch goes to the client as
+//! the scans produce it, and whatever stops the statement (a cancel request, the client going
+//! away, `statement_timeout`, the server stopping) drops the stream, which stops the plan's
+//! paging and API calls. The statement's warnings, known once its rows are all sent, follow its
+//! `CommandComplete` as NOTICEs, before `ReadyForQuery` ([`Connection::send_notices`]).
 
 use std::collections::HashMap;
 use std::fmt::Debug;
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ParamValues;
 use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
-use datafusion::execution::SendableRecordBatchStream;
 use datafusion::execution::session_state::SessionState;
 use datafusion::logical_expr::{Expr, LogicalPlan};
-use datafusion::physical_plan::common::collect as collect_batches;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::Statement as DfStatement;
 use datafusion::sql::sqlparser::ast::Statement;
@@ -30,27 +27,37 @@ use datafusion_postgres::QueryHook;
 use datafusion_postgres::arrow_pg::datatypes::df::deserialize_parameters;
 use datafusion_postgres::arrow_pg::datatypes::into_pg_type;
 use datafusion_postgres::datafusion_pg_catalog::sql::PostgresCompatibilityParser;
-use datafusion_postgres::pgwire::api::cancel::DefaultCancelHandler;
-use datafusion_postgres::pgwire::api::portal::{Format, Portal};
-use datafusion_postgres::pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
-use datafusion_postgres::pgwire::api::results::{FieldInfo, Response};
+use datafusion_postgres::pgwire::api::portal::{Format, Portal, PortalExecutionState};
+use datafusion_postgres::pgwire::api::query::{
+    ExtendedQueryHandler, SimpleQueryHandler, send_execution_response, send_query_response,
+    send_ready_for_query,
+};
+use datafusion_postgres::pgwire::api::results::{FieldInfo, QueryResponse, Response, Tag};
 use datafusion_postgres::pgwire::api::stmt::QueryParser;
-use datafusion_postgres::pgwire::api::store::PortalStore;
+use datafusion_postgres::pgwire::api::store::{Entry, PortalStore};
 use datafusion_postgres::pgwire::api::{
-    ClientInfo, ClientPortalStore, ConnectionManager, PgWireServerHandlers, Type,
+    ClientInfo, ClientPortalStore, ConnectionHandle, DEFAULT_NAME, PgWireConnectionState,
+    PgWireServerHandlers, Type,
 };
 use datafusion_postgres::pgwire::error::{PgWireError, PgWireResult};
 use datafusion_postgres::pgwire::messages::PgWireBackendMessage;
+use datafusion_postgres::pgwire::messages::extendedquery::{Execute, PortalSuspended};
+use datafusion_postgres::pgwire::messages::response::EmptyQueryResponse;
+use datafusion_postgres::pgwire::messages::simplequery::Query;
 use datafusion_postgres::pgwire::types::format::FormatOptions;
-use futures::{Sink, SinkExt};
-use tokio::io::Interest;
+use futures::future::{Either, select};
+use futures::{Sink, SinkExt, StreamExt};
 use tokio::net::TcpStream;
 
 use super::auth::{Authentication, Startup};
-use super::errors::{ClientErrors, cancelled, client_error, refused, user_error};
+use super::cancel::{CancelSignal, Cancels};
+use super::catalog_rewrites;
+use super::errors::{ClientErrors, client_error, refused, user_error};
 use super::notices::notice;
 use super::readonly;
-use super::types::{pg_fields, query_response};
+use super::rows::{self, Notices, Running};
+use super::types::pg_fields;
+use crate::cli::dialect::settings;
 use crate::cli::statement::Statement as Run;
 
 /// A statement as the extended protocol keeps it between Parse and Execute: its text, and the
@@ -74,8 +81,8 @@ pub struct Server {
     pub hooks: Vec<Arc<dyn QueryHook>>,
     /// Passwords, and the registry of connections cancel requests look up.
     pub authentication: Authentication,
-    /// Cancel requests find their connection here.
-    pub connections: Arc<ConnectionManager>,
+    /// Cancel requests reach a statement's rows through here.
+    pub cancels: Arc<Cancels>,
     /// `--debug`: each statement's plan and time on stderr.
     pub debug: bool,
 }
@@ -101,7 +108,7 @@ impl Server {
 pub struct Handlers {
     connection: Arc<Connection>,
     startup: Arc<Startup>,
-    cancel: Arc<DefaultCancelHandler>,
+    cancels: Arc<Cancels>,
 }
 
 impl Handlers {
@@ -109,7 +116,7 @@ impl Handlers {
     /// duplicate of the socket stays here to notice the client going away mid-statement.
     pub fn accept(server: &Arc<Server>, socket: TcpStream) -> io::Result<(Self, TcpStream)> {
         let socket = socket.into_std()?;
-        let peer = TcpStream::from_std(socket.try_clone()?)?;
+        let peer = Arc::new(TcpStream::from_std(socket.try_clone()?)?);
         let socket = TcpStream::from_std(socket)?;
         let session = SessionContext::new_with_state(server.template.clone());
         let planner = Arc::new(Planner {
@@ -121,11 +128,13 @@ impl Handlers {
             session,
             planner,
             peer,
+            cancel: OnceLock::new(),
+            notices: Arc::new(Mutex::new(Vec::new())),
         });
         let handlers = Handlers {
             connection,
             startup: Arc::new(server.authentication.startup()),
-            cancel: Arc::new(DefaultCancelHandler::new(Arc::clone(&server.connections))),
+            cancels: Arc::clone(&server.cancels),
         };
         Ok((handlers, socket))
     }
@@ -149,7 +158,7 @@ impl PgWireServerHandlers for Handlers {
     }
 
     fn cancel_handler(&self) -> Arc<impl datafusion_postgres::pgwire::api::cancel::CancelHandler> {
-        Arc::clone(&self.cancel)
+        Arc::clone(&self.cancels)
     }
 }
 
@@ -163,16 +172,40 @@ impl Planner {
     /// The statements of `sql`, as the Postgres dialect (with the client-compatibility
     /// rewrites) reads them. Text that does not parse and is not a read is refused as such.
     fn parse(&self, sql: &str) -> PgWireResult<Vec<Statement>> {
-        self.server
-            .parser
-            .parse(sql)
-            .map_err(|error| match readonly::refusal_of_unparsed(sql) {
+        let rewritten = catalog_rewrites::before_parsing(sql);
+        let statements = self.server.parser.parse(&rewritten).map_err(|error| {
+            match readonly::refusal_of_unparsed(sql) {
                 Some(refusal) => refused(&refusal),
                 None => client_error(&datafusion::error::DataFusionError::SQL(
                     Box::new(error),
                     None,
                 )),
-            })
+            }
+        })?;
+        Ok(statements
+            .into_iter()
+            .map(|statement| catalog_rewrites::rewrite(self.show_as_query(statement)))
+            .collect())
+    }
+
+    /// `SHOW server_version_num` (a setting of the server's, not one the client may set) as
+    /// `SELECT current_setting('server_version_num') AS server_version_num`, so `SHOW` and
+    /// `current_setting` answer the same ([`settings`]).
+    fn show_as_query(&self, statement: Statement) -> Statement {
+        if let Statement::ShowVariable { variable } = &statement
+            && let [name] = variable.as_slice()
+            && settings::is_server_setting(&name.value)
+        {
+            // Only a known setting's name gets here, so it is safe in the text.
+            let name = name.value.to_ascii_lowercase();
+            let query = format!("SELECT current_setting('{name}') AS \"{name}\"");
+            if let Ok(mut parsed) = self.server.parser.parse(&query)
+                && let Some(select) = parsed.pop()
+            {
+                return select;
+            }
+        }
+        statement
     }
 
     /// The logical plan of `statement`, checked read-only by DataFusion too.
@@ -259,8 +292,13 @@ pub struct Connection {
     server: Arc<Server>,
     session: SessionContext,
     planner: Arc<Planner>,
-    /// The client's socket, for [`peer_closed`] only (pgwire reads and writes its own handle).
-    peer: TcpStream,
+    /// The client's socket, for [`rows::peer_closed`] only (pgwire reads and writes its own
+    /// handle).
+    peer: Arc<TcpStream>,
+    /// The connection's cancel requests, once its process id is known (at its first statement).
+    cancel: OnceLock<CancelSignal>,
+    /// Warnings of finished statements, for [`Connection::send_notices`].
+    notices: Notices,
 }
 
 impl Connection {
@@ -289,8 +327,8 @@ impl Connection {
         self.run_plan(client, plan, &Format::UnifiedText).await
     }
 
-    /// Runs `plan` to completion, sends its warnings as NOTICEs, and answers its rows in
-    /// `format`.
+    /// Starts `plan`: its rows in `format`, as a stream that runs the statement as the client
+    /// reads it.
     async fn run_plan<C>(
         &self,
         client: &mut C,
@@ -298,42 +336,135 @@ impl Connection {
         format: &Format,
     ) -> PgWireResult<Response>
     where
-        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
-        C::Error: Debug,
-        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+        C: ClientInfo + Unpin + Send + Sync,
     {
         readonly::verify_plan(&plan).map_err(|e| client_error(&e))?;
         let options = Arc::new(FormatOptions::from_client_metadata(client.metadata()));
-        let fields = pg_fields(plan.schema().as_arrow(), format, options)?;
-        let timeout = statement_timeout(client);
-
+        let fields = Arc::new(pg_fields(plan.schema().as_arrow(), format, options)?);
         let statement = Run::from_logical(&self.session, &plan)
             .await
             .map_err(|e| client_error(&e))?;
-        let outcome = tokio::select! {
-            result = collect_stream(statement.execute()) => result.map_err(|e| client_error(&e)),
-            () = expiry(timeout) => Err(cancelled("statement timeout")),
-            () = peer_closed(&self.peer) => Err(user_error(
-                "FATAL",
-                "08006",
-                "the client closed the connection".to_string(),
-            )),
+        let batches = statement.execute().map_err(|e| client_error(&e))?;
+        let running = Running {
+            statement,
+            batches,
+            fields: Arc::clone(&fields),
+            deadline: rows::deadline(statement_timeout(client)),
+            cancelled: self.cancel_signal(client).watch(),
+            peer: Arc::clone(&self.peer),
+            notices: Arc::clone(&self.notices),
+            debug: self.server.debug,
         };
-        let warnings = statement.warnings();
-        if self.server.debug {
-            eprint!("{}", statement.debug_report());
-        }
+        Ok(Response::Query(QueryResponse::new(
+            fields,
+            rows::stream(running),
+        )))
+    }
 
-        let batches = outcome?;
+    /// The connection's cancel signal, registered under its process id and key on first use.
+    fn cancel_signal<C: ClientInfo>(&self, client: &C) -> &CancelSignal {
+        self.cancel.get_or_init(|| {
+            let (pid, key) = client.pid_and_secret_key();
+            self.server.cancels.signal(pid, key)
+        })
+    }
+
+    /// Sends the warnings of the statements that finished since the last call, as NOTICEs.
+    async fn send_notices<C>(&self, client: &mut C) -> PgWireResult<()>
+    where
+        C: Sink<PgWireBackendMessage> + Unpin + Send,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let warnings = match self.notices.lock() {
+            Ok(mut notices) => std::mem::take(&mut *notices),
+            Err(_) => Vec::new(),
+        };
         for warning in warnings {
             client.feed(notice(warning)).await?;
         }
-        Ok(Response::Query(query_response(fields, batches)?))
+        Ok(())
     }
 }
 
 #[async_trait]
 impl SimpleQueryHandler for Connection {
+    /// pgwire's `on_query`, with each result's NOTICEs sent after its `CommandComplete` (its
+    /// rows have run the statement by then). Results of COPY never occur: the server refuses
+    /// COPY.
+    async fn on_query<C>(&self, client: &mut C, query: Query) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        if !matches!(client.state(), PgWireConnectionState::ReadyForQuery) {
+            return Err(PgWireError::NotReadyForQuery);
+        }
+        let mut transaction = client.transaction_status();
+        client.set_state(PgWireConnectionState::QueryInProgress);
+        if query.query.chars().all(|c| c == ';' || c.is_whitespace()) {
+            client
+                .feed(PgWireBackendMessage::EmptyQueryResponse(
+                    EmptyQueryResponse::new(),
+                ))
+                .await?;
+        } else {
+            let handle = client.session_extensions().get::<Arc<ConnectionHandle>>();
+            let responses = match handle {
+                Some(handle) => {
+                    let cancel = handle.start_query().await;
+                    match select(
+                        std::pin::pin!(SimpleQueryHandler::do_query(self, client, &query.query)),
+                        cancel,
+                    )
+                    .await
+                    {
+                        Either::Left((responses, _)) => responses,
+                        Either::Right(_) => Err(PgWireError::QueryCanceled),
+                    }
+                }
+                None => SimpleQueryHandler::do_query(self, client, &query.query).await,
+            }?;
+            for response in responses {
+                match response {
+                    Response::EmptyQuery => {
+                        client
+                            .feed(PgWireBackendMessage::EmptyQueryResponse(
+                                EmptyQueryResponse::new(),
+                            ))
+                            .await?;
+                    }
+                    Response::Query(results) => {
+                        send_query_response(client, results, true).await?;
+                        self.send_notices(client).await?;
+                    }
+                    Response::Execution(tag) => send_execution_response(client, tag).await?,
+                    Response::TransactionStart(tag) => {
+                        send_execution_response(client, tag).await?;
+                        transaction = transaction.to_in_transaction_state();
+                    }
+                    Response::TransactionEnd(tag) => {
+                        send_execution_response(client, tag).await?;
+                        transaction = transaction.to_idle_state();
+                    }
+                    Response::Error(error) => {
+                        client
+                            .feed(PgWireBackendMessage::ErrorResponse((*error).into()))
+                            .await?;
+                        transaction = transaction.to_error_state();
+                    }
+                    Response::CopyIn(_) | Response::CopyOut(_) | Response::CopyBoth(_) => {
+                        return Err(refused(&readonly::Refusal::NotReadOnly("COPY".into())));
+                    }
+                }
+            }
+        }
+        client.set_state(PgWireConnectionState::ReadyForQuery);
+        client.set_transaction_status(transaction);
+        send_ready_for_query(client, transaction).await
+    }
+
     async fn do_query<C>(&self, client: &mut C, query: &str) -> PgWireResult<Vec<Response>>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
@@ -369,6 +500,141 @@ impl ExtendedQueryHandler for Connection {
 
     fn query_parser(&self) -> Arc<Planner> {
         Arc::clone(&self.planner)
+    }
+
+    /// pgwire's `on_execute`, with the rows sent as they come (pgwire's own collects a
+    /// portal's rows before sending the first) and the statement's NOTICEs after its
+    /// `CommandComplete`. `max_rows` (JDBC's fetch size) suspends the portal after that many
+    /// rows, its statement paused until the next Execute.
+    async fn on_execute<C>(&self, client: &mut C, message: Execute) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        if !matches!(client.state(), PgWireConnectionState::ReadyForQuery) {
+            return Err(PgWireError::NotReadyForQuery);
+        }
+        let mut transaction = client.transaction_status();
+        client.set_state(PgWireConnectionState::QueryInProgress);
+        let name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
+        let max_rows = usize::try_from(message.max_rows).unwrap_or(0);
+        let portal = match client.portal_store().get_portal(name) {
+            Some(Entry::Value(portal)) => portal,
+            Some(Entry::Empty) => {
+                client
+                    .feed(PgWireBackendMessage::EmptyQueryResponse(
+                        EmptyQueryResponse::new(),
+                    ))
+                    .await?;
+                client.set_state(PgWireConnectionState::ReadyForQuery);
+                return Ok(());
+            }
+            None => return Err(PgWireError::PortalNotFound(name.to_owned())),
+        };
+        let state = portal.state();
+        let started = !matches!(*state.lock().await, PortalExecutionState::Initial);
+        let has_rows = match started {
+            true => true,
+            false => {
+                let handle = client.session_extensions().get::<Arc<ConnectionHandle>>();
+                let response = match handle {
+                    Some(handle) => {
+                        let cancel = handle.start_query().await;
+                        let query = ExtendedQueryHandler::do_query(self, client, &portal, max_rows);
+                        match select(std::pin::pin!(query), cancel).await {
+                            Either::Left((response, _)) => response,
+                            Either::Right(_) => Err(PgWireError::QueryCanceled),
+                        }
+                    }
+                    None => ExtendedQueryHandler::do_query(self, client, &portal, max_rows).await,
+                }?;
+                match response {
+                    Response::Query(results) => {
+                        portal.start(results).await;
+                        true
+                    }
+                    Response::EmptyQuery => {
+                        client
+                            .feed(PgWireBackendMessage::EmptyQueryResponse(
+                                EmptyQueryResponse::new(),
+                            ))
+                            .await?;
+                        false
+                    }
+                    Response::Execution(tag) => {
+                        send_execution_response(client, tag).await?;
+                        false
+                    }
+                    Response::TransactionStart(tag) => {
+                        send_execution_response(client, tag).await?;
+                        transaction = transaction.to_in_transaction_state();
+                        false
+                    }
+                    Response::TransactionEnd(tag) => {
+                        send_execution_response(client, tag).await?;
+                        transaction = transaction.to_idle_state();
+                        client.portal_store().rm_portal(DEFAULT_NAME);
+                        false
+                    }
+                    Response::Error(error) => {
+                        client
+                            .send(PgWireBackendMessage::ErrorResponse((*error).into()))
+                            .await?;
+                        transaction = transaction.to_error_state();
+                        false
+                    }
+                    Response::CopyIn(_) | Response::CopyOut(_) | Response::CopyBoth(_) => {
+                        return Err(refused(&readonly::Refusal::NotReadOnly("COPY".into())));
+                    }
+                }
+            }
+        };
+        if has_rows {
+            let mut state = state.lock().await;
+            match &mut *state {
+                PortalExecutionState::Suspended(response) => {
+                    let tag = response.command_tag().to_owned();
+                    let mut sent = 0;
+                    let mut finished = false;
+                    while max_rows == 0 || sent < max_rows {
+                        match response.data_rows().next().await {
+                            Some(row) => {
+                                client.feed(PgWireBackendMessage::DataRow(row?)).await?;
+                                sent += 1;
+                            }
+                            None => {
+                                finished = true;
+                                break;
+                            }
+                        }
+                    }
+                    if finished {
+                        *state = PortalExecutionState::Finished;
+                        let tag = Tag::new(&tag).with_rows(sent);
+                        client
+                            .feed(PgWireBackendMessage::CommandComplete(tag.into()))
+                            .await?;
+                        self.send_notices(client).await?;
+                    } else {
+                        client
+                            .feed(PgWireBackendMessage::PortalSuspended(PortalSuspended::new()))
+                            .await?;
+                    }
+                }
+                PortalExecutionState::Finished => {
+                    let tag = Tag::new("SELECT").with_rows(0);
+                    client
+                        .feed(PgWireBackendMessage::CommandComplete(tag.into()))
+                        .await?;
+                }
+                PortalExecutionState::Initial => return Err(PgWireError::PortalNotStarted),
+            }
+        }
+        client.set_state(PgWireConnectionState::ReadyForQuery);
+        client.set_transaction_status(transaction);
+        Ok(())
     }
 
     async fn do_query<C>(
@@ -407,15 +673,10 @@ impl ExtendedQueryHandler for Connection {
     }
 }
 
-/// Every batch of a started statement.
-async fn collect_stream(
-    stream: datafusion::error::Result<SendableRecordBatchStream>,
-) -> datafusion::error::Result<Vec<datafusion::arrow::record_batch::RecordBatch>> {
-    collect_batches(stream?).await
-}
-
-/// The types of `$1`, `$2`, ... in order, as far as DataFusion can tell: from what a
-/// parameter is compared with, else from a cast (`$1::INT`), which DataFusion leaves untyped.
+/// The types of `$1`, `$2`, ... by position (`$n` at `n - 1`), as far as DataFusion can tell:
+/// from what a parameter is compared with, else from a cast (`$1::INT`), which DataFusion leaves
+/// untyped. A parameter the plan does not use (its subquery rewritten away:
+/// [`catalog_rewrites`]) is `None`, and the client's own type for it decodes its value.
 fn parameter_types(plan: &LogicalPlan) -> PgWireResult<Vec<Option<DataType>>> {
     let mut casts = HashMap::new();
     plan.apply(|node| {
@@ -431,17 +692,22 @@ fn parameter_types(plan: &LogicalPlan) -> PgWireResult<Vec<Option<DataType>>> {
         })
     })
     .map_err(|e| client_error(&e))?;
-    let mut types: Vec<(usize, Option<DataType>)> = plan
-        .get_parameter_types()
-        .map_err(|e| client_error(&e))?
-        .into_iter()
-        .map(|(id, datatype)| {
-            let position = id.trim_start_matches('$').parse().unwrap_or(usize::MAX);
-            (position, datatype.or_else(|| casts.get(&id).cloned()))
-        })
-        .collect();
-    types.sort_by_key(|(position, _)| *position);
-    Ok(types.into_iter().map(|(_, datatype)| datatype).collect())
+    let mut types: Vec<Option<DataType>> = Vec::new();
+    for (id, datatype) in plan.get_parameter_types().map_err(|e| client_error(&e))? {
+        let Some(index) = id
+            .trim_start_matches('$')
+            .parse::<usize>()
+            .ok()
+            .and_then(|position| position.checked_sub(1))
+        else {
+            continue;
+        };
+        if types.len() <= index {
+            types.resize(index + 1, None);
+        }
+        types[index] = datatype.or_else(|| casts.get(&id).cloned());
+    }
+    Ok(types)
 }
 
 /// The client's `statement_timeout`, if it set one.
@@ -451,33 +717,6 @@ fn statement_timeout<C: ClientInfo>(client: &C) -> Option<Duration> {
         .get(STATEMENT_TIMEOUT_MS)
         .and_then(|ms| ms.parse().ok())
         .map(Duration::from_millis)
-}
-
-/// Resolves after `timeout`, or never.
-async fn expiry(timeout: Option<Duration>) {
-    match timeout {
-        Some(timeout) => tokio::time::sleep(timeout).await,
-        None => std::future::pending().await,
-    }
-}
-
-/// Resolves once the client has closed its end of the connection (or the socket failed).
-///
-/// The socket reports that even while unread messages wait in it (a client that closes sends
-/// Terminate first): epoll's `RDHUP`, which tokio shows as read-closed. Readiness without it is
-/// a message pgwire will read after the statement, so it is cleared and waited past.
-async fn peer_closed(peer: &TcpStream) {
-    loop {
-        match peer.ready(Interest::READABLE).await {
-            Ok(ready) if ready.is_read_closed() || ready.is_error() => return,
-            Ok(_) => {
-                let _ = peer.try_io(Interest::READABLE, || {
-                    Err::<(), _>(io::Error::from(io::ErrorKind::WouldBlock))
-                });
-            }
-            Err(_) => return,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -503,6 +742,21 @@ mod tests {
             types[9],
             Some(DataType::Int32),
             "$10 comes last, not after $1"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_parameter_the_plan_lost_keeps_its_place() {
+        let ctx = SessionContext::new();
+        let plan = ctx
+            .state()
+            .create_logical_plan("SELECT $1::INT, $3::TEXT")
+            .await
+            .unwrap();
+        let types = parameter_types(&plan).unwrap();
+        assert_eq!(
+            types,
+            vec![Some(DataType::Int32), None, Some(DataType::Utf8View)]
         );
     }
 }

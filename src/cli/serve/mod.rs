@@ -1,22 +1,30 @@
 //! `wsql serve`: the library's tables over the Postgres wire protocol, for psql, Grafana,
-//! Metabase, DBeaver, psycopg and anything else that speaks Postgres.
+//! Metabase, DBeaver, psycopg, SQLAlchemy, JDBC and anything else that speaks Postgres.
 //!
 //! The protocol is pgwire's, the Arrow-to-Postgres encoding arrow-pg's and `pg_catalog`
 //! datafusion-pg-catalog's, all through `datafusion-postgres` (which pins them to one set of
 //! versions, on DataFusion 55), whose `SET`/`SHOW`/transaction hooks answer what clients send on
 //! connect. The handlers are wsql's ([`connection`]): each connection gets its own copy of the
-//! session every front end builds ([`crate::cli::session`], without access to local files),
-//! statements are checked read-only ([`readonly`]) and run by the one statement runner
-//! ([`crate::cli::statement`]), passwords are wsql's own ([`auth`]), errors are worded as the
-//! command line words them ([`errors`]), warnings go to the client that caused them as NOTICEs
-//! ([`notices`]), and a cancel request, a closed connection or a shutdown stops the statement's
+//! session every front end builds ([`crate::cli::session`], without access to local files, and
+//! with wsql's SQL dialect: [`crate::cli::dialect`]), client catalog queries DataFusion cannot
+//! plan are rewritten to what they answer ([`catalog_rewrites`]), statements are checked
+//! read-only ([`readonly`], savepoints answered as no-ops: [`savepoints`]) and run by the one
+//! statement runner ([`crate::cli::statement`]), their rows streamed as the scans produce them
+//! ([`rows`]). Passwords are wsql's own ([`auth`], which also says what the server is:
+//! `server_version`), errors are worded as the command line words them ([`errors`]), warnings
+//! go to the client that caused them as NOTICEs ([`notices`]), and a cancel request
+//! ([`cancel`]), a closed connection, `statement_timeout` or a shutdown stops the statement's
 //! API calls.
 
 mod auth;
+mod cancel;
+mod catalog_rewrites;
 mod connection;
 mod errors;
 mod notices;
 mod readonly;
+mod rows;
+mod savepoints;
 mod tls;
 mod types;
 
@@ -39,7 +47,9 @@ use crate::cli::demo::Demo;
 use crate::cli::errors::Error;
 use crate::cli::session::{self, Access};
 use auth::Authentication;
+use cancel::Cancels;
 use connection::{Handlers, Server};
+use savepoints::Savepoints;
 
 /// Serves until SIGINT or SIGTERM. Open connections are then closed, which stops their
 /// statements and their API calls.
@@ -58,15 +68,18 @@ pub fn run(runtime: &Runtime, args: &Args, serve: &ServeArgs) -> Result<(), Erro
         let (settings, _demo) = Demo::settings_for(args).await.map_err(Error::Demo)?;
         let library = Library::new(settings).with_cache_ttl(args.cache_ttl(true));
         let connections = Arc::new(ConnectionManager::new());
-        let hooks: Vec<Arc<dyn QueryHook>> =
-            vec![Arc::new(TransactionStatementHook), Arc::new(SetShowHook)];
+        let hooks: Vec<Arc<dyn QueryHook>> = vec![
+            Arc::new(Savepoints),
+            Arc::new(TransactionStatementHook),
+            Arc::new(SetShowHook),
+        ];
         let session = session::build(&library, Access::ApiOnly).await?;
         let server = Arc::new(Server {
             template: session.state(),
             parser: PostgresCompatibilityParser::new(),
             hooks,
             authentication: Authentication::new(password, serve.auth, Arc::clone(&connections)),
-            connections,
+            cancels: Arc::new(Cancels::new(connections)),
             debug: args.debug,
         });
         let listener = TcpListener::bind(serve.listen)

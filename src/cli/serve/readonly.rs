@@ -3,8 +3,8 @@
 //!
 //! Three layers, each enough on its own for the statements the others cover:
 //! 1. [`check`]: the parsed statement must be a query, `EXPLAIN` of one, `SHOW`, `SET` of a
-//!    session variable, or a transaction statement (clients send `BEGIN`/`COMMIT`; they are
-//!    no-ops here). `COPY`, `CREATE` (`EXTERNAL TABLE` included), DML and the rest are refused
+//!    session variable, or a transaction statement (clients send `BEGIN`/`COMMIT`, and
+//!    savepoints for nested transactions; they are no-ops here). `COPY`, `CREATE` (`EXTERNAL TABLE` included), DML and the rest are refused
 //!    with SQLSTATE 25006, as Postgres refuses writes in a read-only transaction.
 //! 2. [`verify_plan`]: DataFusion's own [`SQLOptions`] refuse DDL, DML (`COPY ... TO` is DML)
 //!    and statements in the logical plan, whatever the syntax that produced it.
@@ -34,8 +34,23 @@ pub enum Refusal {
 
 /// Leading keywords of the statements [`check`] lets through.
 const READ_KEYWORDS: &[&str] = &[
-    "SELECT", "WITH", "VALUES", "TABLE", "EXPLAIN", "DESCRIBE", "SHOW", "SET", "RESET", "BEGIN",
-    "START", "COMMIT", "END", "ROLLBACK", "ABORT",
+    "SELECT",
+    "WITH",
+    "VALUES",
+    "TABLE",
+    "EXPLAIN",
+    "DESCRIBE",
+    "SHOW",
+    "SET",
+    "RESET",
+    "BEGIN",
+    "START",
+    "COMMIT",
+    "END",
+    "ROLLBACK",
+    "ABORT",
+    "SAVEPOINT",
+    "RELEASE",
 ];
 
 /// DataFusion settings a client may change: how queries plan, run and print. The others
@@ -71,7 +86,9 @@ pub fn check(statement: &Statement) -> Result<(), Refusal> {
         | Statement::ShowFunctions { .. }
         | Statement::StartTransaction { .. }
         | Statement::Commit { .. }
-        | Statement::Rollback { .. } => Ok(()),
+        | Statement::Rollback { .. }
+        | Statement::Savepoint { .. }
+        | Statement::ReleaseSavepoint { .. } => Ok(()),
         Statement::Set(set) => check_set(set),
         other => Err(Refusal::NotReadOnly(leading_keyword(&other.to_string()))),
     }
@@ -164,6 +181,9 @@ mod tests {
             "BEGIN",
             "COMMIT",
             "ROLLBACK",
+            "SAVEPOINT s1",
+            "RELEASE SAVEPOINT s1",
+            "ROLLBACK TO SAVEPOINT s1",
         ] {
             assert_eq!(check(&parsed(sql)), Ok(()), "{sql}");
         }

@@ -3,22 +3,29 @@
 //! Scalar columns map as arrow-pg maps them (`Utf8` → `text`, `Int32` → `int4`, `Int64` →
 //! `int8`, `Timestamp(µs, UTC)` → `timestamptz`, NULL → NULL). Nested columns (`errors`, a list
 //! of structs; `tags`, a map) become `json`: psql prints them, psycopg hands back lists and
-//! dicts, JDBC reads them as strings. `json` rather than `jsonb`, whose binary form would need
-//! a version byte arrow-pg does not write.
+//! dicts, JDBC reads them as strings. So do strings marked as JSON text (Arrow's `arrow.json`,
+//! what `tags -> 'owner'` answers: [`crate::cli::dialect::json`]). `json` rather than `jsonb`,
+//! whose binary form would need a version byte arrow-pg does not write.
 
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::Schema;
+use datafusion::arrow::datatypes::{Field, Schema};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion_postgres::arrow_pg::datatypes::{arrow_schema_to_pg_fields, encode_recordbatch};
 use datafusion_postgres::pgwire::api::Type;
 use datafusion_postgres::pgwire::api::portal::Format;
-use datafusion_postgres::pgwire::api::results::{FieldInfo, QueryResponse};
+use datafusion_postgres::pgwire::api::results::FieldInfo;
 use datafusion_postgres::pgwire::error::{PgWireError, PgWireResult};
+use datafusion_postgres::pgwire::messages::data::DataRow;
 use datafusion_postgres::pgwire::types::format::FormatOptions;
-use futures::stream;
 
+use crate::cli::dialect::json::is_json_text;
 use crate::cli::json_text::nested_as_json;
+
+/// Whether a column is sent as `json`: nested, or JSON text.
+fn is_json(field: &Field) -> bool {
+    field.data_type().is_nested() || is_json_text(field)
+}
 
 /// The Postgres fields of a result with `schema`, each in the format the client asked for.
 pub fn pg_fields(
@@ -43,7 +50,7 @@ pub fn pg_fields(
     );
     let mut fields = arrow_schema_to_pg_fields(&flat, format, Some(options))?;
     for (index, field) in schema.fields().iter().enumerate() {
-        if field.data_type().is_nested() {
+        if is_json(field) {
             let info = &fields[index];
             fields[index] = FieldInfo::new(
                 info.name().to_string(),
@@ -58,18 +65,13 @@ pub fn pg_fields(
     Ok(fields)
 }
 
-/// The rows of `batches` as a query response with `fields` (from [`pg_fields`]).
-pub fn query_response(
-    fields: Vec<FieldInfo>,
-    batches: Vec<RecordBatch>,
-) -> PgWireResult<QueryResponse> {
-    let fields = Arc::new(fields);
-    let mut rows = Vec::new();
-    for batch in batches {
-        let flat = nested_as_json(&batch).map_err(|e| PgWireError::ApiError(Box::new(e)))?;
-        rows.extend(encode_recordbatch(Arc::clone(&fields), flat));
-    }
-    Ok(QueryResponse::new(fields, stream::iter(rows)))
+/// The rows of `batch`, encoded for a result with `fields` (from [`pg_fields`]).
+pub fn data_rows(
+    fields: &Arc<Vec<FieldInfo>>,
+    batch: &RecordBatch,
+) -> PgWireResult<impl Iterator<Item = PgWireResult<DataRow>> + Send + use<>> {
+    let flat = nested_as_json(batch).map_err(|e| PgWireError::ApiError(Box::new(e)))?;
+    Ok(encode_recordbatch(Arc::clone(fields), flat))
 }
 
 #[cfg(test)]
@@ -125,6 +127,22 @@ mod tests {
     }
 
     #[test]
+    fn json_text_is_sent_as_json() {
+        let schema = Schema::new(vec![
+            crate::cli::dialect::json::json_text_field("owner"),
+            Field::new("name", DataType::Utf8, true),
+        ]);
+        let fields = pg_fields(
+            &schema,
+            &Format::UnifiedText,
+            Arc::new(FormatOptions::default()),
+        )
+        .unwrap();
+        assert_eq!(fields[0].datatype(), &Type::JSON);
+        assert_eq!(fields[1].datatype(), &Type::TEXT);
+    }
+
+    #[test]
     fn nested_values_are_sent_as_json_text() {
         let batch = crate::cli::print::test_data::pools();
         let fields = pg_fields(
@@ -133,16 +151,10 @@ mod tests {
             Arc::new(FormatOptions::default()),
         )
         .unwrap();
-        let response = query_response(fields, vec![batch.clone()]).unwrap();
-        let rows = futures::executor::block_on(async {
-            use futures::StreamExt;
-            let mut response = response;
-            let mut rows = Vec::new();
-            while let Some(row) = response.data_rows().next().await {
-                rows.push(row.unwrap());
-            }
-            rows
-        });
+        let rows: Vec<DataRow> = data_rows(&Arc::new(fields), &batch)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
         assert_eq!(rows.len(), batch.num_rows());
         let text = String::from_utf8_lossy(&rows[0].data).to_string();
         assert!(text.contains(r#"[{"error_code":"#), "{text}");

@@ -29,8 +29,8 @@ fn deny(h: &Harness) {
     });
 }
 
-/// The operation whose call fails first in a scan of `table`: a table whose operation needs a
-/// parent lists the parents first.
+/// The operation whose call fails first in a scan of `table`: the parents' listing, for a table
+/// whose operation needs a parent (the sessions scan lists pools).
 fn first_operation(table: &str, operation: &'static str) -> &'static str {
     Table::named(table)
         .and_then(Table::parent_operation)

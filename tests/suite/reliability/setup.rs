@@ -26,8 +26,9 @@ pub fn fast_retries(attempts: u32) -> impl FnOnce(AwsSettings) -> AwsSettings {
 }
 
 /// Panics naming the first call of `log` that is not read-only: a WorkSpaces `Describe*`,
-/// `List*` or `Get*` (`ListAccountLinks`, `GetAccountLink`), or one of the identity calls that
-/// change nothing (STS `GetCallerIdentity` and `AssumeRole`, Organizations `ListAccounts`).
+/// `List*` or `Get*` (`ListAccountLinks`, `GetAccountLink`), a CloudWatch read (`GetMetricData`,
+/// `ListMetrics`), or one of the identity calls that change nothing (STS `GetCallerIdentity` and
+/// `AssumeRole`, Organizations `ListAccounts`).
 pub fn assert_read_only(log: &[LoggedRequest]) {
     assert!(!log.is_empty(), "no call was logged: nothing was checked");
     for call in log {
@@ -35,6 +36,7 @@ pub fn assert_read_only(log: &[LoggedRequest]) {
             "workspaces" => ["Describe", "List", "Get"]
                 .iter()
                 .any(|verb| call.operation.starts_with(verb)),
+            "monitoring" => matches!(call.operation.as_str(), "GetMetricData" | "ListMetrics"),
             "sts" => matches!(call.operation.as_str(), "GetCallerIdentity" | "AssumeRole"),
             "organizations" => call.operation == "ListAccounts",
             _ => false,

@@ -4,7 +4,10 @@
 
 mod auth;
 mod cancellation;
+mod catalog;
+mod clients;
 mod concurrency;
 mod readonly;
+mod streaming;
 mod support;
 mod types;

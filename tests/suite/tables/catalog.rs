@@ -35,6 +35,8 @@ async fn information_schema_lists_every_table() {
             "workspaces_images",
             "workspaces_ip_groups",
             "workspaces_management_cidr_ranges",
+            "workspaces_metrics",
+            "workspaces_pool_metrics",
             "workspaces_pool_sessions",
             "workspaces_pools",
             "workspaces_snapshots",
