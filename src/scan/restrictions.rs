@@ -100,7 +100,8 @@ pub(crate) struct Restrictions {
     /// Rows wanted per target (DataFusion passes it only when every filter is exact).
     pub limit: Option<usize>,
     /// Whether the scan's predicates were offered to the table: false for the no-pushdown
-    /// reference, which must read everything a table holds.
+    /// reference (only its required columns' equalities pushed), which must read everything a
+    /// table holds.
     pub pushed: bool,
     /// The columns the query reads (`None`: all).
     reads: Option<BTreeSet<String>>,
@@ -307,6 +308,7 @@ impl PushdownRules {
     /// Folds the pushed `filters` and `limit` of a scan.
     pub fn fold(&self, filters: &[Expr], limit: Option<usize>) -> Restrictions {
         let mut restrictions = Restrictions::with_limit(limit);
+        restrictions.pushed = !self.only_required;
         for filter in filters {
             // A constant that is not true keeps every row out.
             if let Some(value) = constant(filter) {
@@ -490,6 +492,7 @@ mod tests {
     fn a_scan_knows_what_it_reads_and_when_it_started() {
         let pushed = rules().fold(&[], None);
         assert!(pushed.pushed && !Restrictions::default().pushed);
+        assert!(!rules().required_only().fold(&[], None).pushed);
         let r = pushed.for_scan(Some(vec!["bundle_id".into()]), 42);
         assert!(r.reads("bundle_id") && !r.reads("region"));
         assert_eq!(r.statement_start, 42);
