@@ -177,7 +177,17 @@ async fn sdk_listing(client: aws_sdk_workspaces::Client) -> usize {
 fn wsql_process(url: &str, sql: &str, csv: &Path) -> ProcessUsage {
     let mut command = Command::new(env!("CARGO_BIN_EXE_wsql"));
     command
-        .args(["--endpoint-url", url, "--region", REGION, "-q", "--format", "csv", "-c", sql])
+        .args([
+            "--endpoint-url",
+            url,
+            "--region",
+            REGION,
+            "-q",
+            "--format",
+            "csv",
+            "-c",
+            sql,
+        ])
         .env("AWS_ACCESS_KEY_ID", "AKIDWSQLBENCH")
         .env("AWS_SECRET_ACCESS_KEY", "bench")
         .env("AWS_EC2_METADATA_DISABLED", "true")

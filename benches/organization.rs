@@ -90,7 +90,11 @@ fn main() {
             let before = threads_cpu("emulator");
             let wsql = wsql_process(&emulator.endpoint_url(), &csv);
             let emulator_cpu = threads_cpu("emulator").saturating_sub(before);
-            assert_eq!(read_summary(&csv), expected, "every (account, region) row, exact");
+            assert_eq!(
+                read_summary(&csv),
+                expected,
+                "every (account, region) row, exact"
+            );
             Run {
                 wsql,
                 emulator_cpu,
@@ -100,19 +104,27 @@ fn main() {
         .collect();
     let load_after = load_average();
 
-    let median_of = |f: &dyn Fn(&Run) -> Duration| {
-        median(&results.iter().map(f).collect::<Vec<_>>())
-    };
+    let median_of =
+        |f: &dyn Fn(&Run) -> Duration| median(&results.iter().map(f).collect::<Vec<_>>());
     let wall = median_of(&|r| r.wsql.wall);
     let wsql_cpu = median_of(&|r| r.wsql.cpu);
     let emulator_cpu = median_of(&|r| r.emulator_cpu);
-    let max_rss = results.iter().map(|r| r.wsql.max_rss_kib).max().unwrap_or(0);
+    let max_rss = results
+        .iter()
+        .map(|r| r.wsql.max_rss_kib)
+        .max()
+        .unwrap_or(0);
     let log = &results[0].log;
     let calls = log.len();
     let by_operation = count_by(log, |r| r.operation.clone());
     let throttled: Vec<usize> = results
         .iter()
-        .map(|r| r.log.iter().filter(|c| c.error_code.is_some_and(is_throttling)).count())
+        .map(|r| {
+            r.log
+                .iter()
+                .filter(|c| c.error_code.is_some_and(is_throttling))
+                .count()
+        })
         .collect();
 
     let chains = page_chains(log);
@@ -156,7 +168,10 @@ fn main() {
     println!(
         "wall {:.0} ms (median; runs {:?} ms) = {:.3} × max(a, b, c)",
         wall.as_secs_f64() * 1e3,
-        results.iter().map(|r| r.wsql.wall.as_millis()).collect::<Vec<_>>(),
+        results
+            .iter()
+            .map(|r| r.wsql.wall.as_millis())
+            .collect::<Vec<_>>(),
         wall.as_secs_f64() / floor.as_secs_f64()
     );
     println!(
@@ -211,10 +226,16 @@ fn read_summary(csv: &Path) -> BTreeMap<(String, String), usize> {
 }
 
 fn is_throttling(code: &str) -> bool {
-    matches!(code, "ThrottlingException" | "Throttling" | "TooManyRequestsException")
+    matches!(
+        code,
+        "ThrottlingException" | "Throttling" | "TooManyRequestsException"
+    )
 }
 
-fn count_by(log: &[LoggedRequest], key: impl Fn(&LoggedRequest) -> String) -> BTreeMap<String, usize> {
+fn count_by(
+    log: &[LoggedRequest],
+    key: impl Fn(&LoggedRequest) -> String,
+) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for call in log {
         *counts.entry(key(call)).or_default() += 1;
@@ -225,7 +246,10 @@ fn count_by(log: &[LoggedRequest], key: impl Fn(&LoggedRequest) -> String) -> BT
 /// Successful WorkSpaces pages of each (account, region): its chain's length.
 fn page_chains(log: &[LoggedRequest]) -> BTreeMap<(String, String), usize> {
     let mut chains = BTreeMap::new();
-    for call in log.iter().filter(|c| c.service == "workspaces" && c.status == 200) {
+    for call in log
+        .iter()
+        .filter(|c| c.service == "workspaces" && c.status == 200)
+    {
         *chains
             .entry((call.account.clone(), call.region.clone()))
             .or_default() += 1;

@@ -21,6 +21,10 @@ pub struct ProcessUsage {
 
 /// Runs `command` to its end with stdout written to `stdout` and stderr inherited, and returns
 /// its cost. Panics (a bench's failure) if it cannot start or exits unsuccessfully.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its rusage"
+)]
 pub fn run_measured(command: &mut Command, stdout: &Path) -> ProcessUsage {
     let out = std::fs::File::create(stdout).expect("creates the output file");
     let started = Instant::now();
@@ -95,5 +99,8 @@ pub fn named_runtime(name: &str) -> tokio::runtime::Runtime {
 pub fn median(values: &[Duration]) -> Duration {
     let mut sorted = values.to_vec();
     sorted.sort();
-    sorted.get(sorted.len().saturating_sub(1) / 2).copied().unwrap_or_default()
+    sorted
+        .get(sorted.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or_default()
 }

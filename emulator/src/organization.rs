@@ -139,9 +139,8 @@ impl Organization {
         regions: &[&str],
         pools: impl Fn(usize, &str) -> usize,
     ) -> Organization {
-        let management = Fleet::seeded_with_pools(&seed::account_id(seed), seed, regions, |r| {
-            pools(0, r)
-        });
+        let management =
+            Fleet::seeded_with_pools(&seed::account_id(seed), seed, regions, |r| pools(0, r));
         let mut organization = Organization::of_fleet(management);
         organization.id = organization_id(seed);
         for position in 1..accounts {
@@ -152,9 +151,8 @@ impl Organization {
                 bump += 1;
                 account_id = seed::account_id(member_seed ^ mix64(bump));
             }
-            let fleet = Fleet::seeded_with_pools(&account_id, member_seed, regions, |r| {
-                pools(position, r)
-            });
+            let fleet =
+                Fleet::seeded_with_pools(&account_id, member_seed, regions, |r| pools(position, r));
             let name = member_name(position);
             organization.accounts.push(Account {
                 email: format!("aws+{name}@example.com"),
@@ -335,7 +333,8 @@ mod tests {
     #[test]
     fn accounts_and_regions_can_differ_in_size() {
         let regions = ["us-east-1", "eu-west-1"];
-        let pools = |position: usize, region: &str| position * 2 + usize::from(region == "eu-west-1");
+        let pools =
+            |position: usize, region: &str| position * 2 + usize::from(region == "eu-west-1");
         let org = Organization::seeded_with_pools(13, 4, &regions, pools);
         for (position, account) in org.accounts().iter().enumerate() {
             for region in regions {

@@ -39,7 +39,13 @@ struct Bucket {
 impl RateLimiter {
     /// Whether a call of `account` in `region` arriving at `now` is admitted under `limit`
     /// (it then takes a token) or throttled.
-    pub(crate) fn admit(&self, limit: RateLimit, account: &str, region: &str, now: Instant) -> bool {
+    pub(crate) fn admit(
+        &self,
+        limit: RateLimit,
+        account: &str,
+        region: &str,
+        now: Instant,
+    ) -> bool {
         let burst = f64::from(limit.burst);
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         let key = (account.to_string(), region.to_string());
@@ -99,7 +105,9 @@ mod tests {
         assert!(!limiter.admit(LIMIT, "a", "r", start + Duration::from_millis(102)));
         // A long pause refills to the burst, no further.
         let later = start + Duration::from_secs(60);
-        let admitted = (0..4).filter(|_| limiter.admit(LIMIT, "a", "r", later)).count();
+        let admitted = (0..4)
+            .filter(|_| limiter.admit(LIMIT, "a", "r", later))
+            .count();
         assert_eq!(admitted, 3);
     }
 
@@ -125,9 +133,18 @@ mod tests {
             assert!(limiter.admit(LIMIT, "a", "us-east-1", now));
         }
         assert!(!limiter.admit(LIMIT, "a", "us-east-1", now));
-        assert!(limiter.admit(LIMIT, "a", "eu-west-1", now), "another region");
-        assert!(limiter.admit(LIMIT, "b", "us-east-1", now), "another account");
+        assert!(
+            limiter.admit(LIMIT, "a", "eu-west-1", now),
+            "another region"
+        );
+        assert!(
+            limiter.admit(LIMIT, "b", "us-east-1", now),
+            "another account"
+        );
         limiter.reset();
-        assert!(limiter.admit(LIMIT, "a", "us-east-1", now), "reset fills it again");
+        assert!(
+            limiter.admit(LIMIT, "a", "us-east-1", now),
+            "reset fills it again"
+        );
     }
 }

@@ -34,10 +34,10 @@ use super::auth::{Signer, signer};
 use super::credentials::{Caller, CredentialStore};
 use super::faults::{Injected, Roll, roll};
 use super::in_flight::InFlight;
-use super::rate_limit::RateLimiter;
 use super::operations::{AccountCall, Answer, Call, MetricsCall, Routed, route};
 use super::organization::Organization;
 use super::protocol::{Protocol, QUERY_ERROR, RPC_V2_CBOR, SMITHY_PROTOCOL};
+use super::rate_limit::RateLimiter;
 use super::seed::{SplitMix, mix64};
 use super::service::{Address, Service};
 use super::sts::role_account;
@@ -257,12 +257,9 @@ async fn respond(shared: &Shared, request: &Received<'_>, entry: &mut LoggedRequ
     // The bucket is read as the call arrives, as a service's front door does.
     let over_rate = service == Service::Workspaces
         && faults.rate_limit.is_some_and(|limit| {
-            !shared.rate_limiter.admit(
-                limit,
-                &call.account_id,
-                &call.signer.region,
-                Instant::now(),
-            )
+            !shared
+                .rate_limiter
+                .admit(limit, &call.account_id, &call.signer.region, Instant::now())
         });
     let dice = roll(
         &faults,

@@ -197,12 +197,9 @@ impl TargetApi {
             self.call_site(operation),
             self.max_pages,
             move |token: Option<String>| {
-                api.call_on(
-                    operation,
-                    &parameters,
-                    token.as_deref(),
-                    |client| send(client, token.clone()),
-                )
+                api.call_on(operation, &parameters, token.as_deref(), |client| {
+                    send(client, token.clone())
+                })
             },
         )
         .boxed()

@@ -16,7 +16,9 @@ use aws_smithy_runtime_api::client::interceptors::context::{
     FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::retries::RequestAttempts;
-use aws_smithy_runtime_api::client::retries::classifiers::{RetryAction, RetryReason};
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, RetryReason,
+};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::retry::ErrorKind;
@@ -98,7 +100,7 @@ impl CallMetrics {
     /// that makes it. The counters reach the interceptor through a task-local rather than a
     /// per-call interceptor: attaching one per call (`customize()`) makes the SDK merge a
     /// configuration override and rebuild the runtime components of every call.
-    pub fn counting<F: Future>(&self, request: F) -> impl Future<Output = F::Output> {
+    pub fn counting<F: Future>(&self, request: F) -> impl Future<Output = F::Output> + use<F> {
         CALL.scope(self.clone(), request)
     }
 }
@@ -130,7 +132,10 @@ impl Intercept for CallCounter {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if cfg.load::<RequestAttempts>().is_some_and(|a| a.attempts() > 1) {
+        if cfg
+            .load::<RequestAttempts>()
+            .is_some_and(|a| a.attempts() > 1)
+        {
             let _ = CALL.try_with(|calls| calls.retries.add(1));
         }
         Ok(())
@@ -153,7 +158,10 @@ impl Intercept for CallCounter {
 /// operation's retry classifiers call throttling (its service's throttling codes, as the SDK's
 /// retries and adaptive rate limiter see them).
 fn throttled(context: &FinalizerInterceptorContextRef<'_>, components: &RuntimeComponents) -> bool {
-    if context.response().is_some_and(|r| r.status().as_u16() == 429) {
+    if context
+        .response()
+        .is_some_and(|r| r.status().as_u16() == 429)
+    {
         return true;
     }
     if !matches!(context.output_or_error(), Some(Err(_))) {

@@ -93,9 +93,7 @@ pub(crate) async fn byol_enabled(api: &TargetApi) -> Result<bool> {
     let parameters = AccountRequest.to_string();
     let output = api
         .call(OPERATION, &parameters, None, |client| {
-            client
-                .describe_account()
-                .send()
+            client.describe_account().send()
         })
         .await?;
     Ok(output.dedicated_tenancy_support() == Some(&DedicatedTenancySupportResultEnum::Enabled))

@@ -144,15 +144,13 @@ impl DescribeTable for AccountLinks {
         let parameters = request.to_string();
         match request {
             LinksRequest::Get(id) => {
-                none_when_gone(
-                    api.single_page(GET_OPERATION, &parameters, |client| {
-                        client
-                            .get_account_link()
-                            .link_id(id)
-                            .send()
-                            .map_ok(|output| output.account_link.into_iter().collect())
-                    }),
-                )
+                none_when_gone(api.single_page(GET_OPERATION, &parameters, |client| {
+                    client
+                        .get_account_link()
+                        .link_id(id)
+                        .send()
+                        .map_ok(|output| output.account_link.into_iter().collect())
+                }))
             }
             LinksRequest::List {
                 statuses,

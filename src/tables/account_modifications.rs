@@ -82,19 +82,15 @@ impl DescribeTable for AccountModifications {
         api: &TargetApi,
         request: ModificationsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, token| {
-                client
-                    .describe_account_modifications()
-                    .set_next_token(token)
-                    .send()
-                    .map_ok(|output| {
-                        Page::from_response(output.account_modifications, output.next_token)
-                    })
-            },
-        )
+        api.paginate(OPERATION, request.to_string(), move |client, token| {
+            client
+                .describe_account_modifications()
+                .set_next_token(token)
+                .send()
+                .map_ok(|output| {
+                    Page::from_response(output.account_modifications, output.next_token)
+                })
+        })
     }
 }
 

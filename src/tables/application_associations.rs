@@ -126,10 +126,8 @@ impl DescribeTable for ApplicationAssociations {
             .iter()
             .map(|t| ApplicationAssociatedResourceType::from(*t))
             .collect();
-        none_when_gone(api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, token| {
+        none_when_gone(
+            api.paginate(OPERATION, request.to_string(), move |client, token| {
                 client
                     .describe_application_associations()
                     .application_id(request.id.clone())
@@ -138,8 +136,8 @@ impl DescribeTable for ApplicationAssociations {
                     .set_next_token(token)
                     .send()
                     .map_ok(|output| Page::from_response(output.associations, output.next_token))
-            },
-        ))
+            }),
+        )
     }
 }
 

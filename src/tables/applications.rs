@@ -280,23 +280,19 @@ impl DescribeTable for Applications {
             .license_type
             .as_deref()
             .map(WorkSpaceApplicationLicenseType::from);
-        api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, token| {
-                client
-                    .describe_applications()
-                    .set_application_ids(request.ids.clone())
-                    .set_compute_type_names(compute.clone())
-                    .set_operating_system_names(systems.clone())
-                    .set_license_type(license.clone())
-                    .set_owner(request.owner.clone())
-                    .max_results(request.max_results)
-                    .set_next_token(token)
-                    .send()
-                    .map_ok(|output| Page::from_response(output.applications, output.next_token))
-            },
-        )
+        api.paginate(OPERATION, request.to_string(), move |client, token| {
+            client
+                .describe_applications()
+                .set_application_ids(request.ids.clone())
+                .set_compute_type_names(compute.clone())
+                .set_operating_system_names(systems.clone())
+                .set_license_type(license.clone())
+                .set_owner(request.owner.clone())
+                .max_results(request.max_results)
+                .set_next_token(token)
+                .send()
+                .map_ok(|output| Page::from_response(output.applications, output.next_token))
+        })
     }
 }
 

@@ -138,20 +138,16 @@ impl DescribeTable for Bundles {
         api: &TargetApi,
         request: BundlesRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, token| {
-                let call = client.describe_workspace_bundles().set_next_token(token);
-                let call = match &request {
-                    BundlesRequest::Ids(ids) => call.set_bundle_ids(Some(ids.clone())),
-                    BundlesRequest::Account => call,
-                    BundlesRequest::Amazon => call.owner(AMAZON),
-                };
-                call.send()
-                    .map_ok(|output| Page::from_response(output.bundles, output.next_token))
-            },
-        )
+        api.paginate(OPERATION, request.to_string(), move |client, token| {
+            let call = client.describe_workspace_bundles().set_next_token(token);
+            let call = match &request {
+                BundlesRequest::Ids(ids) => call.set_bundle_ids(Some(ids.clone())),
+                BundlesRequest::Account => call,
+                BundlesRequest::Amazon => call.owner(AMAZON),
+            };
+            call.send()
+                .map_ok(|output| Page::from_response(output.bundles, output.next_token))
+        })
     }
 }
 

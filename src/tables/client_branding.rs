@@ -215,18 +215,14 @@ impl DescribeTable for ClientBranding {
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let parameters = request.to_string();
         // Not paged: the one answer is the chain's only page.
-        none_when_gone(
-            api.paginate(OPERATION, parameters, move |client, _| {
-                let resource_id = request.resource_id.clone();
-                client
-                    .describe_client_branding()
-                    .resource_id(&resource_id)
-                    .send()
-                    .map_ok(move |output| {
-                        Page::from_response(Some(rows(&resource_id, output)), None)
-                    })
-            }),
-        )
+        none_when_gone(api.paginate(OPERATION, parameters, move |client, _| {
+            let resource_id = request.resource_id.clone();
+            client
+                .describe_client_branding()
+                .resource_id(&resource_id)
+                .send()
+                .map_ok(move |output| Page::from_response(Some(rows(&resource_id, output)), None))
+        }))
     }
 }
 

@@ -116,17 +116,15 @@ impl DescribeTable for ConnectClientAddIns {
         request: AddInsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let parameters = request.to_string();
-        none_when_gone(
-            api.paginate(OPERATION, parameters, move |client, token| {
-                client
-                    .describe_connect_client_add_ins()
-                    .resource_id(&request.resource_id)
-                    .max_results(request.max_results)
-                    .set_next_token(token)
-                    .send()
-                    .map_ok(|output| Page::from_response(output.add_ins, output.next_token))
-            }),
-        )
+        none_when_gone(api.paginate(OPERATION, parameters, move |client, token| {
+            client
+                .describe_connect_client_add_ins()
+                .resource_id(&request.resource_id)
+                .max_results(request.max_results)
+                .set_next_token(token)
+                .send()
+                .map_ok(|output| Page::from_response(output.add_ins, output.next_token))
+        }))
     }
 }
 

@@ -131,30 +131,28 @@ impl DescribeTable for ConnectionAliasPermissions {
         request: PermissionsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let parameters = request.to_string();
-        none_when_gone(
-            api.paginate(OPERATION, parameters, move |client, token| {
-                let asked = request.alias_id.clone();
-                client
-                    .describe_connection_alias_permissions()
-                    .alias_id(&asked)
-                    .max_results(request.max_results)
-                    .set_next_token(token)
-                    .send()
-                    .map_ok(move |output| {
-                        let alias_id = output.alias_id.unwrap_or(asked);
-                        let rows = output.connection_alias_permissions.map(|permissions| {
-                            permissions
-                                .into_iter()
-                                .map(|permission| PermissionRow {
-                                    alias_id: alias_id.clone(),
-                                    permission,
-                                })
-                                .collect()
-                        });
-                        Page::from_response(rows, output.next_token)
-                    })
-            }),
-        )
+        none_when_gone(api.paginate(OPERATION, parameters, move |client, token| {
+            let asked = request.alias_id.clone();
+            client
+                .describe_connection_alias_permissions()
+                .alias_id(&asked)
+                .max_results(request.max_results)
+                .set_next_token(token)
+                .send()
+                .map_ok(move |output| {
+                    let alias_id = output.alias_id.unwrap_or(asked);
+                    let rows = output.connection_alias_permissions.map(|permissions| {
+                        permissions
+                            .into_iter()
+                            .map(|permission| PermissionRow {
+                                alias_id: alias_id.clone(),
+                                permission,
+                            })
+                            .collect()
+                    });
+                    Page::from_response(rows, output.next_token)
+                })
+        }))
     }
 }
 

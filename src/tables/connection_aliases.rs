@@ -185,25 +185,19 @@ impl DescribeTable for ConnectionAliases {
         api: &TargetApi,
         request: ConnectionAliasesRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, token| {
-                let call = client
-                    .describe_connection_aliases()
-                    .limit(request.limit)
-                    .set_next_token(token);
-                let call = match &request.selector {
-                    AliasSelector::All => call,
-                    AliasSelector::Ids(ids) => call.set_alias_ids(Some(ids.clone())),
-                    AliasSelector::Resource(id) => call.resource_id(id),
-                };
-                call.send()
-                    .map_ok(|output| {
-                        Page::from_response(output.connection_aliases, output.next_token)
-                    })
-            },
-        )
+        api.paginate(OPERATION, request.to_string(), move |client, token| {
+            let call = client
+                .describe_connection_aliases()
+                .limit(request.limit)
+                .set_next_token(token);
+            let call = match &request.selector {
+                AliasSelector::All => call,
+                AliasSelector::Ids(ids) => call.set_alias_ids(Some(ids.clone())),
+                AliasSelector::Resource(id) => call.resource_id(id),
+            };
+            call.send()
+                .map_ok(|output| Page::from_response(output.connection_aliases, output.next_token))
+        })
     }
 }
 

@@ -111,20 +111,16 @@ impl DescribeTable for ConnectionStatus {
         api: &TargetApi,
         request: ConnectionStatusRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, token| {
-                client
-                    .describe_workspaces_connection_status()
-                    .set_workspace_ids(request.workspace_ids.clone())
-                    .set_next_token(token)
-                    .send()
-                    .map_ok(|output| {
-                        Page::from_response(output.workspaces_connection_status, output.next_token)
-                    })
-            },
-        )
+        api.paginate(OPERATION, request.to_string(), move |client, token| {
+            client
+                .describe_workspaces_connection_status()
+                .set_workspace_ids(request.workspace_ids.clone())
+                .set_next_token(token)
+                .send()
+                .map_ok(|output| {
+                    Page::from_response(output.workspaces_connection_status, output.next_token)
+                })
+        })
     }
 }
 

@@ -239,21 +239,17 @@ impl DescribeTable for Directories {
                     })
                     .collect()
             });
-        api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, token| {
-                client
-                    .describe_workspace_directories()
-                    .set_directory_ids(request.directory_ids.clone())
-                    .set_workspace_directory_names(request.names.clone())
-                    .set_filters(filters.clone())
-                    .limit(request.limit)
-                    .set_next_token(token)
-                    .send()
-                    .map_ok(|output| Page::from_response(output.directories, output.next_token))
-            },
-        )
+        api.paginate(OPERATION, request.to_string(), move |client, token| {
+            client
+                .describe_workspace_directories()
+                .set_directory_ids(request.directory_ids.clone())
+                .set_workspace_directory_names(request.names.clone())
+                .set_filters(filters.clone())
+                .limit(request.limit)
+                .set_next_token(token)
+                .send()
+                .map_ok(|output| Page::from_response(output.directories, output.next_token))
+        })
     }
 }
 

@@ -110,10 +110,8 @@ impl DescribeTable for ImageAssociations {
         api: &TargetApi,
         request: AssociationsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        none_when_gone(api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, _no_token| {
+        none_when_gone(
+            api.paginate(OPERATION, request.to_string(), move |client, _no_token| {
                 let types = request
                     .types
                     .iter()
@@ -125,8 +123,8 @@ impl DescribeTable for ImageAssociations {
                     .set_associated_resource_types(Some(types))
                     .send()
                     .map_ok(|output| Page::from_response(output.associations, None))
-            },
-        ))
+            }),
+        )
     }
 }
 

@@ -140,10 +140,8 @@ impl DescribeTable for ImageImports {
         api: &TargetApi,
         request: ImportRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        none_when_gone(api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, _no_token| {
+        none_when_gone(
+            api.paginate(OPERATION, request.to_string(), move |client, _no_token| {
                 client
                     .describe_custom_workspace_image_import()
                     .image_id(request.image_id.clone())
@@ -152,8 +150,8 @@ impl DescribeTable for ImageImports {
                         let import = output.image_id.is_some().then_some(vec![output]);
                         Page::from_response(import, None)
                     })
-            },
-        ))
+            }),
+        )
     }
 }
 

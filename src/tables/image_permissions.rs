@@ -121,30 +121,28 @@ impl DescribeTable for ImagePermissions {
         request: PermissionsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let parameters = request.to_string();
-        none_when_gone(
-            api.paginate(OPERATION, parameters, move |client, token| {
-                let asked = request.image_id.clone();
-                client
-                    .describe_workspace_image_permissions()
-                    .image_id(request.image_id.clone())
-                    .max_results(request.max_results)
-                    .set_next_token(token)
-                    .send()
-                    .map_ok(move |output| {
-                        let image_id = output.image_id.unwrap_or(asked);
-                        let shares = output.image_permissions.map(|permissions| {
-                            permissions
-                                .into_iter()
-                                .map(|p| ImageShare {
-                                    image_id: image_id.clone(),
-                                    shared_account_id: p.shared_account_id,
-                                })
-                                .collect()
-                        });
-                        Page::from_response(shares, output.next_token)
-                    })
-            }),
-        )
+        none_when_gone(api.paginate(OPERATION, parameters, move |client, token| {
+            let asked = request.image_id.clone();
+            client
+                .describe_workspace_image_permissions()
+                .image_id(request.image_id.clone())
+                .max_results(request.max_results)
+                .set_next_token(token)
+                .send()
+                .map_ok(move |output| {
+                    let image_id = output.image_id.unwrap_or(asked);
+                    let shares = output.image_permissions.map(|permissions| {
+                        permissions
+                            .into_iter()
+                            .map(|p| ImageShare {
+                                image_id: image_id.clone(),
+                                shared_account_id: p.shared_account_id,
+                            })
+                            .collect()
+                    });
+                    Page::from_response(shares, output.next_token)
+                })
+        }))
     }
 }
 

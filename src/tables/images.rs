@@ -188,29 +188,25 @@ impl DescribeTable for Images {
         api: &TargetApi,
         request: ImagesRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, token| {
-                let image_type = request.image_type;
-                client
-                    .describe_workspace_images()
-                    .set_image_ids(request.image_ids.clone())
-                    .image_type(ImageType::from(image_type))
-                    .max_results(request.max_results)
-                    .set_next_token(token)
-                    .send()
-                    .map_ok(move |output| {
-                        let images = output.images.map(|images| {
-                            images
-                                .into_iter()
-                                .map(|image| TypedImage { image, image_type })
-                                .collect()
-                        });
-                        Page::from_response(images, output.next_token)
-                    })
-            },
-        )
+        api.paginate(OPERATION, request.to_string(), move |client, token| {
+            let image_type = request.image_type;
+            client
+                .describe_workspace_images()
+                .set_image_ids(request.image_ids.clone())
+                .image_type(ImageType::from(image_type))
+                .max_results(request.max_results)
+                .set_next_token(token)
+                .send()
+                .map_ok(move |output| {
+                    let images = output.images.map(|images| {
+                        images
+                            .into_iter()
+                            .map(|image| TypedImage { image, image_type })
+                            .collect()
+                    });
+                    Page::from_response(images, output.next_token)
+                })
+        })
     }
 }
 

@@ -121,19 +121,15 @@ impl DescribeTable for IpGroups {
         api: &TargetApi,
         request: IpGroupsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, token| {
-                client
-                    .describe_ip_groups()
-                    .set_group_ids(request.group_ids.clone())
-                    .max_results(request.max_results)
-                    .set_next_token(token)
-                    .send()
-                    .map_ok(|output| Page::from_response(output.result, output.next_token))
-            },
-        )
+        api.paginate(OPERATION, request.to_string(), move |client, token| {
+            client
+                .describe_ip_groups()
+                .set_group_ids(request.group_ids.clone())
+                .max_results(request.max_results)
+                .set_next_token(token)
+                .send()
+                .map_ok(|output| Page::from_response(output.result, output.next_token))
+        })
     }
 }
 

@@ -166,31 +166,27 @@ fn ranges(
     api: &TargetApi,
     request: RangesRequest,
 ) -> BoxStream<'static, Result<Vec<ManagementCidrRange>>> {
-    api.paginate(
-        OPERATION,
-        request.to_string(),
-        move |client, token| {
-            let constraint = request.constraint.clone();
-            client
-                .list_available_management_cidr_ranges()
-                .management_cidr_range_constraint(&request.constraint)
-                .max_results(request.max_results)
-                .set_next_token(token)
-                .send()
-                .map_ok(move |output| {
-                    let ranges = output.management_cidr_ranges.map(|ranges| {
-                        ranges
-                            .into_iter()
-                            .map(|range| ManagementCidrRange {
-                                constraint: constraint.clone(),
-                                range,
-                            })
-                            .collect()
-                    });
-                    Page::from_response(ranges, output.next_token)
-                })
-        },
-    )
+    api.paginate(OPERATION, request.to_string(), move |client, token| {
+        let constraint = request.constraint.clone();
+        client
+            .list_available_management_cidr_ranges()
+            .management_cidr_range_constraint(&request.constraint)
+            .max_results(request.max_results)
+            .set_next_token(token)
+            .send()
+            .map_ok(move |output| {
+                let ranges = output.management_cidr_ranges.map(|ranges| {
+                    ranges
+                        .into_iter()
+                        .map(|range| ManagementCidrRange {
+                            constraint: constraint.clone(),
+                            range,
+                        })
+                        .collect()
+                });
+                Page::from_response(ranges, output.next_token)
+            })
+    })
 }
 
 #[cfg(test)]

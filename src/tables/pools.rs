@@ -325,20 +325,16 @@ fn request_chain(
     request: PoolsRequest,
 ) -> BoxStream<'static, Result<Vec<WorkspacesPool>>> {
     let filters = sdk_filters(&request.filters);
-    api.paginate(
-        OPERATION,
-        request.to_string(),
-        move |client, token| {
-            client
-                .describe_workspaces_pools()
-                .set_pool_ids(request.pool_ids.clone())
-                .set_filters(filters.clone())
-                .limit(request.limit)
-                .set_next_token(token)
-                .send()
-                .map_ok(|output| Page::from_response(output.workspaces_pools, output.next_token))
-        },
-    )
+    api.paginate(OPERATION, request.to_string(), move |client, token| {
+        client
+            .describe_workspaces_pools()
+            .set_pool_ids(request.pool_ids.clone())
+            .set_filters(filters.clone())
+            .limit(request.limit)
+            .set_next_token(token)
+            .send()
+            .map_ok(|output| Page::from_response(output.workspaces_pools, output.next_token))
+    })
 }
 
 fn sdk_filters(filters: &[NameFilter]) -> Option<Vec<DescribeWorkspacesPoolsFilter>> {

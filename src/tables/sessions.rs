@@ -140,18 +140,16 @@ impl DescribeTable for PoolSessions {
         request: SessionsRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let parameters = request.to_string();
-        none_when_gone(
-            api.paginate(OPERATION, parameters, move |client, token| {
-                client
-                    .describe_workspaces_pool_sessions()
-                    .pool_id(request.pool_id.clone())
-                    .set_user_id(request.user_id.clone())
-                    .limit(request.limit)
-                    .set_next_token(token)
-                    .send()
-                    .map_ok(|output| Page::from_response(output.sessions, output.next_token))
-            }),
-        )
+        none_when_gone(api.paginate(OPERATION, parameters, move |client, token| {
+            client
+                .describe_workspaces_pool_sessions()
+                .pool_id(request.pool_id.clone())
+                .set_user_id(request.user_id.clone())
+                .limit(request.limit)
+                .set_next_token(token)
+                .send()
+                .map_ok(|output| Page::from_response(output.sessions, output.next_token))
+        }))
     }
 }
 

@@ -150,23 +150,21 @@ impl DescribeTable for Snapshots {
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         let parameters = request.to_string();
         // Not paged: the one answer is the chain's only page.
-        none_when_gone(
-            api.paginate(OPERATION, parameters, move |client, _| {
-                let workspace_id = request.workspace_id.clone();
-                client
-                    .describe_workspace_snapshots()
-                    .workspace_id(&workspace_id)
-                    .send()
-                    .map_ok(move |output| {
-                        let rows = rows(
-                            &workspace_id,
-                            output.rebuild_snapshots,
-                            output.restore_snapshots,
-                        );
-                        Page::from_response(Some(rows), None)
-                    })
-            }),
-        )
+        none_when_gone(api.paginate(OPERATION, parameters, move |client, _| {
+            let workspace_id = request.workspace_id.clone();
+            client
+                .describe_workspace_snapshots()
+                .workspace_id(&workspace_id)
+                .send()
+                .map_ok(move |output| {
+                    let rows = rows(
+                        &workspace_id,
+                        output.rebuild_snapshots,
+                        output.restore_snapshots,
+                    );
+                    Page::from_response(Some(rows), None)
+                })
+        }))
     }
 }
 

@@ -120,16 +120,14 @@ impl DescribeTable for WorkspaceAssociations {
             .iter()
             .map(|t| WorkSpaceAssociatedResourceType::from(*t))
             .collect();
-        none_when_gone(
-            api.single_page(OPERATION, &request.to_string(), |client| {
-                client
-                    .describe_workspace_associations()
-                    .workspace_id(request.id)
-                    .set_associated_resource_types(Some(types))
-                    .send()
-                    .map_ok(|output| output.associations.unwrap_or_default())
-            }),
-        )
+        none_when_gone(api.single_page(OPERATION, &request.to_string(), |client| {
+            client
+                .describe_workspace_associations()
+                .workspace_id(request.id)
+                .set_associated_resource_types(Some(types))
+                .send()
+                .map_ok(|output| output.associations.unwrap_or_default())
+        }))
     }
 }
 

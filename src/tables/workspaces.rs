@@ -252,30 +252,26 @@ impl DescribeTable for Workspaces {
         api: &TargetApi,
         request: WorkspacesRequest,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
-        api.paginate(
-            OPERATION,
-            request.to_string(),
-            move |client, token| {
-                let call = client
-                    .describe_workspaces()
-                    .limit(request.limit)
-                    .set_next_token(token);
-                let call = match &request.selector {
-                    Selector::All => call,
-                    Selector::Ids(ids) => call.set_workspace_ids(Some(ids.clone())),
-                    Selector::Directory {
-                        directory_id,
-                        user_name,
-                    } => call
-                        .directory_id(directory_id)
-                        .set_user_name(user_name.clone()),
-                    Selector::Bundle(id) => call.bundle_id(id),
-                    Selector::Name(name) => call.workspace_name(name),
-                };
-                call.send()
-                    .map_ok(|output| Page::from_response(output.workspaces, output.next_token))
-            },
-        )
+        api.paginate(OPERATION, request.to_string(), move |client, token| {
+            let call = client
+                .describe_workspaces()
+                .limit(request.limit)
+                .set_next_token(token);
+            let call = match &request.selector {
+                Selector::All => call,
+                Selector::Ids(ids) => call.set_workspace_ids(Some(ids.clone())),
+                Selector::Directory {
+                    directory_id,
+                    user_name,
+                } => call
+                    .directory_id(directory_id)
+                    .set_user_name(user_name.clone()),
+                Selector::Bundle(id) => call.bundle_id(id),
+                Selector::Name(name) => call.workspace_name(name),
+            };
+            call.send()
+                .map_ok(|output| Page::from_response(output.workspaces, output.next_token))
+        })
     }
 }
 

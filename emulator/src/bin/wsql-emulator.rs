@@ -407,7 +407,10 @@ mod tests {
                 burst: 10
             }))
         );
-        for bad in [&["--rate-limit", "0"][..], &["--rate-limit", "1", "--rate-burst", "0"]] {
+        for bad in [
+            &["--rate-limit", "0"][..],
+            &["--rate-limit", "1", "--rate-burst", "0"],
+        ] {
             let err = parse(bad).expect_err("refused");
             assert!(err.starts_with("--rate-"), "{err}");
         }

@@ -559,10 +559,17 @@ async fn a_rate_limit_throttles_each_account_and_region_alone() {
         [(management_id.as_str(), REGION, 400); 2],
         "only the emptied bucket's calls"
     );
-    assert!(log.iter().filter(|r| r.status == 200).all(|r| r.error_code.is_none()));
+    assert!(
+        log.iter()
+            .filter(|r| r.status == 200)
+            .all(|r| r.error_code.is_none())
+    );
 
     emulator.set_faults(limited());
-    assert!(pool_ids(&management).await.is_ok(), "buckets start full again");
+    assert!(
+        pool_ids(&management).await.is_ok(),
+        "buckets start full again"
+    );
 }
 
 /// Injected latency holds STS and Organizations answers too: both calls are served at once and

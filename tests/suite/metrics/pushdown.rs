@@ -11,7 +11,9 @@ use crate::metrics::{
     GET_METRIC_DATA, POOL_KEY, WORKSPACE_KEY, cached_harness, compare, equivalent, fleet,
     queries_of,
 };
+use crate::reliability::odd_literals::odd_conditions;
 use crate::support::{Harness, POOLS, REGION, WORKSPACES, quoted};
+use wsql::Table;
 
 /// The latest weekday (in New York, where the fleet's us-east-1 users work) before today, from
 /// 00:00 to 23:00 UTC by the hour: 23 periods of a working day, away from the retention's edges
@@ -656,4 +658,51 @@ async fn a_call_of_more_datapoints_than_a_page_holds_merges_its_pages() {
     assert!(tokens > 0, "some call was paged");
     let pages: u64 = h.report().scans.iter().map(|s| s.pages).sum();
     assert_eq!(pages as usize, calls.len(), "every page counted once");
+}
+
+/// Odd literals (those of `reliability::odd_literals`, whose walk of every table leaves the
+/// metrics tables here: their reference reads every period CloudWatch keeps, which this
+/// harness's cache makes affordable) on every pushed column of both metrics tables, inside one
+/// working day by the hour, answer as the reference.
+#[tokio::test]
+async fn odd_literals_on_every_pushed_column_answer_as_the_reference() {
+    let h = two_of_each().await;
+    let day = weekday_hourly();
+    let mut checked = Vec::new();
+    for table in Table::all().filter(|t| t.operation() == GET_METRIC_DATA) {
+        let name = table.name();
+        let key = match table.schema().field_with_name("pool_id").is_ok() {
+            true => POOL_KEY,
+            false => WORKSPACE_KEY,
+        };
+        let columns = format!("{key}, maximum");
+        for column in table.pushed_columns() {
+            let real = h
+                .strings(&format!(
+                    "SELECT {column} FROM {name} WHERE {day} ORDER BY {column} LIMIT 1"
+                ))
+                .await;
+            let real = real.first().cloned().expect("the day has rows");
+            for condition in odd_conditions(column, &real) {
+                let condition = format!("{day} AND ({condition})");
+                let (only_pushed, only_reference, _) =
+                    compare(&h, name, &columns, &condition).await;
+                assert_eq!(
+                    (only_pushed, only_reference),
+                    (0, 0),
+                    "pushdown changed the answer of {name} WHERE {condition}"
+                );
+            }
+            checked.push(format!("{name}.{column}"));
+        }
+    }
+    assert_eq!(
+        checked,
+        [
+            "workspaces_pool_metrics.pool_id",
+            "workspaces_pool_metrics.metric_name",
+            "workspaces_metrics.workspace_id",
+            "workspaces_metrics.metric_name",
+        ]
+    );
 }
