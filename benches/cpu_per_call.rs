@@ -6,6 +6,10 @@
 //! emulator runs in this process on threads of its own, so its CPU per call is reported
 //! separately: on one machine it shares the cores with the client.
 //!
+//! With `WSQL_BASELINE=PATH` (a `wsql` binary built from an earlier commit), that binary is
+//! measured too, in the same runs, so that before and after are read side by side on the same
+//! machine state.
+//!
 //! Medians of several runs; the load average is printed with the figures, which are only worth
 //! reading on a quiet machine.
 //!
@@ -64,17 +68,26 @@ fn main() {
 
     let work = tempfile::tempdir().expect("a temporary directory");
     let csv = work.path().join("out.csv");
-    let wsql: Vec<Run> = (0..RUNS)
-        .map(|_| {
-            measure(&emulator, || {
-                let usage = wsql_process(&url, LISTING, &csv);
-                assert_eq!(csv_rows(&csv), POOLS, "every pool listed");
-                (usage.cpu, usage.max_rss_kib)
-            })
+    let wsql_binary = Path::new(env!("CARGO_BIN_EXE_wsql"));
+    let baseline = std::env::var_os("WSQL_BASELINE").map(std::path::PathBuf::from);
+    let listing = |binary: &Path| -> Run {
+        measure(&emulator, || {
+            let usage = wsql_process(binary, &url, LISTING, &csv);
+            assert_eq!(csv_rows(&csv), POOLS, "every pool listed");
+            (usage.cpu, usage.max_rss_kib)
         })
-        .collect();
+    };
+    // The two binaries take turns, so that a change of load hits both alike.
+    let mut wsql = Vec::new();
+    let mut before = Vec::new();
+    for _ in 0..RUNS {
+        wsql.push(listing(wsql_binary));
+        if let Some(binary) = &baseline {
+            before.push(listing(binary));
+        }
+    }
     let start_up: Vec<Duration> = (0..RUNS)
-        .map(|_| wsql_process(&url, "SELECT 1", &csv).cpu)
+        .map(|_| wsql_process(wsql_binary, &url, "SELECT 1", &csv).cpu)
         .collect();
     let load_after = load_average();
 
@@ -109,6 +122,19 @@ fn main() {
         wsql_cpu.as_secs_f64() / floor_cpu.as_secs_f64(),
         listing_cpu.as_secs_f64() / floor_cpu.as_secs_f64()
     );
+    if let Some(binary) = &baseline {
+        let before_cpu = cpu(&before);
+        let before_rss = before.iter().map(|r| r.max_rss_kib).max().unwrap_or(0);
+        println!(
+            "baseline {} (same runs, alternating): {:.1} ms CPU = {:.0} µs a call; max RSS {:.1} MiB; \
+             this build ÷ baseline: {:.2}",
+            binary.display(),
+            ms(before_cpu),
+            us(per_call(before_cpu)),
+            before_rss as f64 / 1024.0,
+            wsql_cpu.as_secs_f64() / before_cpu.as_secs_f64()
+        );
+    }
     println!(
         "emulator (its own threads, during the wsql runs): {:.1} ms CPU = {:.0} µs a call",
         ms(emulator_cpu),
@@ -173,9 +199,9 @@ async fn sdk_listing(client: aws_sdk_workspaces::Client) -> usize {
     listing.await.expect("the listing runs")
 }
 
-/// One `wsql -c SQL` process against the emulator, its CSV written to `csv`.
-fn wsql_process(url: &str, sql: &str, csv: &Path) -> ProcessUsage {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_wsql"));
+/// One `binary -c SQL` process against the emulator, its CSV written to `csv`.
+fn wsql_process(binary: &Path, url: &str, sql: &str, csv: &Path) -> ProcessUsage {
+    let mut command = Command::new(binary);
     command
         .args([
             "--endpoint-url",

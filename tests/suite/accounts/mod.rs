@@ -10,4 +10,5 @@ mod in_flight;
 mod joins;
 pub(crate) mod org;
 mod pushdown;
+mod rate_limits;
 mod union;
