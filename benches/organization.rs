@@ -14,7 +14,9 @@
 //! ≤ 200 MiB) and CPU per call, the emulator's CPU per call, and that every (account, region)
 //! row holds exactly its pools. The load average is printed with the figures.
 //!
-//! `cargo bench --bench organization` (`WSQL_BENCH_RUNS=N` for N runs, 3 by default)
+//! `cargo bench --bench organization` (`WSQL_BENCH_RUNS=N` for N runs, 3 by default;
+//! `WSQL_BENCH_ACCOUNTS=N` for an organization of N accounts, `WSQL_BENCH_BINARY=PATH` to
+//! measure another build of `wsql`)
 
 mod common;
 
@@ -28,6 +30,7 @@ use wsql_emulator::{DEFAULT_ROLE_NAME, Emulator, Faults, LoggedRequest, Organiza
 
 use common::usage::{ProcessUsage, load_average, median, named_runtime, run_measured, threads_cpu};
 
+/// Accounts of the organization, unless `WSQL_BENCH_ACCOUNTS` says otherwise.
 const ACCOUNTS: usize = 1000;
 const REGIONS: [&str; 4] = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2"];
 const LATENCY: Duration = Duration::from_millis(40);
@@ -62,7 +65,11 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(3);
     let runtime = named_runtime("emulator");
-    let organization = Organization::seeded_with_pools(7, ACCOUNTS, &REGIONS, pools);
+    let accounts: usize = std::env::var("WSQL_BENCH_ACCOUNTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(ACCOUNTS);
+    let organization = Organization::seeded_with_pools(7, accounts, &REGIONS, pools);
     let expected = expected_rows(&organization);
     let positions: BTreeMap<String, usize> = organization
         .accounts()
@@ -136,7 +143,7 @@ fn main() {
     let floor = critical.max(rate_floor).max(cpu_floor);
 
     println!(
-        "\norganization: {ACCOUNTS} accounts × {} regions × 25–100 pools ({} pools), {} ms a call, \
+        "\norganization: {accounts} accounts × {} regions × 25–100 pools ({} pools), {} ms a call, \
          rate limit {}/s burst {} per (account, region); {runs} runs; load average {load_before} \
          before, {load_after} after",
         REGIONS.len(),
@@ -184,7 +191,10 @@ fn main() {
 
 /// One `wsql` process reading the summary of the whole organization, its CSV to `csv`.
 fn wsql_process(url: &str, csv: &Path) -> ProcessUsage {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_wsql"));
+    // Another build to compare (`WSQL_BENCH_BINARY=/path/to/an/older/wsql`).
+    let binary = std::env::var("WSQL_BENCH_BINARY")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_wsql").to_string());
+    let mut command = Command::new(&binary);
     command
         .args(["--endpoint-url", url, "--region", &REGIONS.join(",")])
         .args(["--assume-role", DEFAULT_ROLE_NAME, "--accounts", "org"])

@@ -27,7 +27,7 @@ use datafusion::physical_plan::ExecutionPlan;
 
 use crate::error::ErrorKind;
 use crate::scan::{ApiScanExec, TargetMetrics};
-use crate::targets::Target;
+use crate::targets::TargetName;
 
 /// The scans of one statement.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -89,7 +89,7 @@ pub struct TargetProgress {
 }
 
 impl TargetProgress {
-    pub(crate) fn read(table: &'static str, target: &Target, metrics: &TargetMetrics) -> Self {
+    pub(crate) fn read(table: &'static str, target: &TargetName, metrics: &TargetMetrics) -> Self {
         let count = |c: &datafusion::physical_plan::metrics::Count| c.value() as u64;
         let elapsed = match (metrics.start.value(), metrics.end.value()) {
             (Some(start), Some(end)) => (end - start).to_std().ok(),

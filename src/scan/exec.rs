@@ -40,7 +40,7 @@ use crate::scan::metrics::TargetMetrics;
 use crate::scan::provider::ScanOptions;
 use crate::scan::restrictions::{Restrictions, TARGET_COLUMNS};
 use crate::scan::stream::{TargetScan, Warnings, failed_before_start};
-use crate::targets::{AccountList, Place, Target};
+use crate::targets::{AccountList, Place, Target, TargetName};
 
 /// A join's dynamic filter held by a scan, on its join keys and target columns.
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ struct JoinFilter {
 #[derive(Debug, Default)]
 struct ScanState {
     /// Each started target, with its metrics.
-    targets: Mutex<Vec<(Target, TargetMetrics)>>,
+    targets: Mutex<Vec<(TargetName, TargetMetrics)>>,
     /// Targets that failed under the warn policy.
     warnings: Warnings,
     /// What the join filters made of the requests, once read (for EXPLAIN ANALYZE).
@@ -287,7 +287,7 @@ impl ApiScanExec {
             .targets
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((target.clone(), metrics.clone()));
+            .push((target.name(), metrics.clone()));
         let node = Arc::clone(self);
         let warnings = node.options.warn.then(|| node.state.warnings.clone());
         futures::stream::once(async move {
@@ -495,6 +495,7 @@ impl ExecutionPlan for ApiScanExec {
         // a call.
         let batches = futures::stream::once(async move {
             let restrictions = node.restrictions_now();
+            let targets_at_once = node.options.targets_at_once.max(1);
             let list = Arc::clone(&node.accounts);
             // The accounts as they are listed (a listing that fails ends the list).
             let accounts = futures::stream::unfold(Some(0usize), move |next| {
@@ -516,7 +517,7 @@ impl ExecutionPlan for ApiScanExec {
                         node.scan_target(partition, account.target(&region), restrictions.clone())
                     }
                 })
-                .flatten_unordered(None)
+                .flatten_unordered(targets_at_once)
         })
         .flatten()
         .boxed();

@@ -43,6 +43,10 @@ pub(crate) struct ScanOptions {
     pub warn: bool,
     /// Whether each target's account id is made known before its scan starts.
     pub resolve_account: bool,
+    /// Targets a partition (a region) reads at once: the library's bound on calls in flight,
+    /// since each target started has a call in flight or waiting for one. More would only hold
+    /// more accounts' clients alive while they wait.
+    pub targets_at_once: usize,
 }
 
 /// The clock's now, in microseconds since the epoch.
@@ -72,6 +76,7 @@ impl ApiTable {
     ) -> Self {
         let warn = targets.settings().on_region_error == RegionErrorPolicy::Warn;
         let max_pages = targets.settings().max_pages;
+        let targets_at_once = targets.settings().max_in_flight;
         Self {
             definition,
             targets,
@@ -81,6 +86,7 @@ impl ApiTable {
                 pushdown: true,
                 warn,
                 resolve_account: false,
+                targets_at_once,
             },
         }
     }

@@ -22,7 +22,7 @@ use aws_config::SdkConfig;
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 
-use super::config::{base_config, for_service, role_config};
+use super::config::{base_config, for_service, http_client, role_config};
 use super::identity::{Caller, Identity};
 use super::{AccountTarget, Common};
 use crate::error::{CallSite, Error, Result};
@@ -210,7 +210,10 @@ async fn profile_accounts(settings: &AwsSettings, base: SdkConfig) -> Vec<Accoun
     let mut accounts = Vec::new();
     for profile in profiles {
         let config = match profile {
-            Some(_) => base_config(settings, profile).await,
+            Some(_) => {
+                let http = base.http_client().unwrap_or_else(http_client);
+                base_config(settings, profile, http).await
+            }
             None => base.clone(),
         };
         let label = profile.unwrap_or("default").to_string();

@@ -7,7 +7,15 @@
 //! as a client's own setting: its service clients would then ignore the service-specific
 //! variables (`AWS_ENDPOINT_URL_CLOUDWATCH`, ...). Every client is built from [`for_service`],
 //! which lets the service's own variable win for it, as the AWS CLI does.
+//!
+//! Two things the SDK makes per client are made once here, because an organization has
+//! thousands of clients (an account's regions × services): the HTTP client ([`http_client`]:
+//! one per library, so one connection pool and one TLS root store, where the SDK's default
+//! builds both for every client), and each account's identity cache (the SDK's shared cache
+//! keeps 64 credential partitions and evicts beyond, so a thousand accounts' roles would be
+//! assumed again on almost every call).
 
+use aws_config::identity::IdentityCache;
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
@@ -15,12 +23,37 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_workspaces::config::Region;
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_http_client::{Builder as HttpClientBuilder, ConnectorBuilder};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use crate::settings::{AssumeRole, AwsSettings, RetryMode};
 
+/// The HTTP client every configuration of one library shares: the SDK's default (hyper 1 with
+/// rustls on aws-lc, the platform's roots, the proxy the environment names), made once. Its
+/// connectors are made per connector settings and kept, so every service client of every
+/// account reuses one connection pool per endpoint.
+pub(super) fn http_client() -> SharedHttpClient {
+    HttpClientBuilder::new().build_with_connector_fn(|settings, components| {
+        let mut connector =
+            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
+}
+
 /// The configuration of `profile` (`None`: the default chain, or the settings' fixed
-/// credentials).
-pub(super) async fn base_config(settings: &AwsSettings, profile: Option<&str>) -> SdkConfig {
+/// credentials), calling through `http`.
+pub(super) async fn base_config(
+    settings: &AwsSettings,
+    profile: Option<&str>,
+    http: SharedHttpClient,
+) -> SdkConfig {
     let mut retry = match settings.retry_mode {
         RetryMode::Standard => RetryConfig::standard(),
         RetryMode::Adaptive => RetryConfig::adaptive(),
@@ -36,6 +69,7 @@ pub(super) async fn base_config(settings: &AwsSettings, profile: Option<&str>) -
         .operation_attempt_timeout(settings.attempt_timeout)
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http)
         .retry_config(retry)
         .timeout_config(timeouts);
     if let Some(profile) = profile {
@@ -62,7 +96,8 @@ pub(super) async fn base_config(settings: &AwsSettings, profile: Option<&str>) -
 
 /// The configuration reading account `account` through `role`, assumed with the `base`
 /// credentials by aws-config's own `AssumeRoleProvider` (its credentials cached and refreshed
-/// per account), and the role's ARN.
+/// in the account's own identity cache, shared by its regions and services), and the role's
+/// ARN.
 pub(super) async fn role_config(
     base: &SdkConfig,
     role: &AssumeRole,
@@ -80,6 +115,7 @@ pub(super) async fn role_config(
         .clone()
         .into_builder()
         .credentials_provider(SharedCredentialsProvider::new(provider))
+        .identity_cache(IdentityCache::lazy().build())
         .build();
     (config, role_arn)
 }

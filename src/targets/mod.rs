@@ -26,7 +26,7 @@ mod identity;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 use aws_config::SdkConfig;
 use aws_sdk_workspaces::config::Region;
@@ -108,7 +108,11 @@ pub(crate) struct AccountTarget {
     /// The account's bound on calls in flight.
     permits: Arc<Semaphore>,
     common: Arc<Common>,
-    regions: Mutex<HashMap<String, Arc<Regional>>>,
+    /// The regions being read, each while a scan reads it: a region's clients go when no
+    /// target of it is left (an organization's thousands of clients are not all alive at once),
+    /// and are made again by the next scan (its credentials, retry partition and connections
+    /// are the account's and the library's, and stay).
+    regions: Mutex<HashMap<String, Weak<Regional>>>,
 }
 
 impl AccountTarget {
@@ -133,12 +137,17 @@ impl AccountTarget {
     /// The target of this account in `region`.
     pub fn target(self: &Arc<Self>, region: &str) -> Target {
         let mut regions = self.regions.lock().unwrap_or_else(PoisonError::into_inner);
-        let regional = regions
-            .entry(region.to_string())
-            .or_insert_with(|| Arc::new(self.regional(region)));
+        let regional = match regions.get(region).and_then(Weak::upgrade) {
+            Some(regional) => regional,
+            None => {
+                let regional = Arc::new(self.regional(region));
+                regions.insert(region.to_string(), Arc::downgrade(&regional));
+                regional
+            }
+        };
         Target {
             account: Arc::clone(self),
-            regional: Arc::clone(regional),
+            regional,
         }
     }
 
@@ -178,7 +187,39 @@ pub(crate) struct Target {
     regional: Arc<Regional>,
 }
 
+/// A target as a scan's report remembers it: its account and region, without its clients.
+#[derive(Debug, Clone)]
+pub(crate) struct TargetName {
+    account: Arc<AccountTarget>,
+    region: String,
+}
+
+impl TargetName {
+    /// The region.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The account id when it is known without a call.
+    pub fn known_account(&self) -> Option<&str> {
+        self.account.known_account()
+    }
+
+    /// The account's position in the library's account list: the same for every region of it.
+    pub fn account_number(&self) -> usize {
+        self.account.number
+    }
+}
+
 impl Target {
+    /// The target's account and region, for a report that outlives its clients.
+    pub fn name(&self) -> TargetName {
+        TargetName {
+            account: Arc::clone(&self.account),
+            region: self.region().to_string(),
+        }
+    }
+
     /// The region.
     pub fn region(&self) -> &str {
         &self.regional.region
@@ -192,11 +233,6 @@ impl Target {
     /// The account id when it is known without a call.
     pub fn known_account(&self) -> Option<&str> {
         self.account.known_account()
-    }
-
-    /// The account's position in the library's account list: the same for every region of it.
-    pub fn account_number(&self) -> usize {
-        self.account.number
     }
 
     /// Where the target's rows come from; with `resolve`, the account id is asked of STS first
@@ -295,7 +331,8 @@ impl Targets {
 }
 
 async fn resolve(settings: &AwsSettings) -> Result<Resolved> {
-    let base = config::base_config(settings, settings.profiles.first().map(String::as_str)).await;
+    let first_profile = settings.profiles.first().map(String::as_str);
+    let base = config::base_config(settings, first_profile, config::http_client()).await;
     let regions = match settings.regions.is_empty() {
         false => settings.regions.clone(),
         true => vec![base.region().ok_or(Error::NoRegion)?.to_string()],
