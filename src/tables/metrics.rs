@@ -78,6 +78,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::marker::PhantomData;
 
 use aws_sdk_cloudwatch::types::{
     Dimension, Metric, MetricDataQuery, MetricDataResult, MetricStat, StatusCode,
@@ -91,9 +92,67 @@ use futures::{StreamExt, TryFutureExt};
 use crate::error::{CallSite, Cause, Error, Result};
 use crate::paging::Page;
 use crate::scan::{
-    ColumnDef, Columns, DefaultRule, Restrictions, TargetApi, TimeRange, TranslatedRule,
-    Translation, integer_values, micros, time_range,
+    ColumnDef, Columns, DefaultRule, DescribeTable, Parent, Pushable, Restrictions, TargetApi,
+    TimeRange, TranslatedRule, Translation, integer_values, micros, time_range,
 };
+
+/// What a metrics table states of itself (its name, rows, family, pushable columns, columns and
+/// parents); [`MetricsTable`] makes it a table on this module's mechanism.
+pub(crate) trait MetricsOf: Send + Sync + 'static {
+    /// The table's SQL name.
+    const NAME: &'static str;
+    /// What one row is, as `\d` says it.
+    const ROW: &'static str;
+    /// The namespace, dimension, id column and metrics.
+    const FAMILY: &'static MetricFamily;
+    /// The id column's pushdown (the dimension), then `metric_name`'s.
+    const PUSHABLE: &'static [Pushable];
+    /// The id column, the join key.
+    const JOIN_KEYS: &'static [&'static str];
+    /// The columns, made once by [`columns`].
+    fn columns() -> &'static Columns<Datapoint>;
+    /// The table whose rows are the resources (listed `MAX_QUERIES` at a time).
+    fn parent() -> Parent;
+}
+
+/// The metrics table of `M`.
+pub(crate) struct MetricsTable<M>(PhantomData<M>);
+
+impl<M: MetricsOf> DescribeTable for MetricsTable<M> {
+    type Item = Datapoint;
+    type Request = MetricsRequest;
+    const NAME: &'static str = M::NAME;
+    const OPERATION: &'static str = OPERATION;
+    const SHAPE: &'static str = "Datapoint";
+    const ROW: &'static str = M::ROW;
+    const PUSHABLE: &'static [Pushable] = M::PUSHABLE;
+    const TRANSLATED: &'static [TranslatedRule] = TIME_AND_PERIOD;
+    const DEFAULTS: &'static [DefaultRule] = DEFAULTS;
+    const JOIN_KEYS: &'static [&'static str] = M::JOIN_KEYS;
+
+    fn columns() -> &'static Columns<Datapoint> {
+        M::columns()
+    }
+
+    fn translate(predicate: &Expr) -> Option<Translation> {
+        translate(predicate)
+    }
+
+    fn requests(restrictions: &Restrictions) -> Vec<MetricsRequest> {
+        requests(M::FAMILY, restrictions)
+    }
+
+    fn pages(
+        api: &TargetApi,
+        request: MetricsRequest,
+    ) -> BoxStream<'static, Result<Vec<Datapoint>>> {
+        pages(api, request)
+    }
+
+    fn parent() -> Option<Parent> {
+        Some(M::parent().in_batches_of(MAX_QUERIES))
+    }
+}
 
 /// The operation every metrics table reads.
 pub(crate) const OPERATION: &str = "GetMetricData";

@@ -68,8 +68,8 @@ pub(crate) static TABLES: &[&dyn ScanTable] = &[
     &Describe::<applications::Applications>::TABLE,
     &Describe::<application_associations::ApplicationAssociations>::TABLE,
     &Describe::<workspace_associations::WorkspaceAssociations>::TABLE,
-    &Describe::<pool_metrics::PoolMetrics>::TABLE,
-    &Describe::<workspace_metrics::WorkspaceMetrics>::TABLE,
+    &Describe::<metrics::MetricsTable<pool_metrics::PoolMetrics>>::TABLE,
+    &Describe::<metrics::MetricsTable<workspace_metrics::WorkspaceMetrics>>::TABLE,
 ];
 
 /// The invariants of every table, walked over [`TABLES`]: what `\d`, EXPLAIN and the module doc

@@ -35,15 +35,8 @@
 
 use std::sync::LazyLock;
 
-use datafusion::logical_expr::Expr;
-use futures::stream::BoxStream;
-
-use crate::error::Result;
-use crate::scan::{
-    Columns, DefaultRule, DescribeTable, Parent, Pushable, Restrictions, TargetApi, TranslatedRule,
-    Translation,
-};
-use crate::tables::metrics::{self, Datapoint, MetricDef, MetricFamily, MetricsRequest, NAMESPACE};
+use crate::scan::{Columns, Parent, Pushable};
+use crate::tables::metrics::{self, Datapoint, MetricDef, MetricFamily, MetricsOf, NAMESPACE};
 use crate::tables::patterns::is_pool_id;
 use crate::tables::pools::Pools;
 
@@ -100,7 +93,7 @@ const METRIC_NAME: Pushable = Pushable::new(
     "InsufficientCapacityError",
 );
 
-/// The pools' CloudWatch metrics, as a [`DescribeTable`].
+/// The pools' CloudWatch metrics, a table through [`metrics::MetricsTable`].
 #[derive(Debug)]
 pub(crate) struct PoolMetrics;
 
@@ -111,39 +104,19 @@ static COLUMNS: LazyLock<Columns<Datapoint>> = LazyLock::new(|| {
     )
 });
 
-impl DescribeTable for PoolMetrics {
-    type Item = Datapoint;
-    type Request = MetricsRequest;
+impl MetricsOf for PoolMetrics {
     const NAME: &'static str = "workspaces_pool_metrics";
-    const OPERATION: &'static str = metrics::OPERATION;
-    const SHAPE: &'static str = "Datapoint";
     const ROW: &'static str =
         "one row per pool, metric and period (`timestamp` is the period's start)";
+    const FAMILY: &'static MetricFamily = &FAMILY;
     const PUSHABLE: &'static [Pushable] = &[POOL_ID, METRIC_NAME];
-    const TRANSLATED: &'static [TranslatedRule] = metrics::TIME_AND_PERIOD;
-    const DEFAULTS: &'static [DefaultRule] = metrics::DEFAULTS;
     const JOIN_KEYS: &'static [&'static str] = &["pool_id"];
 
-    fn columns() -> &'static Columns<Self::Item> {
+    fn columns() -> &'static Columns<Datapoint> {
         &COLUMNS
     }
 
-    fn translate(predicate: &Expr) -> Option<Translation> {
-        metrics::translate(predicate)
-    }
-
-    fn requests(restrictions: &Restrictions) -> Vec<MetricsRequest> {
-        metrics::requests(&FAMILY, restrictions)
-    }
-
-    fn pages(
-        api: &TargetApi,
-        request: MetricsRequest,
-    ) -> BoxStream<'static, Result<Vec<Datapoint>>> {
-        metrics::pages(api, request)
-    }
-
-    fn parent() -> Option<Parent> {
-        Some(Parent::rows_of::<Pools>("pool_id", "pool_id").in_batches_of(metrics::MAX_QUERIES))
+    fn parent() -> Parent {
+        Parent::rows_of::<Pools>("pool_id", "pool_id")
     }
 }
