@@ -16,7 +16,7 @@
 //!
 //! `cargo bench --bench organization` (`WSQL_BENCH_RUNS=N` for N runs, 3 by default;
 //! `WSQL_BENCH_ACCOUNTS=N` for an organization of N accounts, `WSQL_BENCH_BINARY=PATH` to
-//! measure another build of `wsql`)
+//! measure another build of `wsql`, `WSQL_BENCH_ARGS="--max-in-flight 64"` to add flags)
 
 mod common;
 
@@ -194,8 +194,11 @@ fn wsql_process(url: &str, csv: &Path) -> ProcessUsage {
     // Another build to compare (`WSQL_BENCH_BINARY=/path/to/an/older/wsql`).
     let binary = std::env::var("WSQL_BENCH_BINARY")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_wsql").to_string());
+    // Flags to add, for trying settings (`WSQL_BENCH_ARGS="--max-in-flight 64"`).
+    let extra = std::env::var("WSQL_BENCH_ARGS").unwrap_or_default();
     let mut command = Command::new(&binary);
     command
+        .args(extra.split_whitespace())
         .args(["--endpoint-url", url, "--region", &REGIONS.join(",")])
         .args(["--assume-role", DEFAULT_ROLE_NAME, "--accounts", "org"])
         .args(["-q", "--format", "csv", "-c", SUMMARY])
