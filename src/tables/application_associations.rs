@@ -29,9 +29,9 @@ use futures::stream::BoxStream;
 
 use crate::error::Result;
 use crate::paging::Page;
-use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
+use crate::scan::{Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
 use crate::tables::applications::Applications;
-use crate::tables::associations::{self, AssociationsRequest};
+use crate::tables::associations::{self, AssociationsRequest, association_columns};
 use crate::tables::gone::none_when_gone;
 use crate::tables::patterns::is_application_id;
 
@@ -58,30 +58,7 @@ pub(crate) struct ApplicationAssociations;
 
 static COLUMNS: LazyLock<Columns<ApplicationResourceAssociation>> = LazyLock::new(|| {
     type A = ApplicationResourceAssociation;
-    Columns::new(
-        OPERATION,
-        |a: &A| a.associated_resource_id(),
-        vec![
-            ColumnDef::text("application_id", |a: &A| a.application_id()),
-            ColumnDef::text("associated_resource_id", |a: &A| a.associated_resource_id()),
-            ColumnDef::text("associated_resource_type", |a: &A| {
-                a.associated_resource_type().map(|t| t.as_str())
-            }),
-            ColumnDef::text("state", |a: &A| a.state().map(|s| s.as_str())),
-            ColumnDef::text("state_reason_error_code", |a: &A| {
-                a.state_reason()
-                    .and_then(|r| r.error_code())
-                    .map(|c| c.as_str())
-            })
-            .member("StateReason.ErrorCode"),
-            ColumnDef::text("state_reason_error_message", |a: &A| {
-                a.state_reason().and_then(|r| r.error_message())
-            })
-            .member("StateReason.ErrorMessage"),
-            ColumnDef::time("created", |a: &A| a.created()),
-            ColumnDef::time("last_updated_time", |a: &A| a.last_updated_time()),
-        ],
-    )
+    association_columns!(OPERATION, A, key: |a: &A| a.associated_resource_id(), "application_id" => |a: &A| a.application_id())
 });
 
 impl DescribeTable for ApplicationAssociations {

@@ -25,8 +25,8 @@ use futures::stream::BoxStream;
 
 use crate::error::Result;
 use crate::paging::Page;
-use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
-use crate::tables::associations::{self, AssociationsRequest};
+use crate::scan::{Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
+use crate::tables::associations::{self, AssociationsRequest, association_columns};
 use crate::tables::gone::none_when_gone;
 use crate::tables::images::{Images, OWN_IMAGES};
 use crate::tables::patterns::is_image_id;
@@ -52,30 +52,7 @@ pub(crate) struct ImageAssociations;
 
 static COLUMNS: LazyLock<Columns<ImageResourceAssociation>> = LazyLock::new(|| {
     type A = ImageResourceAssociation;
-    Columns::new(
-        OPERATION,
-        |a: &A| a.image_id(),
-        vec![
-            ColumnDef::text("image_id", |a: &A| a.image_id()),
-            ColumnDef::text("associated_resource_id", |a: &A| a.associated_resource_id()),
-            ColumnDef::text("associated_resource_type", |a: &A| {
-                a.associated_resource_type().map(|t| t.as_str())
-            }),
-            ColumnDef::text("state", |a: &A| a.state().map(|s| s.as_str())),
-            ColumnDef::text("state_reason_error_code", |a: &A| {
-                a.state_reason()
-                    .and_then(|r| r.error_code())
-                    .map(|c| c.as_str())
-            })
-            .member("StateReason.ErrorCode"),
-            ColumnDef::text("state_reason_error_message", |a: &A| {
-                a.state_reason().and_then(|r| r.error_message())
-            })
-            .member("StateReason.ErrorMessage"),
-            ColumnDef::time("created", |a: &A| a.created()),
-            ColumnDef::time("last_updated_time", |a: &A| a.last_updated_time()),
-        ],
-    )
+    association_columns!(OPERATION, A, key: |a: &A| a.image_id(), "image_id" => |a: &A| a.image_id())
 });
 
 impl DescribeTable for ImageAssociations {

@@ -27,8 +27,8 @@ use futures::TryFutureExt;
 use futures::stream::BoxStream;
 
 use crate::error::Result;
-use crate::scan::{ColumnDef, Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
-use crate::tables::associations::{self, AssociationsRequest};
+use crate::scan::{Columns, DescribeTable, Parent, Pushable, Restrictions, TargetApi};
+use crate::tables::associations::{self, AssociationsRequest, association_columns};
 use crate::tables::gone::none_when_gone;
 use crate::tables::patterns::is_workspace_id;
 use crate::tables::workspaces::Workspaces;
@@ -54,30 +54,7 @@ pub(crate) struct WorkspaceAssociations;
 
 static COLUMNS: LazyLock<Columns<WorkspaceResourceAssociation>> = LazyLock::new(|| {
     type A = WorkspaceResourceAssociation;
-    Columns::new(
-        OPERATION,
-        |a: &A| a.associated_resource_id(),
-        vec![
-            ColumnDef::text("workspace_id", |a: &A| a.workspace_id()),
-            ColumnDef::text("associated_resource_id", |a: &A| a.associated_resource_id()),
-            ColumnDef::text("associated_resource_type", |a: &A| {
-                a.associated_resource_type().map(|t| t.as_str())
-            }),
-            ColumnDef::text("state", |a: &A| a.state().map(|s| s.as_str())),
-            ColumnDef::text("state_reason_error_code", |a: &A| {
-                a.state_reason()
-                    .and_then(|r| r.error_code())
-                    .map(|c| c.as_str())
-            })
-            .member("StateReason.ErrorCode"),
-            ColumnDef::text("state_reason_error_message", |a: &A| {
-                a.state_reason().and_then(|r| r.error_message())
-            })
-            .member("StateReason.ErrorMessage"),
-            ColumnDef::time("created", |a: &A| a.created()),
-            ColumnDef::time("last_updated_time", |a: &A| a.last_updated_time()),
-        ],
-    )
+    association_columns!(OPERATION, A, key: |a: &A| a.associated_resource_id(), "workspace_id" => |a: &A| a.workspace_id())
 });
 
 impl DescribeTable for WorkspaceAssociations {
