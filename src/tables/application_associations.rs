@@ -58,7 +58,12 @@ pub(crate) struct ApplicationAssociations;
 
 static COLUMNS: LazyLock<Columns<ApplicationResourceAssociation>> = LazyLock::new(|| {
     type A = ApplicationResourceAssociation;
-    association_columns!(OPERATION, A, key: |a: &A| a.associated_resource_id(), "application_id" => |a: &A| a.application_id())
+    association_columns!(
+        OPERATION,
+        A,
+        key: |a: &A| a.associated_resource_id(),
+        "application_id" => |a: &A| a.application_id()
+    )
 });
 
 impl DescribeTable for ApplicationAssociations {

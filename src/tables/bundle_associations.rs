@@ -53,7 +53,12 @@ pub(crate) struct BundleAssociations;
 
 static COLUMNS: LazyLock<Columns<BundleResourceAssociation>> = LazyLock::new(|| {
     type A = BundleResourceAssociation;
-    association_columns!(OPERATION, A, key: |a: &A| a.bundle_id(), "bundle_id" => |a: &A| a.bundle_id())
+    association_columns!(
+        OPERATION,
+        A,
+        key: |a: &A| a.bundle_id(),
+        "bundle_id" => |a: &A| a.bundle_id()
+    )
 });
 
 impl DescribeTable for BundleAssociations {

@@ -52,7 +52,12 @@ pub(crate) struct ImageAssociations;
 
 static COLUMNS: LazyLock<Columns<ImageResourceAssociation>> = LazyLock::new(|| {
     type A = ImageResourceAssociation;
-    association_columns!(OPERATION, A, key: |a: &A| a.image_id(), "image_id" => |a: &A| a.image_id())
+    association_columns!(
+        OPERATION,
+        A,
+        key: |a: &A| a.image_id(),
+        "image_id" => |a: &A| a.image_id()
+    )
 });
 
 impl DescribeTable for ImageAssociations {

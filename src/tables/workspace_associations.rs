@@ -54,7 +54,12 @@ pub(crate) struct WorkspaceAssociations;
 
 static COLUMNS: LazyLock<Columns<WorkspaceResourceAssociation>> = LazyLock::new(|| {
     type A = WorkspaceResourceAssociation;
-    association_columns!(OPERATION, A, key: |a: &A| a.associated_resource_id(), "workspace_id" => |a: &A| a.workspace_id())
+    association_columns!(
+        OPERATION,
+        A,
+        key: |a: &A| a.associated_resource_id(),
+        "workspace_id" => |a: &A| a.workspace_id()
+    )
 });
 
 impl DescribeTable for WorkspaceAssociations {
