@@ -21,6 +21,18 @@ use datafusion::scalar::ScalarValue;
 /// into `column = 'a' OR NULL` after the filter was accepted as exact, and `x OR NULL` keeps
 /// exactly the rows `x` keeps.
 pub(crate) fn equality_values(expr: &Expr, column: &str) -> Option<Vec<String>> {
+    allowed_values(expr, column, is_column, string_literal)
+}
+
+/// The literal values `v` of `column = v`, `v = column`, `column IN (..)` and OR-chains of them,
+/// with the column recognised by `is_column` and a literal read by `literal` (`Some(None)` for a
+/// NULL, which is left out); the one walk under [`equality_values`] and [`integer_values`].
+fn allowed_values<T>(
+    expr: &Expr,
+    column: &str,
+    is_column: fn(&Expr, &str) -> bool,
+    literal: fn(&Expr) -> Option<Option<T>>,
+) -> Option<Vec<T>> {
     match expr {
         Expr::BinaryExpr(BinaryExpr {
             left,
@@ -30,7 +42,7 @@ pub(crate) fn equality_values(expr: &Expr, column: &str) -> Option<Vec<String>> 
             let mut values = Vec::new();
             for branch in [left, right] {
                 if !is_null_literal(branch) {
-                    values.extend(equality_values(branch, column)?);
+                    values.extend(allowed_values(branch, column, is_column, literal)?);
                 }
             }
             Some(values)
@@ -39,11 +51,18 @@ pub(crate) fn equality_values(expr: &Expr, column: &str) -> Option<Vec<String>> 
             left,
             op: Operator::Eq,
             right,
-        }) => column_and_literal(left, right, column).map(|v| v.into_iter().collect()),
+        }) => {
+            let value = match (is_column(left, column), is_column(right, column)) {
+                (true, _) => right,
+                (_, true) => left,
+                _ => return None,
+            };
+            literal(value).map(|v| v.into_iter().collect())
+        }
         Expr::InList(list) if !list.negated && is_column(&list.expr, column) => list
             .list
             .iter()
-            .map(string_literal)
+            .map(literal)
             .collect::<Option<Vec<_>>>()
             .map(|values| values.into_iter().flatten().collect()),
         _ => None,
@@ -140,43 +159,7 @@ pub(crate) fn string_literal(expr: &Expr) -> Option<Option<String>> {
 /// (NULLs left out, as in [`equality_values`]); the column may be widened to another integer
 /// type. `None` if `expr` is not of that form.
 pub(crate) fn integer_values(expr: &Expr, column: &str) -> Option<Vec<i64>> {
-    match expr {
-        Expr::BinaryExpr(BinaryExpr {
-            left,
-            op: Operator::Or,
-            right,
-        }) => {
-            let mut values = Vec::new();
-            for branch in [left, right] {
-                if !is_null_literal(branch) {
-                    values.extend(integer_values(branch, column)?);
-                }
-            }
-            Some(values)
-        }
-        Expr::BinaryExpr(BinaryExpr {
-            left,
-            op: Operator::Eq,
-            right,
-        }) => {
-            let literal = match (
-                is_integer_column(left, column),
-                is_integer_column(right, column),
-            ) {
-                (true, _) => right,
-                (_, true) => left,
-                _ => return None,
-            };
-            integer_literal(literal).map(|v| v.into_iter().collect())
-        }
-        Expr::InList(list) if !list.negated && is_integer_column(&list.expr, column) => list
-            .list
-            .iter()
-            .map(integer_literal)
-            .collect::<Option<Vec<_>>>()
-            .map(|values| values.into_iter().flatten().collect()),
-        _ => None,
-    }
+    allowed_values(expr, column, is_integer_column, integer_literal)
 }
 
 /// Whether `expr` is `column`, possibly behind a cast to an integer type.
