@@ -78,3 +78,29 @@ pub async fn rows(ctx: &SessionContext, sql: &str) -> (Vec<String>, ScanReport) 
 pub fn workspaces_calls(log: &[LoggedRequest]) -> Vec<&LoggedRequest> {
     log.iter().filter(|r| r.service == "workspaces").collect()
 }
+
+/// Asserts that `sql` (naming `table`) over every account of `emulator`'s organization answers
+/// the union of what each account alone answers, each row naming the account it came from, with
+/// one scan per account.
+pub async fn assert_union_of_accounts(emulator: &Emulator, table: &str, sql: &str) {
+    let ids = account_ids(emulator);
+    let all = session(settings(emulator, Accounts::Organization));
+    let (every, report) = rows(&all, sql).await;
+    let mut union = Vec::new();
+    for id in &ids {
+        let one = session(settings(emulator, Accounts::Listed(vec![id.clone()])));
+        let (rows, _) = rows(&one, sql).await;
+        assert!(
+            rows.iter()
+                .all(|r| r.split('|').nth(1) == Some(id.as_str())),
+            "{table}: account_id is the account read"
+        );
+        union.extend(rows);
+    }
+    union.sort();
+    assert!(!every.is_empty(), "{table} has rows");
+    assert_eq!(every, union, "{table}: the organization's answer");
+    let accounts: std::collections::BTreeSet<Option<String>> =
+        report.scans.iter().map(|s| s.account.clone()).collect();
+    assert_eq!(accounts.len(), ids.len(), "{table}: one scan per account");
+}

@@ -3,7 +3,9 @@
 
 use wsql::{Accounts, AccountsProgress};
 
-use crate::accounts::org::{account_ids, organization, rows, session, settings, start};
+use crate::accounts::org::{
+    assert_union_of_accounts, organization, rows, session, settings, start,
+};
 
 const TABLES: &[&str] = &[
     "workspaces_pools",
@@ -16,28 +18,8 @@ const TABLES: &[&str] = &[
 #[tokio::test]
 async fn every_table_answers_the_union_of_its_accounts() {
     let emulator = start(organization(21, 3, 12)).await;
-    let ids = account_ids(&emulator);
-    let all = session(settings(&emulator, Accounts::Organization));
     for table in TABLES {
-        let sql = format!("SELECT * FROM {table}");
-        let (every, report) = rows(&all, &sql).await;
-        let mut union = Vec::new();
-        for id in &ids {
-            let one = session(settings(&emulator, Accounts::Listed(vec![id.clone()])));
-            let (rows, _) = rows(&one, &sql).await;
-            assert!(
-                rows.iter()
-                    .all(|r| r.split('|').nth(1) == Some(id.as_str())),
-                "{table}: account_id is the account read"
-            );
-            union.extend(rows);
-        }
-        union.sort();
-        assert!(!every.is_empty(), "{table} has rows");
-        assert_eq!(every, union, "{table}: the organization's answer");
-        let accounts: std::collections::BTreeSet<Option<String>> =
-            report.scans.iter().map(|s| s.account.clone()).collect();
-        assert_eq!(accounts.len(), ids.len(), "{table}: one scan per account");
+        assert_union_of_accounts(&emulator, table, &format!("SELECT * FROM {table}")).await;
     }
 }
 

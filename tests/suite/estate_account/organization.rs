@@ -2,39 +2,20 @@
 //! alone answers, and the account links agree across accounts: each link is listed by both of
 //! its accounts.
 
-use std::collections::BTreeSet;
-
 use wsql::Accounts;
 
-use crate::accounts::org::{account_ids, organization, rows, session, settings, start};
+use crate::accounts::org::{
+    account_ids, assert_union_of_accounts, organization, rows, session, settings, start,
+};
 use crate::estate_account::TABLES;
 use crate::support::scan_of;
 
 #[tokio::test]
 async fn every_table_answers_the_union_of_its_accounts() {
     let emulator = start(organization(41, 4, 6)).await;
-    let ids = account_ids(&emulator);
-    let all = session(settings(&emulator, Accounts::Organization));
     for table in TABLES {
         let sql = format!("SELECT * FROM {}", scan_of(table));
-        let (every, report) = rows(&all, &sql).await;
-        let mut union = Vec::new();
-        for id in &ids {
-            let one = session(settings(&emulator, Accounts::Listed(vec![id.clone()])));
-            let (rows, _) = rows(&one, &sql).await;
-            assert!(
-                rows.iter()
-                    .all(|r| r.split('|').nth(1) == Some(id.as_str())),
-                "{table}: account_id is the account read"
-            );
-            union.extend(rows);
-        }
-        union.sort();
-        assert!(!every.is_empty(), "{table} has rows");
-        assert_eq!(every, union, "{table}: the organization's answer");
-        let accounts: BTreeSet<Option<String>> =
-            report.scans.iter().map(|s| s.account.clone()).collect();
-        assert_eq!(accounts.len(), ids.len(), "{table}: one scan per account");
+        assert_union_of_accounts(&emulator, table, &sql).await;
     }
 }
 

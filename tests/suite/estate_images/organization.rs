@@ -1,10 +1,8 @@
 //! Many accounts: each image table over the organization answers the union of what each account
 //! alone answers, and what one account shares is what the others see as shared with them.
 
-use wsql::Accounts;
-
 use super::organization;
-use crate::accounts::org::{self, account_ids, rows, session, settings, start};
+use crate::accounts::org::{self, assert_union_of_accounts, start};
 
 const TABLES: &[&str] = &[
     "workspaces_images",
@@ -17,28 +15,8 @@ const TABLES: &[&str] = &[
 #[tokio::test]
 async fn every_image_table_answers_the_union_of_its_accounts() {
     let emulator = start(org::organization(44, 3, 12)).await;
-    let ids = account_ids(&emulator);
-    let all = session(settings(&emulator, Accounts::Organization));
     for table in TABLES {
-        let sql = format!("SELECT * FROM {table}");
-        let (every, report) = rows(&all, &sql).await;
-        let mut union = Vec::new();
-        for id in &ids {
-            let one = session(settings(&emulator, Accounts::Listed(vec![id.clone()])));
-            let (rows, _) = rows(&one, &sql).await;
-            assert!(
-                rows.iter()
-                    .all(|r| r.split('|').nth(1) == Some(id.as_str())),
-                "{table}: account_id is the account read"
-            );
-            union.extend(rows);
-        }
-        union.sort();
-        assert!(!every.is_empty(), "{table} has rows");
-        assert_eq!(every, union, "{table}: the organization's answer");
-        let accounts: std::collections::BTreeSet<Option<String>> =
-            report.scans.iter().map(|s| s.account.clone()).collect();
-        assert_eq!(accounts.len(), ids.len(), "{table}: one scan per account");
+        assert_union_of_accounts(&emulator, table, &format!("SELECT * FROM {table}")).await;
     }
 }
 
