@@ -53,6 +53,17 @@ use stream::TargetScan;
 /// How many request chains of one target are read at once.
 pub(crate) const REQUEST_CONCURRENCY: usize = 4;
 
+/// The request of an operation called without parameters (`DescribeAccount`, the first page
+/// of `DescribeAccountModifications`): one per target, shown as `{}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NoParameters;
+
+impl fmt::Display for NoParameters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("{}")
+    }
+}
+
 /// Everything the library knows of one table over one operation.
 pub(crate) trait DescribeTable: Send + Sync + 'static {
     /// One row as the API returns it (with what any enrichment adds).

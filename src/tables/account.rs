@@ -11,7 +11,6 @@
 //! | `account_id =`, `IN (...)` | only those accounts are called | exact |
 //! | `LIMIT n` (when every filter is exact) | paging stops at n rows |  |
 
-use std::fmt;
 use std::sync::LazyLock;
 
 use aws_sdk_workspaces::operation::describe_account::DescribeAccountOutput;
@@ -19,7 +18,7 @@ use futures::TryFutureExt;
 use futures::stream::BoxStream;
 
 use crate::error::Result;
-use crate::scan::{ColumnDef, Columns, DescribeTable, Restrictions, TargetApi};
+use crate::scan::{ColumnDef, Columns, DescribeTable, NoParameters, Restrictions, TargetApi};
 
 const OPERATION: &str = "DescribeAccount";
 
@@ -47,19 +46,9 @@ static COLUMNS: LazyLock<Columns<DescribeAccountOutput>> = LazyLock::new(|| {
     )
 });
 
-/// The one `DescribeAccount` request of a target: it has no parameter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct AccountRequest;
-
-impl fmt::Display for AccountRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("{}")
-    }
-}
-
 impl DescribeTable for Account {
     type Item = DescribeAccountOutput;
-    type Request = AccountRequest;
+    type Request = NoParameters;
     const NAME: &'static str = "workspaces_account";
     const OPERATION: &'static str = OPERATION;
     const SHAPE: &'static str = "DescribeAccountResult";
@@ -70,13 +59,13 @@ impl DescribeTable for Account {
         &COLUMNS
     }
 
-    fn requests(_restrictions: &Restrictions) -> Vec<AccountRequest> {
-        vec![AccountRequest]
+    fn requests(_restrictions: &Restrictions) -> Vec<NoParameters> {
+        vec![NoParameters]
     }
 
     fn pages(
         api: &TargetApi,
-        request: AccountRequest,
+        request: NoParameters,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         api.single_page(OPERATION, &request.to_string(), |client| {
             client
@@ -90,7 +79,7 @@ impl DescribeTable for Account {
 /// Whether BYOL is enabled in the target: `DescribeAccount` says `ENABLED`.
 pub(crate) async fn byol_enabled(api: &TargetApi) -> Result<bool> {
     use aws_sdk_workspaces::types::DedicatedTenancySupportResultEnum;
-    let parameters = AccountRequest.to_string();
+    let parameters = NoParameters.to_string();
     let output = api
         .call(OPERATION, &parameters, None, |client| {
             client.describe_account().send()
@@ -112,8 +101,8 @@ mod tests {
     #[test]
     fn one_request_whatever_the_predicates() {
         let r = Account::rules().fold(&[col("region").eq(lit("us-east-1"))], Some(1));
-        assert_eq!(Account::requests(&r), vec![AccountRequest]);
-        assert_eq!(AccountRequest.to_string(), "{}");
+        assert_eq!(Account::requests(&r), vec![NoParameters]);
+        assert_eq!(NoParameters.to_string(), "{}");
     }
 
     #[test]

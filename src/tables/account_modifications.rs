@@ -11,7 +11,6 @@
 //! | `account_id =`, `IN (...)` | only those accounts are called | exact |
 //! | `LIMIT n` (when every filter is exact) | paging stops at n rows |  |
 
-use std::fmt;
 use std::sync::LazyLock;
 
 use aws_sdk_workspaces::types::AccountModification;
@@ -20,7 +19,7 @@ use futures::stream::BoxStream;
 
 use crate::error::Result;
 use crate::paging::Page;
-use crate::scan::{ColumnDef, Columns, DescribeTable, Restrictions, TargetApi};
+use crate::scan::{ColumnDef, Columns, DescribeTable, NoParameters, Restrictions, TargetApi};
 
 const OPERATION: &str = "DescribeAccountModifications";
 
@@ -50,20 +49,9 @@ static COLUMNS: LazyLock<Columns<AccountModification>> = LazyLock::new(|| {
     )
 });
 
-/// The one `DescribeAccountModifications` chain of a target: it has no parameter but the
-/// NextToken.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ModificationsRequest;
-
-impl fmt::Display for ModificationsRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("{}")
-    }
-}
-
 impl DescribeTable for AccountModifications {
     type Item = AccountModification;
-    type Request = ModificationsRequest;
+    type Request = NoParameters;
     const NAME: &'static str = "workspaces_account_modifications";
     const OPERATION: &'static str = OPERATION;
     const SHAPE: &'static str = "AccountModification";
@@ -74,13 +62,13 @@ impl DescribeTable for AccountModifications {
         &COLUMNS
     }
 
-    fn requests(_restrictions: &Restrictions) -> Vec<ModificationsRequest> {
-        vec![ModificationsRequest]
+    fn requests(_restrictions: &Restrictions) -> Vec<NoParameters> {
+        vec![NoParameters]
     }
 
     fn pages(
         api: &TargetApi,
-        request: ModificationsRequest,
+        request: NoParameters,
     ) -> BoxStream<'static, Result<Vec<Self::Item>>> {
         api.paginate(OPERATION, request.to_string(), move |client, token| {
             client
@@ -108,10 +96,7 @@ mod tests {
     #[test]
     fn one_chain_per_target() {
         let r = AccountModifications::rules().fold(&[], Some(2));
-        assert_eq!(
-            AccountModifications::requests(&r),
-            vec![ModificationsRequest]
-        );
+        assert_eq!(AccountModifications::requests(&r), vec![NoParameters]);
     }
 
     #[test]
