@@ -94,7 +94,7 @@ impl TargetApi {
     where
         T: Clone + Send + Sync + 'static,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        S: FnOnce(&aws_sdk_workspaces::Client) -> Fut,
+        S: FnOnce(&aws_sdk_workspaces::Client) -> Fut + Send + 'static,
         Fut: Future<Output = SdkResult<T, E>> + Send + 'static,
     {
         self.call_on(operation, parameters, token, send)
@@ -105,6 +105,10 @@ impl TargetApi {
     /// by `send` with the target's client of service `C`, once the account's and the overall
     /// bound on calls in flight let it, and counted into the scan's metrics by the client's
     /// [`CallCounter`](crate::scan::CallCounter).
+    ///
+    /// The SDK's request (a future of several kilobytes) and the target's client are made only
+    /// once the call holds its permits: an organization's calls waiting for a permit hold the
+    /// closure that will make them, not the request.
     pub fn call_on<C, T, E, S, Fut>(
         &self,
         operation: &'static str,
@@ -116,25 +120,26 @@ impl TargetApi {
         C: ServiceClient,
         T: Clone + Send + Sync + 'static,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        S: FnOnce(&C) -> Fut,
+        S: FnOnce(&C) -> Fut + Send + 'static,
         Fut: Future<Output = SdkResult<T, E>> + Send + 'static,
     {
         let key = CacheKey::new(&self.target.key(), operation, parameters, token);
-        let request = self.calls.counting(send(C::of(&self.target)));
         let cache = Arc::clone(&self.cache);
         let site = self.call_site(operation);
-        let role_arn = self.target.role_arn().map(String::from);
-        let in_flight = self.target.in_flight();
+        let target = self.target.clone();
+        let calls = self.calls.clone();
         async move {
             cache
                 .get_or_fetch(key, || async move {
+                    let in_flight = target.in_flight();
                     // The account's bound first, so that one account waiting for its own permits
                     // holds none of the others'. A closed semaphore never happens (never closed).
                     let _account = in_flight.account.acquire().await.ok();
                     let _overall = in_flight.overall.acquire().await.ok();
+                    let request = calls.counting(send(C::of(&target))).boxed();
                     request
                         .await
-                        .map_err(|e| Error::from_sdk(site, role_arn.as_deref(), e))
+                        .map_err(|e| Error::from_sdk(site, target.role_arn(), e))
                 })
                 .await
         }
@@ -153,7 +158,7 @@ impl TargetApi {
     where
         T: Clone + Send + Sync + 'static,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        S: FnOnce(&aws_sdk_workspaces::Client) -> Fut,
+        S: FnOnce(&aws_sdk_workspaces::Client) -> Fut + Send + 'static,
         Fut: Future<Output = SdkResult<Vec<T>, E>> + Send + 'static,
     {
         futures::stream::once(self.call(operation, parameters, None, send)).boxed()
@@ -170,7 +175,7 @@ impl TargetApi {
     where
         T: Clone + Send + Sync + 'static,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        F: FnMut(&aws_sdk_workspaces::Client, Option<String>) -> Fut + Send + 'static,
+        F: Fn(&aws_sdk_workspaces::Client, Option<String>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = SdkResult<Page<T>, E>> + Send + 'static,
     {
         self.paginate_on(operation, parameters, send)
@@ -183,22 +188,25 @@ impl TargetApi {
         &self,
         operation: &'static str,
         parameters: String,
-        mut send: F,
+        send: F,
     ) -> BoxStream<'static, Result<Vec<T>>>
     where
         C: ServiceClient,
         T: Clone + Send + Sync + 'static,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        F: FnMut(&C, Option<String>) -> Fut + Send + 'static,
+        F: Fn(&C, Option<String>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = SdkResult<Page<T>, E>> + Send + 'static,
     {
         let api = self.clone();
+        let send = Arc::new(send);
         paginate(
             self.call_site(operation),
             self.max_pages,
             move |token: Option<String>| {
-                api.call_on(operation, &parameters, token.as_deref(), |client| {
-                    send(client, token.clone())
+                let send = Arc::clone(&send);
+                let key_token = token.clone();
+                api.call_on(operation, &parameters, key_token.as_deref(), move |client| {
+                    send(client, token)
                 })
             },
         )
