@@ -42,7 +42,7 @@ use std::process::ExitCode;
 use tokio::runtime::Runtime;
 
 use crate::Library;
-use crate::cli::args::{Cli, Command, Input};
+use crate::cli::args::{Args, Cli, Command, Input};
 use crate::cli::demo::Demo;
 use crate::cli::errors::Error;
 use crate::cli::exec::Shell;
@@ -67,14 +67,27 @@ pub fn main() -> ExitCode {
 
 /// Runs what the command line asks: `wsql serve`, the inputs in order, or the REPL.
 pub fn run(cli: Cli) -> Result<(), Error> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(Error::Runtime)?;
+    let runtime = runtime_for(&cli.args)?;
     if let Some(Command::Serve(serve)) = &cli.args.command {
         return serve::run(&runtime, &cli.args, serve);
     }
     run_inputs(&runtime, cli)
+}
+
+/// The runtime that runs what `args` ask. Statements over one account run on the calling
+/// thread alone: its scans are a few chains of calls, each call waiting for the last, and on
+/// worker threads every call was handed between threads several times (its request, its
+/// connection, the statement): a third of the CPU of a long listing went to those handoffs.
+/// Several accounts (thousands of chains at once) and `wsql serve` (clients at once) use a
+/// worker thread per core.
+fn runtime_for(args: &Args) -> Result<Runtime, Error> {
+    let many_at_once =
+        args.command.is_some() || args.demo || args.aws_settings().reads_many_accounts();
+    let mut builder = match many_at_once {
+        true => tokio::runtime::Builder::new_multi_thread(),
+        false => tokio::runtime::Builder::new_current_thread(),
+    };
+    builder.enable_all().build().map_err(Error::Runtime)
 }
 
 fn run_inputs(runtime: &Runtime, cli: Cli) -> Result<(), Error> {
@@ -123,4 +136,47 @@ fn install_panic_hook() {
             message.split_whitespace().collect::<Vec<_>>().join(" ")
         );
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::runtime::RuntimeFlavor;
+
+    use super::*;
+
+    fn flavor(argv: &[&str]) -> RuntimeFlavor {
+        let cli = args::parse(std::iter::once("wsql").chain(argv.iter().copied())).expect("parses");
+        runtime_for(&cli.args)
+            .expect("a runtime")
+            .handle()
+            .runtime_flavor()
+    }
+
+    #[test]
+    fn one_account_runs_on_the_calling_thread_and_many_on_every_core() {
+        let one = [
+            vec!["-c", "SELECT 1"],
+            vec!["--region", "us-east-1,eu-west-1", "-c", "SELECT 1"],
+            vec!["--profile", "audit"],
+        ];
+        for argv in one {
+            assert_eq!(flavor(&argv), RuntimeFlavor::CurrentThread, "{argv:?}");
+        }
+        let many = [
+            vec![
+                "--assume-role",
+                "Audit",
+                "--accounts",
+                "org",
+                "-c",
+                "SELECT 1",
+            ],
+            vec!["--profile", "a,b", "-c", "SELECT 1"],
+            vec!["--demo", "-c", "SELECT 1"],
+            vec!["serve"],
+        ];
+        for argv in many {
+            assert_eq!(flavor(&argv), RuntimeFlavor::MultiThread, "{argv:?}");
+        }
+    }
 }

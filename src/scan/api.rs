@@ -205,9 +205,12 @@ impl TargetApi {
             move |token: Option<String>| {
                 let send = Arc::clone(&send);
                 let key_token = token.clone();
-                api.call_on(operation, &parameters, key_token.as_deref(), move |client| {
-                    send(client, token)
-                })
+                api.call_on(
+                    operation,
+                    &parameters,
+                    key_token.as_deref(),
+                    move |client| send(client, token),
+                )
             },
         )
         .boxed()
