@@ -1,5 +1,5 @@
 //! CPU time and memory as the benches that report CPU per call read them (Linux only): a child
-//! process's user + system time and peak RSS from `wait4`, the CPU of this process's threads
+//! process's user + system time from `wait4` and its peak RSS from its own `VmHWM`, the CPU of this process's threads
 //! whose name starts with a prefix (each runtime of a bench names its threads, so the emulator's
 //! CPU and a floor's are told apart in one process), and the load average to print beside each
 //! figure (another build on the machine distorts them).
@@ -13,7 +13,11 @@ use std::time::{Duration, Instant};
 pub struct ProcessUsage {
     /// User + system CPU time.
     pub cpu: Duration,
-    /// Peak resident set size, KiB.
+    /// Peak resident set size, KiB: the high-water mark of the child's own memory after its
+    /// `exec`. Not `wait4`'s `ru_maxrss`, which also holds the RSS of this bench at the spawn:
+    /// `posix_spawn` runs the child in the parent's memory until it calls `exec`, and the kernel
+    /// keeps that memory's high-water mark as the child's (a bench holding an organization's
+    /// emulator read 306 MiB for a wsql whose own peak was 204 MiB).
     pub max_rss_kib: u64,
     /// From spawn to exit.
     pub wall: Duration,
@@ -34,12 +38,14 @@ pub fn run_measured(command: &mut Command, stdout: &Path) -> ProcessUsage {
         .spawn()
         .expect("the command starts");
     let pid = libc::pid_t::try_from(child.id()).expect("a pid");
+    let peak = PeakWatch::start(child.id());
     let mut status: libc::c_int = 0;
     // SAFETY: `rusage` is plain data that wait4 fills in; `status` and `usage` outlive the call.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: the child is ours and not waited for elsewhere (`Child` never waits on drop).
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = started.elapsed();
+    let max_rss_kib = peak.stop();
     assert_eq!(waited, pid, "wait4: {}", std::io::Error::last_os_error());
     assert!(
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
@@ -50,9 +56,48 @@ pub fn run_measured(command: &mut Command, stdout: &Path) -> ProcessUsage {
     };
     ProcessUsage {
         cpu: time(usage.ru_utime) + time(usage.ru_stime),
-        max_rss_kib: usage.ru_maxrss as u64,
+        max_rss_kib,
         wall,
     }
+}
+
+/// Reads a running process's `VmHWM` (its peak RSS since its `exec`) every few milliseconds
+/// until stopped; the last value read is its peak, short only of growth in its last moments
+/// (a process ending frees, it does not grow).
+struct PeakWatch {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    watcher: std::thread::JoinHandle<u64>,
+}
+
+impl PeakWatch {
+    fn start(pid: u32) -> Self {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = std::sync::Arc::clone(&stop);
+        let watcher = std::thread::spawn(move || {
+            let path = format!("/proc/{pid}/status");
+            let mut peak = 0;
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some(kib) = std::fs::read_to_string(&path).ok().and_then(|s| vm_hwm(&s)) {
+                    peak = peak.max(kib);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            peak
+        });
+        Self { stop, watcher }
+    }
+
+    /// The peak read, in KiB.
+    fn stop(self) -> u64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.watcher.join().expect("the watcher runs")
+    }
+}
+
+/// `VmHWM` of a `/proc/<pid>/status`, in KiB.
+fn vm_hwm(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// CPU time so far of this process's live threads whose name starts with `prefix`, from each
