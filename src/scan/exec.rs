@@ -495,7 +495,8 @@ impl ExecutionPlan for ApiScanExec {
         // a call.
         let batches = futures::stream::once(async move {
             let restrictions = node.restrictions_now();
-            let targets_at_once = node.options.targets_at_once.max(1);
+            // This partition's share: every partition (region) of the scan reads at once.
+            let targets_at_once = (node.options.targets_at_once / node.regions.len()).max(1);
             let list = Arc::clone(&node.accounts);
             // The accounts as they are listed (a listing that fails ends the list).
             let accounts = futures::stream::unfold(Some(0usize), move |next| {

@@ -43,9 +43,11 @@ pub(crate) struct ScanOptions {
     pub warn: bool,
     /// Whether each target's account id is made known before its scan starts.
     pub resolve_account: bool,
-    /// Targets a partition (a region) reads at once: the library's bound on calls in flight,
-    /// since each target started has a call in flight or waiting for one. More would only hold
-    /// more accounts' clients alive while they wait.
+    /// Targets a scan reads at once, shared by its partitions (regions): twice the library's
+    /// bound on calls in flight, since each target started has a call in flight or waiting for
+    /// one, or waits for its account's role. More would only hold more accounts' clients alive
+    /// while they wait (at 1,000 accounts × 4 regions, the whole bound per region peaked at
+    /// 199–201 MiB, twice the bound over all regions at 187 MiB, once at 180 MiB but 8 % slower).
     pub targets_at_once: usize,
 }
 
@@ -76,7 +78,7 @@ impl ApiTable {
     ) -> Self {
         let warn = targets.settings().on_region_error == RegionErrorPolicy::Warn;
         let max_pages = targets.settings().max_pages;
-        let targets_at_once = targets.settings().max_in_flight;
+        let targets_at_once = targets.settings().max_in_flight.saturating_mul(2);
         Self {
             definition,
             targets,
