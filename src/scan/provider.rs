@@ -47,7 +47,7 @@ pub(crate) struct ScanOptions {
     /// bound on calls in flight, since each target started has a call in flight or waiting for
     /// one, or waits for its account's role. More would only hold more accounts' clients alive
     /// while they wait (at 1,000 accounts × 4 regions, the whole bound per region peaked at
-    /// 199–201 MiB, twice the bound over all regions at 187 MiB, once at 180 MiB but 8 % slower).
+    /// 199–201 MiB, twice the bound over all regions at 187–189 MiB, once at 180 MiB but slower).
     pub targets_at_once: usize,
 }
 
