@@ -15,6 +15,8 @@
 //! keeps 64 credential partitions and evicts beyond, so a thousand accounts' roles would be
 //! assumed again on almost every call).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use aws_config::identity::IdentityCache;
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::retry::RetryConfig;
@@ -38,15 +40,15 @@ use crate::settings::{AssumeRole, AwsSettings, RetryMode};
 /// The SDK also asks for a connector, without settings, each time a service client is built,
 /// only to load the TLS roots early, and drops it. Done for each of an organization's thousands
 /// of clients, parsing the roots again each time was 15 % of a 1,000-account scan's CPU; here
-/// the roots are loaded so by the first client only, and the later ones get a connector
-/// without TLS, which is as soon dropped.
+/// the first such check loads them, and the later ones get a connector without TLS, as soon
+/// dropped.
 pub(super) fn http_client() -> SharedHttpClient {
-    let roots_loaded = std::sync::Once::new();
+    let checked_once = AtomicBool::new(false);
     HttpClientBuilder::new().build_with_connector_fn(move |settings, components| {
-        if settings.is_none() && components.is_none() && roots_loaded.is_completed() {
+        let only_a_check = settings.is_none() && components.is_none();
+        if only_a_check && checked_once.swap(true, Ordering::Relaxed) {
             return ConnectorBuilder::default().build_http();
         }
-        roots_loaded.call_once(|| ());
         let mut connector =
             ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
         connector.set_connector_settings(settings.cloned());
