@@ -60,15 +60,9 @@ struct Run {
 }
 
 fn main() {
-    let runs: usize = std::env::var("WSQL_BENCH_RUNS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3);
+    let runs = number_from_env("WSQL_BENCH_RUNS", 3);
     let runtime = named_runtime("emulator");
-    let accounts: usize = std::env::var("WSQL_BENCH_ACCOUNTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(ACCOUNTS);
+    let accounts = number_from_env("WSQL_BENCH_ACCOUNTS", ACCOUNTS);
     let organization = Organization::seeded_with_pools(7, accounts, &REGIONS, pools);
     let expected = expected_rows(&organization);
     let positions: BTreeMap<String, usize> = organization
@@ -187,6 +181,14 @@ fn main() {
         wsql_cpu.as_secs_f64() * 1e6 / calls as f64,
         emulator_cpu.as_secs_f64() * 1e6 / calls as f64
     );
+}
+
+/// The number the environment variable `name` holds, else `default`.
+fn number_from_env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
 }
 
 /// One `wsql` process reading the summary of the whole organization, its CSV to `csv`.

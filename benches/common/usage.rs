@@ -1,11 +1,14 @@
 //! CPU time and memory as the benches that report CPU per call read them (Linux only): a child
-//! process's user + system time from `wait4` and its peak RSS from its own `VmHWM`, the CPU of this process's threads
-//! whose name starts with a prefix (each runtime of a bench names its threads, so the emulator's
+//! process's user + system time from `wait4` and its peak RSS from its own `VmHWM`, the CPU of
+//! this process's threads whose name starts with a prefix (each runtime of a bench names its threads, so the emulator's
 //! CPU and a floor's are told apart in one process), and the load average to print beside each
 //! figure (another build on the machine distorts them).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// What one child process cost.
@@ -65,18 +68,18 @@ pub fn run_measured(command: &mut Command, stdout: &Path) -> ProcessUsage {
 /// until stopped; the last value read is its peak, short only of growth in its last moments
 /// (a process ending frees, it does not grow).
 struct PeakWatch {
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    watcher: std::thread::JoinHandle<u64>,
+    stop: Arc<AtomicBool>,
+    watcher: JoinHandle<u64>,
 }
 
 impl PeakWatch {
     fn start(pid: u32) -> Self {
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let stopped = std::sync::Arc::clone(&stop);
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
         let watcher = std::thread::spawn(move || {
             let path = format!("/proc/{pid}/status");
             let mut peak = 0;
-            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+            while !stopped.load(Ordering::Relaxed) {
                 if let Some(kib) = std::fs::read_to_string(&path).ok().and_then(|s| vm_hwm(&s)) {
                     peak = peak.max(kib);
                 }
@@ -89,7 +92,7 @@ impl PeakWatch {
 
     /// The peak read, in KiB.
     fn stop(self) -> u64 {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.stop.store(true, Ordering::Relaxed);
         self.watcher.join().expect("the watcher runs")
     }
 }
