@@ -13,13 +13,11 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
-use datafusion_postgres::datafusion_pg_catalog::pg_catalog::context::EmptyContextProvider;
-use datafusion_postgres::datafusion_pg_catalog::setup_pg_catalog;
 
 use crate::Library;
-use crate::cli::dialect;
 use crate::cli::reports::REPORTS;
 use crate::cli::split::split_statements;
+use crate::cli::{dialect, pg_catalog};
 
 /// The catalog DataFusion puts tables in, which Postgres clients see as the database.
 pub const CATALOG: &str = "datafusion";
@@ -77,7 +75,7 @@ pub async fn build(library: &Library, access: Access) -> Result<SessionContext> 
             .await
             .map_err(|e| e.context(format!("report {}", report.name)))?;
     }
-    setup_pg_catalog(&ctx, CATALOG, EmptyContextProvider).map_err(|e| *e)?;
+    pg_catalog::install(&ctx, CATALOG)?;
     dialect::install(&mut ctx, CATALOG).await?;
     Ok(ctx)
 }

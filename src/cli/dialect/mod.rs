@@ -10,7 +10,7 @@
 //! - the column and table descriptions as comments (`pg_description`, `col_description`,
 //!   `obj_description`), and the nested columns typed `json` in `pg_attribute` ([`catalog`]).
 //!
-//! [`install`] adds them to a session that already has `pg_catalog` (datafusion-pg-catalog's);
+//! [`install`] adds them to a session that already has `pg_catalog` ([`crate::cli::pg_catalog`]);
 //! [`crate::cli::session::build`] calls it for every front end.
 
 pub mod catalog;
@@ -44,7 +44,7 @@ pub async fn install(ctx: &mut SessionContext, catalog: &str) -> Result<()> {
     for udf in catalog_functions::udfs() {
         ctx.register_udf(udf);
     }
-    ctx.register_udf(regtype::to_regtype_udf(regtype::TypeOids::read(ctx).await?));
+    ctx.register_udf(regtype::to_regtype_udf());
 
     let names = Arc::new(OidNames::default());
     for udf in description_udfs(&names) {

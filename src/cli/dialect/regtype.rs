@@ -4,15 +4,15 @@
 //! (`integer`, `timestamp with time zone`), and either with `[]` for the array type.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use datafusion::arrow::array::{Array, AsArray, Int32Builder};
 use datafusion::arrow::datatypes::{DataType, Int32Type};
-use datafusion::common::Result;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::common::{DataFusionError, Result};
 use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
-use datafusion::prelude::SessionContext;
 
 /// SQL's names of types whose `pg_type` name differs.
 const SQL_NAMES: &[(&str, &str)] = &[
@@ -38,19 +38,28 @@ const SQL_NAMES: &[(&str, &str)] = &[
 pub struct TypeOids(HashMap<String, i32>);
 
 impl TypeOids {
-    /// Reads `pg_catalog.pg_type` of `ctx`.
-    pub async fn read(ctx: &SessionContext) -> Result<Self> {
-        let batches = ctx
-            .sql("SELECT typname, oid, typarray FROM pg_catalog.pg_type")
-            .await?
-            .collect()
-            .await?;
+    /// The process's: `pg_catalog.pg_type`'s static rows, read at the first call.
+    fn of_process() -> Result<&'static Self> {
+        static OIDS: OnceLock<TypeOids> = OnceLock::new();
+        if let Some(oids) = OIDS.get() {
+            return Ok(oids);
+        }
+        let oids = Self::from_pg_type(crate::cli::pg_catalog::static_tables()?.pg_type.data())?;
+        Ok(OIDS.get_or_init(|| oids))
+    }
+
+    /// Reads the rows of `pg_type` (`typname`, `oid`, `typarray`, ...).
+    fn from_pg_type(batches: &[RecordBatch]) -> Result<Self> {
         let mut oids = HashMap::new();
         for batch in batches {
-            let names = datafusion::arrow::compute::cast(batch.column(0), &DataType::Utf8)?;
+            let column = |name: &str, to: &DataType| {
+                let index = batch.schema().index_of(name)?;
+                Ok::<_, DataFusionError>(datafusion::arrow::compute::cast(batch.column(index), to)?)
+            };
+            let names = column("typname", &DataType::Utf8)?;
             let names = names.as_string::<i32>();
-            let types = datafusion::arrow::compute::cast(batch.column(1), &DataType::Int32)?;
-            let arrays = datafusion::arrow::compute::cast(batch.column(2), &DataType::Int32)?;
+            let types = column("oid", &DataType::Int32)?;
+            let arrays = column("typarray", &DataType::Int32)?;
             let (types, arrays) = (
                 types.as_primitive::<Int32Type>(),
                 arrays.as_primitive::<Int32Type>(),
@@ -87,23 +96,15 @@ impl TypeOids {
     }
 }
 
-/// `to_regtype(text)`.
+/// `to_regtype(text)`, over the process's type oids ([`TypeOids::of_process`]).
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct ToRegtype {
-    oids: Arc<TypeOids>,
     signature: Signature,
 }
 
-impl std::hash::Hash for TypeOids {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.len().hash(state);
-    }
-}
-
-/// The `to_regtype` function over `oids`.
-pub fn to_regtype_udf(oids: TypeOids) -> ScalarUDF {
+/// The `to_regtype` function.
+pub fn to_regtype_udf() -> ScalarUDF {
     ScalarUDF::new_from_impl(ToRegtype {
-        oids: Arc::new(oids),
         signature: Signature::any(1, Volatility::Stable),
     })
 }
@@ -123,6 +124,7 @@ impl ScalarUDFImpl for ToRegtype {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let rows = args.number_rows;
+        let type_oids = TypeOids::of_process()?;
         let arrays = ColumnarValue::values_to_arrays(&args.args)?;
         let names = datafusion::arrow::compute::cast(&arrays[0], &DataType::Utf8)?;
         let names = names.as_string::<i32>();
@@ -131,7 +133,7 @@ impl ScalarUDFImpl for ToRegtype {
             oids.append_option(
                 names
                     .is_valid(row)
-                    .then(|| self.oids.oid(names.value(row)))
+                    .then(|| type_oids.oid(names.value(row)))
                     .flatten(),
             );
         }
