@@ -15,8 +15,6 @@
 //! keeps 64 credential partitions and evicts beyond, so a thousand accounts' roles would be
 //! assumed again on almost every call).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use aws_config::identity::IdentityCache;
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::retry::RetryConfig;
@@ -40,13 +38,11 @@ use crate::settings::{AssumeRole, AwsSettings, RetryMode};
 /// The SDK also asks for a connector, without settings, each time a service client is built,
 /// only to load the TLS roots early, and drops it. Done for each of an organization's thousands
 /// of clients, parsing the roots again each time was 15 % of a 1,000-account scan's CPU; here
-/// the first such check loads them, and the later ones get a connector without TLS, as soon
-/// dropped.
+/// every such check gets a connector without TLS, as soon dropped, and the roots are loaded
+/// once per connector settings, by the first connector that calls.
 pub(super) fn http_client() -> SharedHttpClient {
-    let checked_once = AtomicBool::new(false);
     HttpClientBuilder::new().build_with_connector_fn(move |settings, components| {
-        let only_a_check = settings.is_none() && components.is_none();
-        if only_a_check && checked_once.swap(true, Ordering::Relaxed) {
+        if settings.is_none() && components.is_none() {
             return ConnectorBuilder::default().build_http();
         }
         let mut connector =
