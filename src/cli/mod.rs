@@ -28,6 +28,7 @@ pub mod errors;
 pub mod exec;
 pub mod helper;
 pub mod json_text;
+pub mod pg_catalog;
 pub mod print;
 pub mod progress_line;
 pub mod repl;
@@ -51,6 +52,8 @@ use crate::cli::session::Access;
 /// Runs `wsql` with the process's arguments; the exit code to end with.
 pub fn main() -> ExitCode {
     install_panic_hook();
+    // If the limit cannot be raised, it stays as it was and the bound on calls still holds.
+    let _ = raise_open_files_limit();
     let cli = match args::parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(code) => return code,
@@ -63,6 +66,13 @@ pub fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Raises the soft limit of open files to the hard one; the limit now. A call in flight holds a
+/// connection (512 at once by default) and each endpoint keeps its idle ones, where the soft
+/// limit is often 1,024; the hard limit is the user's to give.
+fn raise_open_files_limit() -> std::io::Result<u64> {
+    rlimit::increase_nofile_limit(u64::MAX)
 }
 
 /// Runs what the command line asks: `wsql serve`, the inputs in order, or the REPL.
@@ -150,6 +160,16 @@ mod tests {
             .expect("a runtime")
             .handle()
             .runtime_flavor()
+    }
+
+    #[test]
+    fn the_open_files_limit_is_raised_to_the_hard_limit() {
+        let (_, hard) = rlimit::Resource::NOFILE.get().expect("read");
+        let low = hard.min(1024);
+        rlimit::Resource::NOFILE.set(low, hard).expect("lowered");
+        let now = raise_open_files_limit().expect("raised");
+        let (soft, _) = rlimit::Resource::NOFILE.get().expect("read");
+        assert_eq!((now, soft), (hard, hard), "from {low}");
     }
 
     #[test]
