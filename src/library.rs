@@ -9,6 +9,7 @@ use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::prelude::SessionContext;
 
 use crate::cache::ApiCache;
+use crate::scan::null_lists::NullsOutOfInLists;
 use crate::scan::{ApiTable, ColumnSource, PushdownRule, ScanTable};
 use crate::settings::AwsSettings;
 use crate::tables::TABLES;
@@ -149,8 +150,11 @@ impl Library {
         )
     }
 
-    /// Registers every table of the library into `ctx` under its SQL name.
+    /// Registers every table of the library into `ctx` under its SQL name, and the analyzer
+    /// rule that keeps DataFusion's simplifier right about NULLs in `IN` lists
+    /// (the module `scan::null_lists`), without which pushdown could change an answer.
     pub fn register(&self, ctx: &SessionContext) -> datafusion::error::Result<()> {
+        NullsOutOfInLists::add_to(ctx);
         for table in Table::all() {
             ctx.register_table(table.name(), Arc::new(self.table(table)))?;
         }

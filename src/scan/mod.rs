@@ -17,6 +17,7 @@ mod columns;
 mod exec;
 mod join_filter;
 mod metrics;
+pub(crate) mod null_lists;
 mod predicates;
 mod provider;
 mod restrictions;
