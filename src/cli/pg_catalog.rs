@@ -2,7 +2,7 @@
 //! `setup_pg_catalog` installs them, except that the static tables (Postgres's own catalog
 //! rows, `pg_type`, `pg_proc` and some sixty more, decoded from compressed Arrow files) are
 //! decoded once per process, when a statement first reads one, and shared by every session.
-//! `setup_pg_catalog` decodes them for each session it sets up: 6 ms of CPU and 19 MiB at
+//! `setup_pg_catalog` decodes them for each session it sets up: 6 ms of CPU and 18 MiB at
 //! every start of `wsql -c`, and again at every connection to `wsql serve`, for tables that
 //! only Postgres clients browsing the catalog read.
 //!
