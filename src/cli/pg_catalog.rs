@@ -3,8 +3,8 @@
 //! rows, `pg_type`, `pg_proc` and some sixty more, decoded from compressed Arrow files) are
 //! decoded once per process, when a statement first reads one, and shared by every session.
 //! `setup_pg_catalog` decodes them for each session it sets up: 6 ms of CPU and 18 MiB at
-//! every start of `wsql -c`, and again at every connection to `wsql serve`, for tables that
-//! only Postgres clients browsing the catalog read.
+//! every start of `wsql -c` and of the REPL, for tables that only Postgres clients browsing the
+//! catalog read (`wsql serve` builds its session once and clones it for each connection).
 //!
 //! The schema's tables other than the static ones (`pg_class`, `pg_attribute`, ...) are the
 //! session's own, read from its catalog as before.
