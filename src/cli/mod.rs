@@ -76,16 +76,12 @@ fn raise_open_files_limit() -> std::io::Result<u64> {
 }
 
 /// Runs what the command line asks: `wsql serve`, the inputs in order, or the REPL.
-/// The process ends when it returns: its runtime (worker threads, each connection's task) is
-/// left to end with it rather than shut down piece by piece.
 pub fn run(cli: Cli) -> Result<(), Error> {
     let runtime = runtime_for(&cli.args)?;
-    let result = match &cli.args.command {
-        Some(Command::Serve(serve)) => serve::run(&runtime, &cli.args, serve),
-        None => run_inputs(&runtime, cli),
-    };
-    std::mem::forget(runtime);
-    result
+    if let Some(Command::Serve(serve)) = &cli.args.command {
+        return serve::run(&runtime, &cli.args, serve);
+    }
+    run_inputs(&runtime, cli)
 }
 
 /// The runtime that runs what `args` ask. Statements over one account run on the calling
@@ -112,9 +108,6 @@ fn run_inputs(runtime: &Runtime, cli: Cli) -> Result<(), Error> {
         .map_err(Error::Demo)?;
     let repl = inputs.is_empty();
     let library = Library::new(settings).with_cache_ttl(args.cache_ttl(repl));
-    // What the library holds (every account's clients and credentials, the connection pool)
-    // ends with the process, rather than dropped piece by piece after the last row.
-    std::mem::forget(library.clone());
     let ctx = runtime.block_on(session::build(&library, Access::LocalFiles))?;
     let mut shell = Shell::new(ctx, library, args.print_options()).with_debug(args.debug);
 
