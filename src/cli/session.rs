@@ -76,7 +76,7 @@ pub async fn build(library: &Library, access: Access) -> Result<SessionContext> 
             .map_err(|e| e.context(format!("report {}", report.name)))?;
     }
     pg_catalog::install(&ctx, CATALOG)?;
-    dialect::install(&mut ctx, CATALOG).await?;
+    dialect::install(&mut ctx, CATALOG)?;
     Ok(ctx)
 }
 

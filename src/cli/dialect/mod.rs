@@ -34,7 +34,7 @@ use crate::cli::session::SCHEMA;
 pub const PARSER_DIALECT: &str = "PostgreSQL";
 
 /// Adds the dialect to `ctx`, whose catalog `catalog` has a `pg_catalog` schema.
-pub async fn install(ctx: &mut SessionContext, catalog: &str) -> Result<()> {
+pub fn install(ctx: &mut SessionContext, catalog: &str) -> Result<()> {
     datafusion::execution::FunctionRegistry::register_expr_planner(ctx, Arc::new(JsonOperators))?;
     for operator in JsonOperator::ALL {
         ctx.register_udf(operator.udf());
