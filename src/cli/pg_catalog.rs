@@ -9,7 +9,7 @@
 //! The schema's tables other than the static ones (`pg_class`, `pg_attribute`, ...) are the
 //! session's own, read from its catalog as before.
 
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use datafusion::catalog::{
@@ -28,17 +28,29 @@ use datafusion_postgres::datafusion_pg_catalog::pg_catalog::{
 };
 
 /// The static tables of the process, decoded at the first call. Decoding tables compiled into
-/// the binary fails only if the binary is broken; the message is kept to say so each time.
+/// the binary fails only if the binary is broken.
 pub fn static_tables() -> Result<Arc<PgCatalogStaticTables>> {
-    static TABLES: LazyLock<std::result::Result<Arc<PgCatalogStaticTables>, String>> =
-        LazyLock::new(|| {
-            PgCatalogStaticTables::try_new()
-                .map(Arc::new)
-                .map_err(|e| e.to_string())
-        });
-    TABLES.clone().map_err(|message| {
-        DataFusionError::Internal(format!("pg_catalog's static tables: {message}"))
+    static TABLES: OnceLock<Arc<PgCatalogStaticTables>> = OnceLock::new();
+    get_or_try_init(&TABLES, || {
+        PgCatalogStaticTables::try_new()
+            .map(Arc::new)
+            .map_err(|e| e.context("pg_catalog's static tables"))
     })
+    .cloned()
+}
+
+/// The value of `cell`, made by `make` when it has none yet; a failure leaves it empty, so the
+/// next call tries again (`OnceLock::get_or_try_init`, not stable yet). Every value this module
+/// and the dialect make at first use is made so.
+pub(crate) fn get_or_try_init<T>(
+    cell: &OnceLock<T>,
+    make: impl FnOnce() -> Result<T>,
+) -> Result<&T> {
+    if let Some(value) = cell.get() {
+        return Ok(value);
+    }
+    let value = make()?;
+    Ok(cell.get_or_init(|| value))
 }
 
 /// Registers `pg_catalog` in the catalog `catalog` of `ctx`, with the functions Postgres
@@ -99,27 +111,25 @@ pub fn install(ctx: &SessionContext, catalog: &str) -> Result<()> {
     Ok(())
 }
 
+/// datafusion-pg-catalog's schema over a session's catalogs.
+type PgCatalog = PgCatalogSchemaProvider<Arc<dyn CatalogProviderList>, EmptyContextProvider>;
+
 /// The `pg_catalog` schema, made at its first table: the same tables by the same names.
 #[derive(Debug)]
 struct LazyPgCatalog {
     catalog_list: Arc<dyn CatalogProviderList>,
-    provider:
-        OnceLock<Arc<PgCatalogSchemaProvider<Arc<dyn CatalogProviderList>, EmptyContextProvider>>>,
+    provider: OnceLock<PgCatalog>,
 }
 
 impl LazyPgCatalog {
-    fn provider(
-        &self,
-    ) -> Result<&PgCatalogSchemaProvider<Arc<dyn CatalogProviderList>, EmptyContextProvider>> {
-        if let Some(provider) = self.provider.get() {
-            return Ok(provider);
-        }
-        let provider = PgCatalogSchemaProvider::try_new(
-            Arc::clone(&self.catalog_list),
-            static_tables()?,
-            EmptyContextProvider,
-        )?;
-        Ok(self.provider.get_or_init(|| Arc::new(provider)))
+    fn provider(&self) -> Result<&PgCatalog> {
+        get_or_try_init(&self.provider, || {
+            PgCatalogSchemaProvider::try_new(
+                Arc::clone(&self.catalog_list),
+                static_tables()?,
+                EmptyContextProvider,
+            )
+        })
     }
 }
 

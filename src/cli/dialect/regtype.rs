@@ -14,6 +14,8 @@ use datafusion::logical_expr::{
     ColumnarValue, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 
+use crate::cli::pg_catalog::{get_or_try_init, static_tables};
+
 /// SQL's names of types whose `pg_type` name differs.
 const SQL_NAMES: &[(&str, &str)] = &[
     ("integer", "int4"),
@@ -41,11 +43,9 @@ impl TypeOids {
     /// The process's: `pg_catalog.pg_type`'s static rows, read at the first call.
     fn of_process() -> Result<&'static Self> {
         static OIDS: OnceLock<TypeOids> = OnceLock::new();
-        if let Some(oids) = OIDS.get() {
-            return Ok(oids);
-        }
-        let oids = Self::from_pg_type(crate::cli::pg_catalog::static_tables()?.pg_type.data())?;
-        Ok(OIDS.get_or_init(|| oids))
+        get_or_try_init(&OIDS, || {
+            Self::from_pg_type(static_tables()?.pg_type.data())
+        })
     }
 
     /// Reads the rows of `pg_type` (`typname`, `oid`, `typarray`, ...).
