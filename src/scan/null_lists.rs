@@ -73,26 +73,18 @@ fn take_nulls_out(expr: Expr) -> Result<Transformed<Expr>> {
         return Ok(Transformed::no(expr));
     };
     if !list.iter().any(is_null) {
-        return Ok(Transformed::no(Expr::InList(InList {
-            expr: value,
-            list,
-            negated,
-        })));
+        return Ok(Transformed::no(Expr::InList(InList::new(
+            value, list, negated,
+        ))));
     }
     let null = Expr::Literal(ScalarValue::Boolean(None), None);
     let values: Vec<Expr> = list.into_iter().filter(|e| !is_null(e)).collect();
-    if values.is_empty() {
-        return Ok(Transformed::yes(null));
-    }
-    let rest = Expr::InList(InList {
-        expr: value,
-        list: values,
-        negated,
-    });
-    Ok(Transformed::yes(match negated {
-        false => rest.or(null),
-        true => rest.and(null),
-    }))
+    let rewritten = match (values.is_empty(), negated) {
+        (true, _) => null,
+        (false, false) => Expr::InList(InList::new(value, values, false)).or(null),
+        (false, true) => Expr::InList(InList::new(value, values, true)).and(null),
+    };
+    Ok(Transformed::yes(rewritten))
 }
 
 /// A NULL literal, as written or as type coercion casts it.
