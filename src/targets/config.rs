@@ -41,7 +41,7 @@ use crate::settings::{AssumeRole, AwsSettings, RetryMode};
 /// every such check gets a connector without TLS, as soon dropped, and the roots are loaded
 /// once per connector settings, by the first connector that calls.
 pub(super) fn http_client() -> SharedHttpClient {
-    HttpClientBuilder::new().build_with_connector_fn(move |settings, components| {
+    HttpClientBuilder::new().build_with_connector_fn(|settings, components| {
         if settings.is_none() && components.is_none() {
             return ConnectorBuilder::default().build_http();
         }
