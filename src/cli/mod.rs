@@ -11,7 +11,7 @@
 //! | [`exec`] | scripts (`-c`, `-f`, `--report`) and the REPL's statements, printed |
 //! | [`repl`], [`command`], [`helper`] | the REPL: its loop, its backslash commands, completion and hints |
 //! | [`print`], [`json_text`], [`progress_line`] | output formats, nested values as JSON text, the progress line |
-//! | [`reports`], [`split`] | the saved reports of `queries/`; splitting SQL text into statements |
+//! | [`reports`], [`report_views`], [`split`] | the saved reports of `queries/`, and as views planned at first use; splitting SQL text into statements |
 //! | [`demo`] | `--demo`: the emulator in-process with an organization of three accounts |
 //! | [`serve`] | `wsql serve`: the same session over the Postgres wire protocol |
 //! | [`errors`] | the one error at the command line's edge, and its one-line wording |
@@ -32,6 +32,7 @@ pub mod pg_catalog;
 pub mod print;
 pub mod progress_line;
 pub mod repl;
+pub mod report_views;
 pub mod reports;
 pub mod serve;
 pub mod session;

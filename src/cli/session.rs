@@ -8,16 +8,14 @@
 
 use std::collections::HashMap;
 
-use datafusion::error::{DataFusionError, Result};
+use datafusion::error::Result;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::Library;
-use crate::cli::reports::REPORTS;
-use crate::cli::split::split_statements;
-use crate::cli::{dialect, pg_catalog};
+use crate::cli::{dialect, pg_catalog, report_views};
 
 /// The catalog DataFusion puts tables in, which Postgres clients see as the database.
 pub const CATALOG: &str = "datafusion";
@@ -63,18 +61,7 @@ pub async fn build(library: &Library, access: Access) -> Result<SessionContext> 
     };
     let mut ctx = SessionContext::new_with_state(state);
     library.register(&ctx)?;
-    for report in REPORTS {
-        let statements = split_statements(report.sql);
-        let [query] = statements.as_slice() else {
-            return Err(DataFusionError::Internal(format!(
-                "report {} is not one statement",
-                report.name
-            )));
-        };
-        ctx.sql(&format!("CREATE VIEW {} AS {query}", report.name))
-            .await
-            .map_err(|e| e.context(format!("report {}", report.name)))?;
-    }
+    report_views::install(&ctx, CATALOG, SCHEMA)?;
     pg_catalog::install(&ctx, CATALOG)?;
     dialect::install(&mut ctx, CATALOG)?;
     Ok(ctx)
