@@ -15,13 +15,15 @@
 //! row holds exactly its pools. The load average is printed with the figures.
 //!
 //! `cargo bench --bench organization` (`WSQL_BENCH_RUNS=N` for N runs, 3 by default;
-//! `WSQL_BENCH_ACCOUNTS=N` for an organization of N accounts, `WSQL_BENCH_BINARY=PATH` to
-//! measure another build of `wsql`, `WSQL_BENCH_ARGS="--max-in-flight 64"` to add flags)
+//! `WSQL_BENCH_ACCOUNTS=N` for an organization of N accounts, `WSQL_BENCH_ARGS="--max-in-flight
+//! 64"` to add flags). With `WSQL_BASELINE=PATH` (a `wsql` binary built from an earlier commit),
+//! as in the `cpu_per_call` bench, that binary is measured too, taking turns with this build's in
+//! the same runs, so that a change of load hits both alike; each gets its own figures.
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -83,28 +85,57 @@ fn main() {
     let csv = work.path().join("summary.csv");
     let load_before = load_average();
 
-    let results: Vec<Run> = (0..runs)
-        .map(|_| {
+    let mut builds = vec![(
+        "this build".to_string(),
+        PathBuf::from(env!("CARGO_BIN_EXE_wsql")),
+    )];
+    if let Some(baseline) = std::env::var_os("WSQL_BASELINE") {
+        let baseline = PathBuf::from(baseline);
+        builds.push((format!("baseline {}", baseline.display()), baseline));
+    }
+    let mut results: Vec<Vec<Run>> = builds.iter().map(|_| Vec::new()).collect();
+    for _ in 0..runs {
+        for ((_, binary), runs) in builds.iter().zip(&mut results) {
             // Every bucket full again, as for a new process a while after the last.
             emulator.set_faults(faults());
             emulator.clear_request_log();
             let before = threads_cpu("emulator");
-            let wsql = wsql_process(&emulator.endpoint_url(), &csv);
+            let wsql = wsql_process(binary, &emulator.endpoint_url(), &csv);
             let emulator_cpu = threads_cpu("emulator").saturating_sub(before);
             assert_eq!(
                 read_summary(&csv),
                 expected,
-                "every (account, region) row, exact"
+                "{}: every (account, region) row, exact",
+                binary.display()
             );
-            Run {
+            runs.push(Run {
                 wsql,
                 emulator_cpu,
                 log: emulator.request_log(),
-            }
-        })
-        .collect();
+            });
+        }
+    }
     let load_after = load_average();
 
+    println!(
+        "\norganization: {accounts} accounts × {} regions × 25–100 pools ({} pools), {} ms a call, \
+         rate limit {}/s burst {} per (account, region); {runs} runs; load average {load_before} \
+         before, {load_after} after",
+        REGIONS.len(),
+        expected.values().sum::<usize>(),
+        LATENCY.as_millis(),
+        RATE_LIMIT.per_second,
+        RATE_LIMIT.burst
+    );
+    for ((name, _), runs) in builds.iter().zip(&results) {
+        println!("\n{name}:");
+        print_figures(runs, &positions);
+    }
+}
+
+/// The figures of one build's `results`: its calls, the three floors, the wall against the
+/// largest, its memory and CPU.
+fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
     let median_of =
         |f: &dyn Fn(&Run) -> Duration| median(&results.iter().map(f).collect::<Vec<_>>());
     let wall = median_of(&|r| r.wsql.wall);
@@ -129,23 +160,13 @@ fn main() {
         .collect();
 
     let chains = page_chains(log);
-    let critical = critical_path(&chains, &positions, None);
-    let rate_floor = critical_path(&chains, &positions, Some(RATE_LIMIT));
+    let critical = critical_path(&chains, positions, None);
+    let rate_floor = critical_path(&chains, positions, Some(RATE_LIMIT));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
     let cpu_floor = (wsql_cpu + emulator_cpu) / cores;
     let in_flight_floor = LATENCY * calls as u32 / DEFAULT_MAX_IN_FLIGHT as u32;
     let floor = critical.max(rate_floor).max(cpu_floor);
 
-    println!(
-        "\norganization: {accounts} accounts × {} regions × 25–100 pools ({} pools), {} ms a call, \
-         rate limit {}/s burst {} per (account, region); {runs} runs; load average {load_before} \
-         before, {load_after} after",
-        REGIONS.len(),
-        expected.values().sum::<usize>(),
-        LATENCY.as_millis(),
-        RATE_LIMIT.per_second,
-        RATE_LIMIT.burst
-    );
     println!("calls: {calls} {by_operation:?}; throttled answers per run {throttled:?}");
     println!(
         "(a) critical path {} ms (ListAccounts pages to the account, AssumeRole, its longest chain)",
@@ -191,14 +212,11 @@ fn number_from_env(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// One `wsql` process reading the summary of the whole organization, its CSV to `csv`.
-fn wsql_process(url: &str, csv: &Path) -> ProcessUsage {
-    // Another build to compare (`WSQL_BENCH_BINARY=/path/to/an/older/wsql`).
-    let binary = std::env::var("WSQL_BENCH_BINARY")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_wsql").to_string());
+/// One `binary` process reading the summary of the whole organization, its CSV to `csv`.
+fn wsql_process(binary: &Path, url: &str, csv: &Path) -> ProcessUsage {
     // Flags to add, for trying settings (`WSQL_BENCH_ARGS="--max-in-flight 64"`).
     let extra = std::env::var("WSQL_BENCH_ARGS").unwrap_or_default();
-    let mut command = Command::new(&binary);
+    let mut command = Command::new(binary);
     command
         .args(extra.split_whitespace())
         .args(["--endpoint-url", url, "--region", &REGIONS.join(",")])
