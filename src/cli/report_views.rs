@@ -51,7 +51,7 @@ pub fn install(ctx: &SessionContext, catalog: &str, schema: &str) -> Result<()> 
 
 /// A schema of tables and views, with the saved reports not yet planned beside them.
 #[derive(Debug)]
-pub struct ReportViews {
+pub(crate) struct ReportViews {
     /// The tables, and the views planned or created so far.
     tables: Arc<dyn SchemaProvider>,
     /// The reports not yet planned, dropped or replaced.
@@ -72,11 +72,6 @@ impl ReportViews {
 
     fn unplanned_report(&self, name: &str) -> Option<&'static Report> {
         self.unplanned().iter().copied().find(|r| r.name == name)
-    }
-
-    /// How many reports are not planned yet.
-    pub fn unplanned_count(&self) -> usize {
-        self.unplanned().len()
     }
 
     /// Plans `report` into `tables`, unless another statement did meanwhile.
@@ -176,7 +171,8 @@ mod tests {
         schema
             .downcast_ref::<ReportViews>()
             .expect("the session's schema holds the reports")
-            .unplanned_count()
+            .unplanned()
+            .len()
     }
 
     async fn text(ctx: &SessionContext, sql: &str) -> Result<String> {
