@@ -69,7 +69,7 @@ fn main() {
     let work = tempfile::tempdir().expect("a temporary directory");
     let csv = work.path().join("out.csv");
     let wsql_binary = Path::new(env!("CARGO_BIN_EXE_wsql"));
-    let baseline = std::env::var_os("WSQL_BASELINE").map(std::path::PathBuf::from);
+    let baseline = common::baseline();
     let listing = |binary: &Path| -> Run {
         measure(&emulator, || {
             let usage = wsql_process(binary, &url, LISTING, &csv);

@@ -89,8 +89,7 @@ fn main() {
         "this build".to_string(),
         PathBuf::from(env!("CARGO_BIN_EXE_wsql")),
     )];
-    if let Some(baseline) = std::env::var_os("WSQL_BASELINE") {
-        let baseline = PathBuf::from(baseline);
+    if let Some(baseline) = common::baseline() {
         builds.push((format!("baseline {}", baseline.display()), baseline));
     }
     let mut results: Vec<Vec<Run>> = builds.iter().map(|_| Vec::new()).collect();

@@ -19,6 +19,12 @@ pub const PAGE_SIZE: usize = 25;
 /// The listing the scan benches and `compare.sh` time.
 pub const LISTING: &str = "SELECT pool_id, pool_name, state FROM workspaces_pools";
 
+/// An earlier build of `wsql` to measure beside this one's, taking turns in the same runs, so
+/// that a change of load hits both alike: `WSQL_BASELINE=PATH`.
+pub fn baseline() -> Option<std::path::PathBuf> {
+    std::env::var_os("WSQL_BASELINE").map(std::path::PathBuf::from)
+}
+
 /// Pages a full listing of `pools` pools takes (at least one, even when empty).
 pub fn pages(pools: usize) -> usize {
     pools.div_ceil(PAGE_SIZE).max(1)
