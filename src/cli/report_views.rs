@@ -22,7 +22,6 @@ use datafusion::logical_expr::TableType;
 use datafusion::prelude::SessionContext;
 
 use crate::cli::reports::{REPORTS, Report};
-use crate::cli::split::split_statements;
 
 /// The session's own schema (`catalog`.`schema` of `ctx`) with the saved reports in it, planned
 /// at first use. Call it once the tables are registered: the reports are planned with the
@@ -80,15 +79,14 @@ impl ReportViews {
         if self.unplanned_report(report.name).is_none() {
             return Ok(());
         }
-        let statements = split_statements(report.sql);
-        let [query] = statements.as_slice() else {
+        let Some(statement) = report.view_statement() else {
             return Err(DataFusionError::Internal(format!(
                 "report {} is not one statement",
                 report.name
             )));
         };
         SessionContext::new_with_state(self.planner.clone())
-            .sql(&format!("CREATE VIEW {} AS {query}", report.name))
+            .sql(&statement)
             .await
             .map_err(|e| e.context(format!("report {}", report.name)))?;
         self.unplanned().retain(|r| r.name != report.name);
@@ -213,11 +211,8 @@ mod tests {
         for (read, report) in REPORTS.iter().enumerate() {
             let lazy = ctx.table_provider(report.name).await.unwrap();
             assert_eq!(unplanned(&ctx), REPORTS.len() - read - 1, "{}", report.name);
-            let [query] = split_statements(report.sql).try_into().unwrap();
-            eager
-                .sql(&format!("CREATE VIEW {} AS {query}", report.name))
-                .await
-                .unwrap();
+            let statement = report.view_statement().expect("one statement");
+            eager.sql(&statement).await.unwrap();
             let at_once = eager.table_provider(report.name).await.unwrap();
             assert_eq!(lazy.schema(), at_once.schema(), "{}", report.name);
             assert_eq!(lazy.table_type(), TableType::View);

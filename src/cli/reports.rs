@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::cli::errors::Error;
+use crate::cli::split::split_statements;
 
 /// One saved report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +51,15 @@ impl Report {
     /// The first comment line of the file, without `--`.
     pub fn description(&self) -> &'static str {
         description_of(self.sql)
+    }
+
+    /// The statement that makes the report a view (`CREATE VIEW <name> AS <its query>`), or
+    /// `None` when its file is not one statement.
+    pub fn view_statement(&self) -> Option<String> {
+        match split_statements(self.sql).as_slice() {
+            [query] => Some(format!("CREATE VIEW {} AS {query}", self.name)),
+            _ => None,
+        }
     }
 }
 
