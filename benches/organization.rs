@@ -94,7 +94,7 @@ fn main() {
     }
     let mut results: Vec<Vec<Run>> = builds.iter().map(|_| Vec::new()).collect();
     for _ in 0..runs {
-        for ((_, binary), runs) in builds.iter().zip(&mut results) {
+        for ((_, binary), its_runs) in builds.iter().zip(&mut results) {
             // Every bucket full again, as for a new process a while after the last.
             emulator.set_faults(faults());
             emulator.clear_request_log();
@@ -107,7 +107,7 @@ fn main() {
                 "{}: every (account, region) row, exact",
                 binary.display()
             );
-            runs.push(Run {
+            its_runs.push(Run {
                 wsql,
                 emulator_cpu,
                 log: emulator.request_log(),
@@ -126,9 +126,9 @@ fn main() {
         RATE_LIMIT.per_second,
         RATE_LIMIT.burst
     );
-    for ((name, _), runs) in builds.iter().zip(&results) {
+    for ((name, _), its_runs) in builds.iter().zip(&results) {
         println!("\n{name}:");
-        print_figures(runs, &positions);
+        print_figures(its_runs, &positions);
     }
 }
 
