@@ -12,7 +12,10 @@
 //! The goal is ≤ 1.10. Also: the bound on calls in flight as a floor of its own (calls ×
 //! latency ÷ the bound), the calls per operation, the throttled answers, wsql's peak RSS (goal
 //! ≤ 200 MiB) and CPU per call, the emulator's CPU per call, and that every (account, region)
-//! row holds exactly its pools. The load average is printed with the figures.
+//! row holds exactly its pools. The load average is printed with the figures, and the whole
+//! machine's CPU during the runs: busy beyond wsql and the emulator (the kernel's threads, the
+//! bench's own), idle, and stolen by the host, which tell a wall above (c) spent waiting from
+//! one spent on CPU that (c) does not count.
 //!
 //! `cargo bench --bench organization` (`WSQL_BENCH_RUNS=N` for N runs, 3 by default;
 //! `WSQL_BENCH_ACCOUNTS=N` for an organization of N accounts, `WSQL_BENCH_ARGS="--max-in-flight
@@ -30,7 +33,9 @@ use std::time::Duration;
 use wsql::DEFAULT_MAX_IN_FLIGHT;
 use wsql_emulator::{DEFAULT_ROLE_NAME, Emulator, Faults, LoggedRequest, Organization, RateLimit};
 
-use common::usage::{ProcessUsage, load_average, median, named_runtime, run_measured, threads_cpu};
+use common::usage::{
+    MachineCpu, ProcessUsage, load_average, median, named_runtime, run_measured, threads_cpu,
+};
 
 /// Accounts of the organization, unless `WSQL_BENCH_ACCOUNTS` says otherwise.
 const ACCOUNTS: usize = 1000;
@@ -58,6 +63,8 @@ fn pools(position: usize, region: &str) -> usize {
 struct Run {
     wsql: ProcessUsage,
     emulator_cpu: Duration,
+    /// The whole machine's CPU from wsql's start to its exit.
+    machine: MachineCpu,
     log: Vec<LoggedRequest>,
 }
 
@@ -99,7 +106,9 @@ fn main() {
             emulator.set_faults(faults());
             emulator.clear_request_log();
             let before = threads_cpu("emulator");
+            let machine_before = MachineCpu::now();
             let wsql = wsql_process(binary, &emulator.endpoint_url(), &csv);
+            let machine = MachineCpu::now().since(machine_before);
             let emulator_cpu = threads_cpu("emulator").saturating_sub(before);
             assert_eq!(
                 read_summary(&csv),
@@ -110,6 +119,7 @@ fn main() {
             its_runs.push(Run {
                 wsql,
                 emulator_cpu,
+                machine,
                 log: emulator.request_log(),
             });
         }
@@ -194,6 +204,14 @@ fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
             .map(|r| r.wsql.wall.as_millis())
             .collect::<Vec<_>>(),
         wall.as_secs_f64() / floor.as_secs_f64()
+    );
+    let other_busy = median_of(&|r| r.machine.busy.saturating_sub(r.wsql.cpu + r.emulator_cpu));
+    println!(
+        "the machine during a run (medians): {} ms of CPU busy beyond wsql's and the emulator's, \
+         {} ms idle, {} ms stolen by the host",
+        other_busy.as_millis(),
+        median_of(&|r| r.machine.idle).as_millis(),
+        median_of(&|r| r.machine.stolen).as_millis()
     );
     println!(
         "wsql: max RSS {:.1} MiB; CPU {:.0} µs a call; the emulator's {:.0} µs a call",

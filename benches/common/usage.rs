@@ -1,8 +1,9 @@
 //! CPU time and memory as the benches that report CPU per call read them (Linux only): a child
 //! process's user + system time from `wait4` and its peak RSS from its own `VmHWM`, the CPU of
 //! this process's threads whose name starts with a prefix (each runtime of a bench names its threads, so the emulator's
-//! CPU and a floor's are told apart in one process), and the load average to print beside each
-//! figure (another build on the machine distorts them).
+//! CPU and a floor's are told apart in one process), the whole machine's busy, idle and stolen
+//! CPU time, and the load average to print beside each figure (another build on the machine
+//! distorts them).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -151,4 +152,53 @@ pub fn median(values: &[Duration]) -> Duration {
         .get(sorted.len().saturating_sub(1) / 2)
         .copied()
         .unwrap_or_default()
+}
+
+/// The whole machine's CPU time by kind, from the first line of `/proc/stat`: every process's
+/// and the kernel's own (its soft-interrupt threads carry loopback traffic), which a floor
+/// made of two processes' CPU leaves out, and the time the host gave other guests.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MachineCpu {
+    /// User, nice, system, interrupt and soft-interrupt time.
+    pub busy: Duration,
+    /// Idle, and waiting for I/O.
+    pub idle: Duration,
+    /// Stolen: time this machine's CPUs wanted to run while the hypervisor ran something else.
+    pub stolen: Duration,
+}
+
+impl MachineCpu {
+    /// The machine's CPU time since boot (zero where `/proc/stat` cannot be read).
+    pub fn now() -> Self {
+        let Ok(stat) = std::fs::read_to_string("/proc/stat") else {
+            return Self::default();
+        };
+        // SAFETY: sysconf only reads a constant of the system.
+        let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+        let ticks: Vec<u64> = stat
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(1)
+            .map(|n| n.parse().unwrap_or(0))
+            .collect();
+        let field = |i: usize| ticks.get(i).copied().unwrap_or(0);
+        let time = |t: u64| Duration::from_nanos(t * 1_000_000_000 / ticks_per_second);
+        // user nice system idle iowait irq softirq steal
+        Self {
+            busy: time(field(0) + field(1) + field(2) + field(5) + field(6)),
+            idle: time(field(3) + field(4)),
+            stolen: time(field(7)),
+        }
+    }
+
+    /// The time spent from `earlier` to `self`.
+    pub fn since(self, earlier: Self) -> Self {
+        Self {
+            busy: self.busy.saturating_sub(earlier.busy),
+            idle: self.idle.saturating_sub(earlier.idle),
+            stolen: self.stolen.saturating_sub(earlier.stolen),
+        }
+    }
 }
