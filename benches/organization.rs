@@ -205,6 +205,25 @@ fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
             .collect::<Vec<_>>(),
         wall.as_secs_f64() / floor.as_secs_f64()
     );
+    // When the listing ended and the last call was answered, from the first call's arrival:
+    // a listing late against its pace (its pages one after another) starts the last accounts late.
+    let since_first_call = |r: &Run, operation: Option<&str>| {
+        let first = r.log.iter().map(|c| c.received).min()?;
+        r.log
+            .iter()
+            .filter(|c| operation.is_none_or(|o| c.operation == o))
+            .map(|c| c.answered.duration_since(first))
+            .max()
+    };
+    let listings = by_operation.get("ListAccounts").copied().unwrap_or(0);
+    println!(
+        "from the first call (medians): the last ListAccounts page answered at {} ms (its \
+         {listings} pages at {} ms each: {} ms), the last call at {} ms",
+        median_of(&|r| since_first_call(r, Some("ListAccounts")).unwrap_or_default()).as_millis(),
+        LATENCY.as_millis(),
+        (LATENCY * listings as u32).as_millis(),
+        median_of(&|r| since_first_call(r, None).unwrap_or_default()).as_millis()
+    );
     let other_busy = median_of(&|r| r.machine.busy.saturating_sub(r.wsql.cpu + r.emulator_cpu));
     println!(
         "the machine during a run (medians): {} ms of CPU busy beyond wsql's and the emulator's, \

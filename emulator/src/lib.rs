@@ -69,6 +69,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -159,6 +160,10 @@ pub struct LoggedRequest {
     pub service: String,
     /// The protocol the request came in on, which its answer went out on too.
     pub protocol: Protocol,
+    /// When its head was read.
+    pub received: Instant,
+    /// When its answer (or its dropped connection) was ready, after any injected latency.
+    pub answered: Instant,
 }
 
 const LOCALHOST_ANY_PORT: SocketAddr =

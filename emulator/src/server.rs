@@ -174,6 +174,8 @@ async fn handle(
         account: String::new(),
         service: service.signing_name().to_string(),
         protocol,
+        received: Instant::now(),
+        answered: Instant::now(),
     };
     let outcome = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => {
@@ -211,6 +213,7 @@ async fn handle(
         Outcome::Drop => None,
     };
     entry.status = response.as_ref().map_or(0, |r| r.status().as_u16());
+    entry.answered = Instant::now();
     shared.record(entry);
     response.ok_or(DroppedConnection)
 }
