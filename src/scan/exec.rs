@@ -287,7 +287,7 @@ impl ApiScanExec {
             .targets
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((target.name(), metrics.clone()));
+            .push((target.name().clone(), metrics.clone()));
         let node = Arc::clone(self);
         let warnings = node.options.warn.then(|| node.state.warnings.clone());
         futures::stream::once(async move {

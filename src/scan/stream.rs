@@ -69,8 +69,8 @@ pub(crate) fn failed_before_start(
     {
         warnings.record(TargetWarning {
             table,
-            region: target.region().to_string(),
-            account: target.known_account().map(String::from),
+            region: target.name().region().to_string(),
+            account: target.name().known_account().map(String::from),
             rows_kept: 0,
             error: error.to_string(),
             kind: error.kind(),

@@ -146,7 +146,10 @@ impl AccountTarget {
             }
         };
         Target {
-            account: Arc::clone(self),
+            name: TargetName {
+                account: Arc::clone(self),
+                region: region.to_string(),
+            },
             regional,
         }
     }
@@ -155,7 +158,6 @@ impl AccountTarget {
         let library = self.common.library;
         let number = self.number;
         Regional {
-            region: region.to_string(),
             config: self
                 .config
                 .clone()
@@ -173,7 +175,6 @@ impl AccountTarget {
 /// and the service clients built from them on first use.
 #[derive(Debug)]
 struct Regional {
-    region: String,
     config: SdkConfig,
     retry_partition: RetryPartition,
     workspaces: OnceLock<aws_sdk_workspaces::Client>,
@@ -183,7 +184,7 @@ struct Regional {
 /// One place a scan reads, and the way to call it.
 #[derive(Debug, Clone)]
 pub(crate) struct Target {
-    account: Arc<AccountTarget>,
+    name: TargetName,
     regional: Arc<Regional>,
 }
 
@@ -212,40 +213,32 @@ impl TargetName {
 }
 
 impl Target {
-    /// The target's account and region, for a report that outlives its clients.
-    pub fn name(&self) -> TargetName {
-        TargetName {
-            account: Arc::clone(&self.account),
-            region: self.region().to_string(),
-        }
-    }
-
-    /// The region.
-    pub fn region(&self) -> &str {
-        &self.regional.region
+    /// The target's account and region, which a report keeps after its clients are gone.
+    pub fn name(&self) -> &TargetName {
+        &self.name
     }
 
     /// What identifies the target's credentials and region in cache keys and metrics labels.
     pub fn key(&self) -> String {
-        format!("{}/{}", self.account.identity.label(), self.region())
-    }
-
-    /// The account id when it is known without a call.
-    pub fn known_account(&self) -> Option<&str> {
-        self.account.known_account()
+        format!(
+            "{}/{}",
+            self.name.account.identity.label(),
+            self.name.region
+        )
     }
 
     /// Where the target's rows come from; with `resolve`, the account id is asked of STS first
     /// if it is not known yet (once per profile).
     pub async fn place(&self, resolve: bool) -> Result<Place> {
-        let account = match resolve {
-            true => Some(self.account.identity.account_id().await?),
-            false => self.known_account().map(String::from),
+        let account = &self.name.account;
+        let known = match resolve {
+            true => Some(account.identity.account_id().await?),
+            false => account.known_account().map(String::from),
         };
         Ok(Place {
-            region: self.region().to_string(),
-            account,
-            names_account: self.account.common.names_accounts,
+            region: self.name.region.clone(),
+            account: known,
+            names_account: account.common.names_accounts,
         })
     }
 
@@ -280,14 +273,14 @@ impl Target {
 
     /// The role whose credentials the target's clients use, when one is assumed.
     pub fn role_arn(&self) -> Option<&str> {
-        self.account.role_arn.as_deref()
+        self.name.account.role_arn.as_deref()
     }
 
     /// The bounds on the target's calls in flight.
     pub fn in_flight(&self) -> InFlight {
         InFlight {
-            overall: Arc::clone(&self.account.common.overall),
-            account: Arc::clone(&self.account.permits),
+            overall: Arc::clone(&self.name.account.common.overall),
+            account: Arc::clone(&self.name.account.permits),
         }
     }
 }
@@ -387,8 +380,8 @@ mod tests {
         };
         let west = account.target("eu-west-1");
         let east = account.target("us-east-1");
-        assert_eq!(west.region(), "eu-west-1");
-        assert_eq!(east.region(), "us-east-1");
+        assert_eq!(west.name().region(), "eu-west-1");
+        assert_eq!(east.name().region(), "us-east-1");
         assert_eq!(
             west.workspaces().config().region().map(|r| r.as_ref()),
             Some("eu-west-1")
