@@ -22,7 +22,7 @@ pub mod settings;
 
 use std::sync::Arc;
 
-use datafusion::common::Result;
+use datafusion::common::{Result, plan_datafusion_err};
 use datafusion::prelude::SessionContext;
 
 use catalog::{DescribedCatalog, OidNames, description_udfs};
@@ -33,7 +33,8 @@ use crate::cli::session::SCHEMA;
 /// The parser dialect every session uses.
 pub const PARSER_DIALECT: &str = "PostgreSQL";
 
-/// Adds the dialect to `ctx`, whose catalog `catalog` has a `pg_catalog` schema.
+/// Adds the dialect to `ctx`, whose catalog `catalog` has a `pg_catalog` schema and the
+/// session's tables (an error names what is missing).
 pub fn install(ctx: &mut SessionContext, catalog: &str) -> Result<()> {
     datafusion::execution::FunctionRegistry::register_expr_planner(ctx, Arc::new(JsonOperators))?;
     for operator in JsonOperator::ALL {
@@ -50,14 +51,42 @@ pub fn install(ctx: &mut SessionContext, catalog: &str) -> Result<()> {
     for udf in description_udfs(&names) {
         ctx.register_udf(udf);
     }
-    if let Some(catalog) = ctx.catalog(catalog)
-        && let Some(pg_catalog) = catalog.schema("pg_catalog")
-        && let Some(tables) = catalog.schema(SCHEMA)
-    {
-        catalog.register_schema(
-            "pg_catalog",
-            Arc::new(DescribedCatalog::new(pg_catalog, tables, names)),
-        )?;
-    }
+    // `pg_catalog` wrapped in place: the same schema, its descriptions added.
+    let missing =
+        |what: &str| plan_datafusion_err!("the dialect needs {what} in catalog {catalog}");
+    let schemas = ctx
+        .catalog(catalog)
+        .ok_or_else(|| missing("the catalog itself"))?;
+    let pg_catalog = schemas
+        .schema("pg_catalog")
+        .ok_or_else(|| missing("pg_catalog"))?;
+    let tables = schemas.schema(SCHEMA).ok_or_else(|| missing(SCHEMA))?;
+    schemas.register_schema(
+        "pg_catalog",
+        Arc::new(DescribedCatalog::new(pg_catalog, tables, names)),
+    )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::session::CATALOG;
+
+    /// Without `pg_catalog` to describe, the dialect says so instead of leaving the
+    /// descriptions out.
+    #[test]
+    fn a_session_without_pg_catalog_is_refused() {
+        let mut ctx = SessionContext::new_with_config(
+            datafusion::prelude::SessionConfig::new()
+                .with_default_catalog_and_schema(CATALOG, SCHEMA),
+        );
+        let error = install(&mut ctx, CATALOG).expect_err("no pg_catalog");
+        assert!(
+            error
+                .to_string()
+                .contains("the dialect needs pg_catalog in catalog datafusion"),
+            "{error}"
+        );
+    }
 }
