@@ -165,6 +165,7 @@ async fn handle(
         header("content-type"),
     );
     let (service, protocol) = (address.service, address.protocol);
+    let received = Instant::now();
     let mut entry = LoggedRequest {
         region: String::new(),
         operation: String::new(),
@@ -174,8 +175,9 @@ async fn handle(
         account: String::new(),
         service: service.signing_name().to_string(),
         protocol,
-        received: Instant::now(),
-        answered: Instant::now(),
+        received,
+        // Set when the answer is ready.
+        answered: received,
     };
     let outcome = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => {
