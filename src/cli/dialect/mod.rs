@@ -56,7 +56,7 @@ pub fn install(ctx: &mut SessionContext, catalog: &str) -> Result<()> {
         |what: &str| plan_datafusion_err!("the dialect needs {what} in catalog {catalog}");
     let schemas = ctx
         .catalog(catalog)
-        .ok_or_else(|| missing("the catalog itself"))?;
+        .ok_or_else(|| plan_datafusion_err!("the dialect needs catalog {catalog}"))?;
     let pg_catalog = schemas
         .schema("pg_catalog")
         .ok_or_else(|| missing("pg_catalog"))?;
