@@ -3,7 +3,7 @@
 //! whose longest literal is one character cannot be sent (`DescribeWorkspacesPoolsFilter`
 //! values are at least two characters), so it lists every pool.
 //!
-//! `cargo run --release --example call_counts`
+//! `cargo run --profile release-nonlto --example call_counts` (call counts do not need LTO)
 
 use std::sync::Arc;
 
