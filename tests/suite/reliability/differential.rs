@@ -440,9 +440,11 @@ fn the_oracle_is_sql() {
     assert_eq!(holds(&hit, pool, "us-east-1", &ids), Some(true));
 }
 
-/// The case that showed DataFusion's own wrong answer: pushdown must give the true one.
+/// The case where DataFusion 55.2 once answered the no-pushdown reference wrongly (it read
+/// `NOT (... OR pool_id IN (NULL, ...))` as if the NULL were not there): with the session's rule
+/// that takes NULLs out of `IN` lists, both sides must agree (the true answer is no row).
 #[test]
-fn a_wrong_reference_answer_of_datafusion_is_not_blamed_on_pushdown() {
+fn the_case_datafusion_once_answered_wrongly_agrees_on_both_sides() {
     let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let spec = FleetSpec {
         seed: 132_909_073_906_261,
