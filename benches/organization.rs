@@ -15,7 +15,8 @@
 //! row holds exactly its pools. The load average is printed with the figures, and the whole
 //! machine's CPU during the runs: busy beyond wsql and the emulator (the kernel's threads, the
 //! bench's own), idle, and stolen by the host, which tell a wall above (c) spent waiting from
-//! one spent on CPU that (c) does not count.
+//! one spent on CPU that (c) does not count; and the account listing's lag behind its pace, split
+//! into its pages answered late by the emulator and each next page asked for late by wsql.
 //!
 //! `cargo bench --bench organization` (`WSQL_BENCH_RUNS=N` for N runs, 3 by default;
 //! `WSQL_BENCH_ACCOUNTS=N` for an organization of N accounts, `WSQL_BENCH_ARGS="--max-in-flight
@@ -224,6 +225,18 @@ fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
         (LATENCY * listings as u32).as_millis(),
         median_of(&|r| since_first_call(r, None).unwrap_or_default()).as_millis()
     );
+    // Where the listing's lag goes: pages answered late by the emulator, or asked for late by wsql.
+    let (emulator_late, wsql_gaps) = (
+        median_of(&|r| listing_lag(&r.log).0),
+        median_of(&|r| listing_lag(&r.log).1),
+    );
+    println!(
+        "the listing's lag (medians, summed over its pages): its pages answered {} ms beyond \
+         {} ms each, and {} ms from each page's answer to the next page's request",
+        emulator_late.as_millis(),
+        LATENCY.as_millis(),
+        wsql_gaps.as_millis()
+    );
     let other_busy = median_of(&|r| r.machine.busy.saturating_sub(r.wsql.cpu + r.emulator_cpu));
     println!(
         "the machine during a run (medians): {} ms of CPU busy beyond wsql's and the emulator's, \
@@ -264,6 +277,30 @@ fn wsql_process(binary: &Path, url: &str, csv: &Path) -> ProcessUsage {
         .env("AWS_CONFIG_FILE", "/nonexistent")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
     run_measured(&mut command, csv)
+}
+
+/// Of a run's ListAccounts pages, one after another: the time the emulator took beyond the
+/// latency it adds, summed, and the time from each page's answer to the next page's arrival,
+/// summed (wsql's side: reading the page, then asking for the next).
+fn listing_lag(log: &[LoggedRequest]) -> (Duration, Duration) {
+    let mut pages: Vec<&LoggedRequest> = log
+        .iter()
+        .filter(|c| c.operation == "ListAccounts")
+        .collect();
+    pages.sort_by_key(|c| c.received);
+    let late = pages
+        .iter()
+        .map(|c| {
+            c.answered
+                .duration_since(c.received)
+                .saturating_sub(LATENCY)
+        })
+        .sum();
+    let gaps = pages
+        .windows(2)
+        .map(|pair| pair[1].received.saturating_duration_since(pair[0].answered))
+        .sum();
+    (late, gaps)
 }
 
 /// Pools per (account, region) as the organization holds them.
