@@ -206,36 +206,27 @@ fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
             .collect::<Vec<_>>(),
         wall.as_secs_f64() / floor.as_secs_f64()
     );
-    // When the listing ended and the last call was answered, from the first call's arrival:
-    // a listing late against its pace (its pages one after another) starts the last accounts late.
-    let since_first_call = |r: &Run, operation: Option<&str>| {
-        let first = r.log.iter().map(|c| c.received).min()?;
-        r.log
-            .iter()
-            .filter(|c| operation.is_none_or(|o| c.operation == o))
-            .map(|c| c.answered.duration_since(first))
-            .max()
-    };
+    // When the listing ended and the last call was answered, from the first call's arrival (a
+    // listing late against its pace starts the last accounts late), and where the listing's lag
+    // goes: pages answered late by the emulator, or asked for late by wsql.
+    let timings: Vec<LogTimings> = results.iter().map(|r| LogTimings::of(&r.log)).collect();
+    let median_timing =
+        |f: fn(&LogTimings) -> Duration| median(&timings.iter().map(f).collect::<Vec<_>>());
     let listings = by_operation.get("ListAccounts").copied().unwrap_or(0);
     println!(
         "from the first call (medians): the last ListAccounts page answered at {} ms (its \
          {listings} pages at {} ms each: {} ms), the last call at {} ms",
-        median_of(&|r| since_first_call(r, Some("ListAccounts")).unwrap_or_default()).as_millis(),
+        median_timing(|t| t.listing_end).as_millis(),
         LATENCY.as_millis(),
         (LATENCY * listings as u32).as_millis(),
-        median_of(&|r| since_first_call(r, None).unwrap_or_default()).as_millis()
-    );
-    // Where the listing's lag goes: pages answered late by the emulator, or asked for late by wsql.
-    let (emulator_late, wsql_gaps) = (
-        median_of(&|r| listing_lag(&r.log).0),
-        median_of(&|r| listing_lag(&r.log).1),
+        median_timing(|t| t.last_call).as_millis()
     );
     println!(
         "the listing's lag (medians, summed over its pages): its pages answered {} ms beyond \
          {} ms each, and {} ms from each page's answer to the next page's request",
-        emulator_late.as_millis(),
+        median_timing(|t| t.pages_late).as_millis(),
         LATENCY.as_millis(),
-        wsql_gaps.as_millis()
+        median_timing(|t| t.request_gaps).as_millis()
     );
     let other_busy = median_of(&|r| r.machine.busy.saturating_sub(r.wsql.cpu + r.emulator_cpu));
     println!(
@@ -279,28 +270,52 @@ fn wsql_process(binary: &Path, url: &str, csv: &Path) -> ProcessUsage {
     run_measured(&mut command, csv)
 }
 
-/// Of a run's ListAccounts pages, one after another: the time the emulator took beyond the
-/// latency it adds, summed, and the time from each page's answer to the next page's arrival,
-/// summed (wsql's side: reading the page, then asking for the next).
-fn listing_lag(log: &[LoggedRequest]) -> (Duration, Duration) {
-    let mut pages: Vec<&LoggedRequest> = log
-        .iter()
-        .filter(|c| c.operation == "ListAccounts")
-        .collect();
-    pages.sort_by_key(|c| c.received);
-    let late = pages
-        .iter()
-        .map(|c| {
-            c.answered
-                .duration_since(c.received)
-                .saturating_sub(LATENCY)
-        })
-        .sum();
-    let gaps = pages
-        .windows(2)
-        .map(|pair| pair[1].received.saturating_duration_since(pair[0].answered))
-        .sum();
-    (late, gaps)
+/// When a run's calls were answered, from its request log.
+#[derive(Default)]
+struct LogTimings {
+    /// The last ListAccounts page answered, from the first call's arrival.
+    listing_end: Duration,
+    /// The last call answered, from the first call's arrival.
+    last_call: Duration,
+    /// The time the emulator took on the ListAccounts pages beyond the latency it adds, summed.
+    pages_late: Duration,
+    /// From each ListAccounts page's answer to the next page's arrival, summed (wsql's side:
+    /// reading the page, then asking for the next).
+    request_gaps: Duration,
+}
+
+impl LogTimings {
+    fn of(log: &[LoggedRequest]) -> Self {
+        let Some(first) = log.iter().map(|c| c.received).min() else {
+            return Self::default();
+        };
+        let mut pages: Vec<&LoggedRequest> = log
+            .iter()
+            .filter(|c| c.operation == "ListAccounts")
+            .collect();
+        pages.sort_by_key(|c| c.received);
+        let since_first = |c: &&LoggedRequest| c.answered.duration_since(first);
+        Self {
+            listing_end: pages.iter().map(since_first).max().unwrap_or_default(),
+            last_call: log
+                .iter()
+                .map(|c| since_first(&c))
+                .max()
+                .unwrap_or_default(),
+            pages_late: pages
+                .iter()
+                .map(|c| {
+                    c.answered
+                        .duration_since(c.received)
+                        .saturating_sub(LATENCY)
+                })
+                .sum(),
+            request_gaps: pages
+                .windows(2)
+                .map(|pair| pair[1].received.saturating_duration_since(pair[0].answered))
+                .sum(),
+        }
+    }
 }
 
 /// Pools per (account, region) as the organization holds them.
