@@ -9,12 +9,19 @@
 //! gives the management account no `OrganizationAccountAccessRole`. Its id is asked of STS with
 //! the listing (at once with the organization's first page).
 //!
-//! No lock is held across a call. Scans asking for an account that is not listed yet join the
-//! one listing under way: a [`Shared`] future, held in the list's state only while it is cloned
-//! or replaced, whose end the first scan to see it takes into the list. The accounts listed so
-//! far, and whether that is all of them, can be read at any time without waiting
-//! ([`AccountList::listed`]): that is what EXPLAIN shows. A failed listing is handed to every scan
-//! that waited for it and then forgotten: the next scan tries again.
+//! Each listing call runs in a task of its own, which takes its page into the list when it
+//! ends, whether or not a scan still waits for it: a statement dropped mid-listing leaves the
+//! page for the next scan. The listing keeps one page ahead of the scans: the next page is asked
+//! for as soon as a scan asks for an account of the last page listed, or, when one already has,
+//! as soon as that page is taken in. It never reads further ahead than that, so a `LIMIT` or a
+//! dropped statement costs at most one page more.
+//!
+//! No lock is held across a call. Scans asking for an account that is not listed yet wait for
+//! the one listing under way: a [`Shared`] future of its task, held in the list's state while
+//! the task runs. The accounts listed so far, and whether that is all of them, can be read at
+//! any time without waiting ([`AccountList::listed`]): that is what EXPLAIN shows. A failed
+//! listing is handed to every scan that waited for it and then forgotten: the next scan to ask
+//! tries again.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -32,7 +39,7 @@ use crate::settings::{Accounts, AssumeRole, AwsSettings};
 #[derive(Debug)]
 pub(crate) struct AccountList {
     common: Arc<Common>,
-    source: Arc<Source>,
+    source: Source,
     state: Mutex<ListState>,
 }
 
@@ -52,10 +59,17 @@ struct ListState {
     next: Option<Cursor>,
     /// The listing under way, shared by every scan waiting for it.
     pending: Option<Listing>,
+    /// One past the furthest account a scan has asked for.
+    asked: usize,
+    /// Where the last page taken in starts: a scan asking for one of its accounts (or one
+    /// further) has the next page listed.
+    last_page_start: usize,
 }
 
-/// One listing call (or none, for profiles), shared by the scans that wait for it.
-type Listing = Shared<BoxFuture<'static, Result<Page>>>;
+/// One listing call (or none, for profiles) in its task, shared by the scans that wait for it:
+/// `Some` with how it ended, once its page is taken in (or its failure forgotten); `None` when
+/// the task was cancelled, its runtime shutting down, before it ended.
+type Listing = Shared<BoxFuture<'static, Option<Result<()>>>>;
 
 /// Where a listing starts.
 #[derive(Debug, Clone)]
@@ -68,7 +82,7 @@ enum Cursor {
 
 /// What one listing found: accounts, and where the next listing starts (`None`: nowhere, every
 /// account is listed).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Page {
     accounts: Vec<AccountConfig>,
     next: Option<Cursor>,
@@ -95,20 +109,24 @@ impl AccountList {
             Some(role) => Source::Role(Box::new(RoleSource {
                 role: role.clone(),
                 own: Caller::new("base".to_string(), base.clone()),
-                listed: match &role.accounts {
-                    Accounts::Listed(ids) => Some(listed_ids(ids)?),
-                    Accounts::Organization => None,
+                members: match &role.accounts {
+                    Accounts::Listed(ids) => Members::Listed(listed_ids(ids)?),
+                    Accounts::Organization => Members::Organization(
+                        aws_sdk_organizations::Client::new(&for_service(&base, "Organizations")),
+                    ),
                 },
                 base,
             })),
         };
         Ok(Self {
             common,
-            source: Arc::new(source),
+            source,
             state: Mutex::new(ListState {
                 accounts: Vec::new(),
                 next: Some(Cursor::First),
                 pending: None,
+                asked: 0,
+                last_page_start: 0,
             }),
         })
     }
@@ -124,45 +142,71 @@ impl AccountList {
 
     /// Account number `index`, listing more if needed; `None` past the last one. Scans asking
     /// at once share one listing call.
-    pub async fn get(&self, index: usize) -> Option<Result<Arc<AccountTarget>>> {
+    pub async fn get(self: &Arc<Self>, index: usize) -> Option<Result<Arc<AccountTarget>>> {
         loop {
             let listing = {
                 let mut state = self.lock();
+                state.asked = state.asked.max(index.saturating_add(1));
+                self.read_ahead(&mut state);
                 if let Some(account) = state.accounts.get(index) {
                     return Some(Ok(Arc::clone(account)));
                 }
-                let cursor = state.next.clone()?;
-                let source = &self.source;
-                let pending = state
-                    .pending
-                    .get_or_insert_with(|| Arc::clone(source).list(cursor).shared());
-                pending.clone()
+                // Not listed, and (`read_ahead` starts one whenever there is more to list) no
+                // listing under way: there is no such account.
+                state.pending.clone()?
             };
-            let page = listing.clone().await;
-            self.settle(&listing, &page);
-            if let Err(error) = page {
-                return Some(Err(error));
+            match listing.clone().await {
+                Some(Ok(())) => {}
+                Some(Err(error)) => return Some(Err(error)),
+                // Its runtime shut down: this one lists again.
+                None => self.forget(&listing),
             }
         }
     }
 
-    /// Takes the end of `listing` into the list, if no other scan has yet: its accounts and
-    /// where the next listing starts, or, after a failure, nothing (the next scan tries again).
-    fn settle(&self, listing: &Listing, page: &Result<Page>) {
-        let mut state = self.lock();
-        if !state.pending.as_ref().is_some_and(|p| p.ptr_eq(listing)) {
+    /// Starts listing the next page, unless one is under way, every account is listed, or no
+    /// scan has asked for an account of the last page listed yet.
+    fn read_ahead(self: &Arc<Self>, state: &mut ListState) {
+        if state.pending.is_some() || state.asked <= state.last_page_start {
             return;
         }
-        state.pending = None;
-        let Ok(page) = page else {
+        let Some(cursor) = state.next.clone() else {
             return;
         };
-        for account in &page.accounts {
+        let list = Arc::clone(self);
+        // The task cannot take its page in before `pending` is set: that needs this lock.
+        let task = tokio::spawn(async move {
+            let page = list.source.list(cursor).await;
+            list.take_in(page)
+        });
+        state.pending = Some(task.map(Result::ok).boxed().shared());
+    }
+
+    /// Takes the end of the listing under way into the list: its accounts and where the next
+    /// listing starts, or, after a failure, nothing (the next scan to ask tries again). Hands
+    /// the failure on to the scans waiting.
+    fn take_in(self: &Arc<Self>, page: Result<Page>) -> Result<()> {
+        let mut state = self.lock();
+        state.pending = None;
+        let page = page?;
+        state.last_page_start = state.accounts.len();
+        for account in page.accounts {
             let number = state.accounts.len();
-            let target = AccountTarget::new(number, account.clone(), &self.common);
+            let target = AccountTarget::new(number, account, &self.common);
             state.accounts.push(target);
         }
-        state.next = page.next.clone();
+        state.next = page.next;
+        self.read_ahead(&mut state);
+        Ok(())
+    }
+
+    /// Forgets `listing`, whose task was cancelled before it could take its end in, if it is
+    /// still the one under way.
+    fn forget(&self, listing: &Listing) {
+        let mut state = self.lock();
+        if state.pending.as_ref().is_some_and(|p| p.ptr_eq(listing)) {
+            state.pending = None;
+        }
     }
 
     /// The accounts listed so far, and whether that is all of them (for EXPLAIN), without
@@ -187,17 +231,14 @@ enum Source {
 
 impl Source {
     /// The accounts from `cursor` on.
-    fn list(self: Arc<Self>, cursor: Cursor) -> BoxFuture<'static, Result<Page>> {
-        async move {
-            match &*self {
-                Source::Profiles(accounts) => Ok(Page {
-                    accounts: accounts.clone(),
-                    next: None,
-                }),
-                Source::Role(role) => role.list(cursor).await,
-            }
+    async fn list(&self, cursor: Cursor) -> Result<Page> {
+        match self {
+            Source::Profiles(accounts) => Ok(Page {
+                accounts: accounts.clone(),
+                next: None,
+            }),
+            Source::Role(role) => role.list(cursor).await,
         }
-        .boxed()
     }
 }
 
@@ -233,19 +274,27 @@ struct RoleSource {
     base: SdkConfig,
     /// The base credentials, whose own account is read with them.
     own: Caller,
-    /// The listed accounts; `None` for the organization's.
-    listed: Option<Vec<String>>,
+    members: Members,
+}
+
+/// The accounts a role is assumed in.
+#[derive(Debug)]
+enum Members {
+    /// These, listed in the settings.
+    Listed(Vec<String>),
+    /// The organization's, listed by this client (with the base credentials).
+    Organization(aws_sdk_organizations::Client),
 }
 
 impl RoleSource {
     /// The listed accounts, or the organization's page at `cursor`.
     async fn list(&self, cursor: Cursor) -> Result<Page> {
-        let (ids, next) = match &self.listed {
-            Some(ids) => {
+        let (ids, next) = match &self.members {
+            Members::Listed(ids) => {
                 self.own.account_id().await?;
                 (ids.clone(), None)
             }
-            None => {
+            Members::Organization(client) => {
                 let token = match cursor {
                     Cursor::First => None,
                     Cursor::After(token) => Some(token),
@@ -253,7 +302,7 @@ impl RoleSource {
                 // The first page and the base credentials' own account are asked at once: both
                 // are on the way to the first scan (later pages know the account already).
                 let (page, own) =
-                    tokio::join!(organization_page(&self.base, token), self.own.account_id());
+                    tokio::join!(organization_page(client, token), self.own.account_id());
                 own?;
                 let (ids, next_token) = page?;
                 (ids, next_token.map(Cursor::After))
@@ -306,17 +355,17 @@ fn is_account_id(s: &str) -> bool {
 /// One page of the organization's ACTIVE accounts, and the token of the next. An account's
 /// `State` decides (`Status`, retired by AWS in September 2026, only when `State` is absent).
 async fn organization_page(
-    base: &SdkConfig,
+    client: &aws_sdk_organizations::Client,
     next_token: Option<String>,
 ) -> Result<(Vec<String>, Option<String>)> {
     const OPERATION: &str = "ListAccounts";
-    let region = base.region().ok_or(Error::NoRegion)?.to_string();
+    let region = client.config().region().ok_or(Error::NoRegion)?.to_string();
     let call = CallSite {
         operation: OPERATION,
         region,
         account: None,
     };
-    let page = aws_sdk_organizations::Client::new(&for_service(base, "Organizations"))
+    let page = client
         .list_accounts()
         .set_next_token(next_token)
         .send()
@@ -392,7 +441,7 @@ mod tests {
     }
 
     /// Every account of `list`, asked for one after the other as a scan does.
-    async fn walk(list: &AccountList) -> Vec<String> {
+    async fn walk(list: &Arc<AccountList>) -> Vec<String> {
         let mut ids = Vec::new();
         while let Some(account) = list.get(ids.len()).await {
             let account = account.expect("listed");
@@ -428,14 +477,18 @@ mod tests {
         assert!(list.listed().complete);
     }
 
-    // On the test's one thread, the emulator answers only while the test awaits, and a listing
-    // ends only when a scan waiting for it is polled: a scan polled once is mid-listing.
+    // On the test's one thread, the emulator answers only while the test awaits, and a listing's
+    // task runs only then too: a scan polled once is mid-listing.
     #[tokio::test(flavor = "current_thread")]
-    async fn the_listed_accounts_are_read_while_a_listing_is_under_way() {
+    async fn the_listed_accounts_are_read_while_the_next_page_is_listed() {
         let (emulator, targets) = organization(25).await;
         let list = &targets.get().await.expect("resolves").accounts;
         let before = list.listed();
         assert!(before.accounts.is_empty() && !before.complete);
+        assert!(
+            list.lock().pending.is_none(),
+            "nothing is listed before a scan asks"
+        );
         assert!(matches!(list.get(0).await, Some(Ok(_))));
         let organization: Vec<&str> = emulator
             .organization()
@@ -443,14 +496,17 @@ mod tests {
             .iter()
             .map(|a| a.id())
             .collect();
-
-        let mut second_page = pin!(list.get(20));
-        assert!(futures::poll!(second_page.as_mut()).is_pending());
         let during = list.listed();
         assert_eq!(ids(&during), organization[..20]);
         assert!(!during.complete);
+        assert!(
+            list.lock().pending.is_some(),
+            "a scan read the first page: the second is listed before any scan asks for it"
+        );
 
-        // Another scan asking for the second page meanwhile joins the call under way.
+        // Scans asking for the second page meanwhile join the call under way.
+        let mut second_page = pin!(list.get(20));
+        assert!(futures::poll!(second_page.as_mut()).is_pending());
         let (twentieth, last) = tokio::join!(second_page, list.get(24));
         assert!(matches!(twentieth, Some(Ok(_))) && matches!(last, Some(Ok(_))));
         assert!(list.get(25).await.is_none());
@@ -458,6 +514,78 @@ mod tests {
         let after = list.listed();
         assert_eq!(ids(&after), organization);
         assert!(after.complete);
+    }
+
+    /// Waits for the listing under way, which must be one.
+    async fn listing_under_way(list: &AccountList) {
+        let pending = list.lock().pending.clone().expect("a listing is under way");
+        assert!(
+            matches!(pending.await, Some(Ok(()))),
+            "the listing succeeds"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_listing_keeps_one_page_ahead_of_the_scans_and_no_further() {
+        let (emulator, targets) = organization(65).await;
+        let list = &targets.get().await.expect("resolves").accounts;
+        let list_calls = || calls(&emulator.request_log(), "ListAccounts").len();
+        assert!(matches!(list.get(0).await, Some(Ok(_))));
+        listing_under_way(list).await;
+        assert_eq!(
+            list.listed().accounts.len(),
+            40,
+            "the second page, read ahead"
+        );
+        assert!(
+            list.lock().pending.is_none(),
+            "no scan asked for an account of the second page: the third waits"
+        );
+        assert_eq!(list_calls(), 2);
+
+        assert!(matches!(list.get(20).await, Some(Ok(_))));
+        listing_under_way(list).await;
+        assert_eq!(
+            list.listed().accounts.len(),
+            60,
+            "the third page, read ahead"
+        );
+        assert!(list.lock().pending.is_none());
+        assert_eq!(list_calls(), 3);
+
+        let organization: Vec<&str> = emulator
+            .organization()
+            .accounts()
+            .iter()
+            .map(|a| a.id())
+            .collect();
+        assert_eq!(walk(list).await, organization);
+        assert_eq!(list_calls(), 4, "65 accounts, 20 a page");
+    }
+
+    #[tokio::test]
+    async fn a_listing_whose_scan_is_dropped_ends_and_is_kept() {
+        let (emulator, targets) = organization(25).await;
+        let list = &targets.get().await.expect("resolves").accounts;
+        {
+            let mut dropped = pin!(list.get(0));
+            assert!(futures::poll!(dropped.as_mut()).is_pending());
+        }
+        listing_under_way(list).await;
+        assert_eq!(list.listed().accounts.len(), 20, "the first page, kept");
+        // The dropped scan had asked for the first page's first account: the second is read
+        // ahead, and that is all.
+        listing_under_way(list).await;
+        assert!(list.listed().complete);
+        assert!(list.lock().pending.is_none());
+        let organization: Vec<&str> = emulator
+            .organization()
+            .accounts()
+            .iter()
+            .map(|a| a.id())
+            .collect();
+        assert_eq!(walk(list).await, organization);
+        assert_eq!(calls(&emulator.request_log(), "ListAccounts").len(), 2);
     }
 
     #[tokio::test]
