@@ -427,6 +427,16 @@ mod tests {
         (emulator, Targets::new(settings))
     }
 
+    /// The ids of the emulated organization's accounts, in the order it lists them.
+    fn organization_ids(emulator: &Emulator) -> Vec<&str> {
+        emulator
+            .organization()
+            .accounts()
+            .iter()
+            .map(|a| a.id())
+            .collect()
+    }
+
     fn calls<'a>(log: &'a [LoggedRequest], operation: &str) -> Vec<&'a LoggedRequest> {
         log.iter().filter(|r| r.operation == operation).collect()
     }
@@ -455,12 +465,7 @@ mod tests {
         let (emulator, targets) = organization(45).await;
         let list = &targets.get().await.expect("resolves").accounts;
         let (first, second) = tokio::join!(walk(list), walk(list));
-        let organization: Vec<&str> = emulator
-            .organization()
-            .accounts()
-            .iter()
-            .map(|a| a.id())
-            .collect();
+        let organization = organization_ids(&emulator);
         assert_eq!(first, organization);
         assert_eq!(second, organization);
         let log = emulator.request_log();
@@ -490,12 +495,7 @@ mod tests {
             "nothing is listed before a scan asks"
         );
         assert!(matches!(list.get(0).await, Some(Ok(_))));
-        let organization: Vec<&str> = emulator
-            .organization()
-            .accounts()
-            .iter()
-            .map(|a| a.id())
-            .collect();
+        let organization = organization_ids(&emulator);
         let during = list.listed();
         assert_eq!(ids(&during), organization[..20]);
         assert!(!during.complete);
@@ -553,12 +553,7 @@ mod tests {
         assert!(list.lock().pending.is_none());
         assert_eq!(list_calls(), 3);
 
-        let organization: Vec<&str> = emulator
-            .organization()
-            .accounts()
-            .iter()
-            .map(|a| a.id())
-            .collect();
+        let organization = organization_ids(&emulator);
         assert_eq!(walk(list).await, organization);
         assert_eq!(list_calls(), 4, "65 accounts, 20 a page");
     }
@@ -578,12 +573,7 @@ mod tests {
         listing_under_way(list).await;
         assert!(list.listed().complete);
         assert!(list.lock().pending.is_none());
-        let organization: Vec<&str> = emulator
-            .organization()
-            .accounts()
-            .iter()
-            .map(|a| a.id())
-            .collect();
+        let organization = organization_ids(&emulator);
         assert_eq!(walk(list).await, organization);
         assert_eq!(calls(&emulator.request_log(), "ListAccounts").len(), 2);
     }
