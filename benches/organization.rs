@@ -280,7 +280,8 @@ struct LogTimings {
     /// The time the emulator took on the ListAccounts pages beyond the latency it adds, summed.
     pages_late: Duration,
     /// From each ListAccounts page's answer to the next page's arrival, summed (wsql's side:
-    /// reading the page, then asking for the next).
+    /// reading the page, then asking for the next, which waits until a scan reaches the last
+    /// page listed).
     request_gaps: Duration,
 }
 

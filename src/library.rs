@@ -184,8 +184,8 @@ mod tests {
         displayable(plan.as_ref()).indent(false).to_string()
     }
 
-    // On the test's one thread, the emulator answers only while the test awaits, and a listing
-    // ends only when a scan waiting for it is polled: a scan polled once is mid-listing.
+    // On the test's one thread, the emulator answers, and a listing's task runs, only while the
+    // test awaits: the second page, asked for as the first is read, is still under way.
     #[tokio::test(flavor = "current_thread")]
     async fn explain_shows_the_accounts_listed_so_far_while_another_scan_lists() {
         let organization = Organization::seeded(41, 25, &["us-east-1"], 0);

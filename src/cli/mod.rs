@@ -76,16 +76,17 @@ fn raise_open_files_limit() -> std::io::Result<u64> {
     rlimit::increase_nofile_limit(u64::MAX)
 }
 
-/// Runs what the command line asks: `wsql serve`, the inputs in order, or the REPL.
+/// Runs what the command line asks: `wsql serve`, the inputs in order, or the REPL; the
+/// process's last work, since the runtime's worker threads are then left to end without being
+/// waited for.
 pub fn run(cli: Cli) -> Result<(), Error> {
     let runtime = runtime_for(&cli.args)?;
     let ran = match &cli.args.command {
         Some(Command::Serve(serve)) => serve::run(&runtime, &cli.args, serve),
         _ => run_inputs(&runtime, cli),
     };
-    // The process ends next: its worker threads are not waited for, nor their allocator's
-    // heaps tidied as each thread ends (25 ms of both cores after a 1,000-account statement);
-    // every output is flushed already.
+    // Waiting for the worker threads would wait for each to tidy its allocator's heap as it
+    // ends (25 ms of both cores after a 1,000-account statement); every output is flushed.
     runtime.shutdown_background();
     ran
 }
