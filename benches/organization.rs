@@ -3,7 +3,7 @@
 //! bucket of 10 calls refilled at 5 a second, as AWS throttles per account and region). The
 //! release `wsql` binary reads it as a user would, through the role assumed in every ACTIVE
 //! account, and answers the per-account summary; the emulator runs in this process on threads
-//! of its own.
+//! of its own, with mimalloc as the process's allocator, as in its standalone binary.
 //!
 //! Printed: the wall time (median of the runs) against the larger of (a) the critical path, the
 //! ListAccounts pages up to the last account's, its AssumeRole and its longest page chain; (b)
@@ -31,12 +31,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use mimalloc::MiMalloc;
 use wsql::DEFAULT_MAX_IN_FLIGHT;
 use wsql_emulator::{DEFAULT_ROLE_NAME, Emulator, Faults, LoggedRequest, Organization, RateLimit};
 
 use common::usage::{
     MachineCpu, ProcessUsage, load_average, median, named_runtime, run_measured, threads_cpu,
 };
+
+/// The emulator's allocator, as in its standalone binary: AWS's CPU is not on this machine, so
+/// the emulator should take as little of it as it can.
+#[global_allocator]
+static ALLOCATOR: MiMalloc = MiMalloc;
 
 /// Accounts of the organization, unless `WSQL_BENCH_ACCOUNTS` says otherwise.
 const ACCOUNTS: usize = 1000;

@@ -48,7 +48,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Layout: `server.rs` (HTTP, faults, log), `service.rs` (the services, their protocols, and
+//! Layout: `server.rs` (HTTP, faults, log) with `delay.rs` (injected latency), `service.rs` (the services, their protocols, and
 //! where a request is addressed), `protocol.rs` (decoding requests into one JSON form, encoding
 //! answers and errors in the request's protocol) with `cbor.rs` (RPCv2 CBOR) and `query.rs`
 //! (awsQuery), `model.rs` (the service models), `validate.rs` (requests checked against them),
@@ -89,6 +89,7 @@ mod connection_alias_permissions;
 pub mod connection_aliases;
 pub mod connection_status;
 mod credentials;
+mod delay;
 mod describe_account;
 mod directories;
 mod faults;

@@ -22,6 +22,8 @@
 //! assert!(!org.account(&member).is_some_and(|a| a.role_assumable));
 //! ```
 
+use std::collections::HashMap;
+
 use super::fleet::Fleet;
 use super::seed::{self, SplitMix, fnv1a, mix64};
 
@@ -94,6 +96,8 @@ pub struct Organization {
     id: String,
     /// Never empty: the management account is the first.
     accounts: Vec<Account>,
+    /// Each account's place in `accounts`, by id: every call looks its caller up.
+    places: HashMap<String, usize>,
     role_name: String,
     external_id: Option<String>,
 }
@@ -154,7 +158,7 @@ impl Organization {
             let fleet =
                 Fleet::seeded_with_pools(&account_id, member_seed, regions, |r| pools(position, r));
             let name = member_name(position);
-            organization.accounts.push(Account {
+            organization.push(Account {
                 email: format!("aws+{name}@example.com"),
                 name,
                 joined_at: JOINED_EPOCH + position as f64 * 86_400.0,
@@ -176,6 +180,7 @@ impl Organization {
         };
         Organization {
             id: organization_id(fnv1a(management.id().as_bytes())),
+            places: HashMap::from([(management.id().to_string(), 0)]),
             accounts: vec![management],
             role_name: DEFAULT_ROLE_NAME.into(),
             external_id: None,
@@ -187,7 +192,7 @@ impl Organization {
     pub fn with_member(mut self, account: Account) -> Organization {
         match self.account_mut(account.id()) {
             Some(existing) => *existing = account,
-            None => self.accounts.push(account),
+            None => self.push(account),
         }
         self
     }
@@ -236,12 +241,23 @@ impl Organization {
 
     /// The account with this id.
     pub fn account(&self, account_id: &str) -> Option<&Account> {
-        self.accounts.iter().find(|a| a.id() == account_id)
+        self.places
+            .get(account_id)
+            .map(|&place| &self.accounts[place])
     }
 
-    /// The account with this id, for editing.
-    pub fn account_mut(&mut self, account_id: &str) -> Option<&mut Account> {
-        self.accounts.iter_mut().find(|a| a.id() == account_id)
+    /// The account with this id, for editing (not its fleet's account id: that is its key).
+    fn account_mut(&mut self, account_id: &str) -> Option<&mut Account> {
+        self.places
+            .get(account_id)
+            .map(|&place| &mut self.accounts[place])
+    }
+
+    /// Adds `account`, whose id is not in the organization yet, last.
+    fn push(&mut self, account: Account) {
+        self.places
+            .insert(account.id().to_string(), self.accounts.len());
+        self.accounts.push(account);
     }
 
     /// The management account.

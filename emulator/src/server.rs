@@ -32,6 +32,7 @@ use tokio::task::JoinSet;
 use super::api_error::ApiError;
 use super::auth::{Signer, signer};
 use super::credentials::{Caller, CredentialStore};
+use super::delay::delay;
 use super::faults::{Injected, Roll, roll};
 use super::in_flight::InFlight;
 use super::operations::{AccountCall, Answer, Call, MetricsCall, Routed, route};
@@ -485,25 +486,6 @@ pub(crate) fn now_epoch_seconds() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
-/// The last part of an injected delay, slept on a blocking thread instead of tokio's timer.
-const PRECISE_TAIL: Duration = Duration::from_millis(3);
-
-/// Waits `latency`, to within a fraction of a millisecond. Tokio's timer fires on whole
-/// milliseconds and after the deadline (a 20 ms sleep takes 21–22 ms), which latency benches
-/// would read as client overhead; a thread's sleep is precise, so the last few milliseconds
-/// are slept there. The bulk stays on tokio's timer so that a long delay holds no thread.
-async fn delay(latency: Duration) {
-    let deadline = Instant::now() + latency;
-    if let Some(coarse) = latency.checked_sub(PRECISE_TAIL) {
-        tokio::time::sleep(coarse).await;
-    }
-    let tail = tokio::task::spawn_blocking(move || {
-        std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
-    });
-    // Fails only when the runtime is shutting down, and then nobody waits for the answer.
-    let _ = tail.await;
 }
 
 fn response(

@@ -27,10 +27,14 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
+use mimalloc::MiMalloc;
 use wsql_emulator::{
     AccountStatus, DEFAULT_ROLE_NAME, Emulator, Faults, Fleet, Organization, RateLimit,
     UnknownPoolIds, answered_operations,
 };
+
+#[global_allocator]
+static ALLOCATOR: MiMalloc = MiMalloc;
 
 /// Serve emulated AWS WorkSpaces (awsJson1_1 and RPCv2 CBOR), CloudWatch metrics (awsJson1_0
 /// and RPCv2 CBOR), STS and Organizations APIs on 127.0.0.1.
