@@ -37,32 +37,33 @@ fn alarms() -> &'static Alarms {
 /// Alarms set and not rung yet, earliest first.
 #[derive(Default)]
 struct Alarms {
-    set: Mutex<Set>,
+    pending: Mutex<Pending>,
     /// Told when an alarm earlier than every other is set.
     earlier: Condvar,
 }
 
+/// The alarms and how many have been set.
 #[derive(Default)]
-struct Set {
+struct Pending {
     /// By deadline, then by the order they were set in (two may share a deadline).
     alarms: BTreeMap<(Instant, u64), oneshot::Sender<()>>,
     count: u64,
 }
 
 impl Alarms {
-    fn lock(&self) -> MutexGuard<'_, Set> {
-        self.set.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn set(&self, at: Instant, ring: oneshot::Sender<()>) {
-        let mut set = self.lock();
-        let earliest = set
+        let mut pending = self.lock();
+        let earliest = pending
             .alarms
             .first_key_value()
             .is_none_or(|(&(first, _), _)| at < first);
-        set.count += 1;
-        let key = (at, set.count);
-        set.alarms.insert(key, ring);
+        pending.count += 1;
+        let key = (at, pending.count);
+        pending.alarms.insert(key, ring);
         if earliest {
             self.earlier.notify_one();
         }
@@ -70,25 +71,28 @@ impl Alarms {
 
     /// Rings each alarm when its time comes, for ever.
     fn ring(&self) -> ! {
-        let mut set = self.lock();
+        let mut pending = self.lock();
         loop {
             let now = Instant::now();
-            while let Some(alarm) = set.alarms.first_entry() {
+            while let Some(alarm) = pending.alarms.first_entry() {
                 if alarm.key().0 > now {
                     break;
                 }
                 // An answer whose connection went away no longer listens.
                 let _ = alarm.remove().send(());
             }
-            let next = set.alarms.first_key_value().map(|(&(at, _), _)| at - now);
-            set = match next {
+            let next = pending
+                .alarms
+                .first_key_value()
+                .map(|(&(at, _), _)| at - now);
+            pending = match next {
                 Some(wait) => {
-                    let woken = self.earlier.wait_timeout(set, wait);
+                    let woken = self.earlier.wait_timeout(pending, wait);
                     woken.unwrap_or_else(PoisonError::into_inner).0
                 }
                 None => self
                     .earlier
-                    .wait(set)
+                    .wait(pending)
                     .unwrap_or_else(PoisonError::into_inner),
             };
         }

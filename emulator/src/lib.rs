@@ -48,23 +48,23 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Layout: `server.rs` (HTTP, faults, log) with `delay.rs` (injected latency), `service.rs` (the services, their protocols, and
-//! where a request is addressed), `protocol.rs` (decoding requests into one JSON form, encoding
-//! answers and errors in the request's protocol) with `cbor.rs` (RPCv2 CBOR) and `query.rs`
-//! (awsQuery), `model.rs` (the service models), `validate.rs` (requests checked against them),
-//! `request.rs` (reading a decoded body), `auth.rs` (signer and region from SigV4),
-//! `credentials.rs` (the account of an access key, the credentials STS issues), `in_flight.rs`
-//! (calls served at once), `api_error.rs` (errors in each service's words), `operations.rs` (the
-//! router) with one file per operation (`pools.rs`, ..., `sts.rs`, `list_accounts.rs`; the
-//! images behind the bundles, who they are shared with, their imports and associated
-//! applications, with their five operations, in `images/`) and
-//! `cloudwatch/` for CloudWatch's metrics (over `usage.rs`, how the fleet is used over time),
-//! `paging.rs` (NextTokens), `faults.rs` (what can go wrong, and the dice), `rate_limit.rs`
-//! (a token bucket per account and region, as AWS throttles), `organization.rs`
-//! and `fleet.rs` (the data), `seed.rs` (generation), `shapes.rs` (records in wire form);
-//! derived from the data rather than stored: `byol.rs` (BYOL, management ranges and account
-//! links across the organization), `applications.rs` (the application catalogue) and
-//! `associations.rs` (applications on WorkSpaces, bundles and images).
+//! Layout: `server.rs` (HTTP, faults, log) with `delay.rs` (injected latency), `service.rs` (the
+//! services, their protocols, and where a request is addressed), `protocol.rs` (decoding requests
+//! into one JSON form, encoding answers and errors in the request's protocol) with `cbor.rs` (RPCv2
+//! CBOR) and `query.rs` (awsQuery), `model.rs` (the service models), `validate.rs` (requests
+//! checked against them), `request.rs` (reading a decoded body), `auth.rs` (signer and region from
+//! SigV4), `credentials.rs` (the account of an access key, the credentials STS issues),
+//! `in_flight.rs` (calls served at once), `api_error.rs` (errors in each service's words),
+//! `operations.rs` (the router) with one file per operation (`pools.rs`, ..., `sts.rs`,
+//! `list_accounts.rs`; the images behind the bundles, who they are shared with, their imports and
+//! associated applications, with their five operations, in `images/`) and `cloudwatch/` for
+//! CloudWatch's metrics (over `usage.rs`, how the fleet is used over time), `paging.rs`
+//! (NextTokens), `faults.rs` (what can go wrong, and the dice), `rate_limit.rs` (a token bucket per
+//! account and region, as AWS throttles), `organization.rs` and `fleet.rs` (the data), `seed.rs`
+//! (generation), `shapes.rs` (records in wire form); derived from the data rather than stored:
+//! `byol.rs` (BYOL, management ranges and account links across the organization), `applications.rs`
+//! (the application catalogue) and `associations.rs` (applications on WorkSpaces, bundles and
+//! images).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
