@@ -67,11 +67,10 @@ pub use settings::{
 #[cfg(feature = "bench-internals")]
 #[doc(hidden)]
 pub mod bench_internals {
-    use aws_sdk_workspaces::types::WorkspacesPool;
     use datafusion::arrow::datatypes::SchemaRef;
 
     use crate::scan::DescribeTable;
-    use crate::tables::pools::{Pools, TaggedPool};
+    use crate::tables::pools::{Pool, Pools, TaggedPool};
     use crate::targets::Place;
 
     /// The schema of `workspaces_pools`.
@@ -103,13 +102,15 @@ pub mod bench_internals {
     pub struct PoolPages(Vec<TaggedPool>, Place);
 
     impl PoolPages {
-        /// `pools`, without tags.
-        pub fn new(pools: Vec<WorkspacesPool>) -> Self {
+        /// The pools of `json`, an array of the model's `WorkspacesPool`s, decoded as a
+        /// `DescribeWorkspacesPools` page is; without tags.
+        pub fn from_json(json: &str) -> Self {
             let place = Place {
                 region: "us-east-1".to_string(),
                 account: Some("123456789012".to_string()),
                 names_account: false,
             };
+            let pools: Vec<Pool> = serde_json::from_str(json).expect("the model's WorkspacesPools");
             Self(
                 pools
                     .into_iter()

@@ -18,6 +18,7 @@ mod exec;
 mod join_filter;
 mod metrics;
 pub(crate) mod null_lists;
+pub(crate) mod own_decoding;
 mod predicates;
 mod provider;
 mod restrictions;
@@ -34,7 +35,7 @@ use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 
-pub(crate) use api::TargetApi;
+pub(crate) use api::{SdkResult, TargetApi};
 pub use columns::ColumnSource;
 pub(crate) use columns::{ColumnDef, Columns, micros};
 pub(crate) use exec::ApiScanExec;

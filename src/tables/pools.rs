@@ -18,23 +18,34 @@
 //! service answers with `ResourceNotFoundException` (as real AWS may when an id no longer
 //! exists) is split in halves until the pools that exist are found: a gone id answers no row,
 //! and the query goes on. The `pool_name` forms are [`super::pool_names`]'s.
+//!
+//! Its pages are decoded by wsql instead of the SDK ([`crate::scan::own_decoding`]), into
+//! [`Pool`], which reads every body as the SDK's `WorkspacesPool` does: the tests below hold the
+//! two equal on every page of an emulated fleet and on pages the emulator never sends.
 
 use std::fmt;
 use std::sync::LazyLock;
 
+use aws_sdk_workspaces::error::SdkError;
+use aws_sdk_workspaces::operation::describe_workspaces_pools::DescribeWorkspacesPoolsError;
 use aws_sdk_workspaces::types::{
     DescribeWorkspacesPoolsFilter, DescribeWorkspacesPoolsFilterName,
-    DescribeWorkspacesPoolsFilterOperator, Tag, WorkspacesPool,
+    DescribeWorkspacesPoolsFilterOperator, Tag,
 };
+use aws_smithy_types::DateTime;
+use aws_smithy_types::date_time::Format;
 use datafusion::logical_expr::Expr;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use futures::{FutureExt, StreamExt, TryFutureExt, TryStreamExt};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 
 use crate::error::Result;
 use crate::paging::Page;
+use crate::scan::own_decoding::decoded;
 use crate::scan::{
-    ColumnDef, Columns, DescribeTable, Enrichment, Pushable, Restrictions, TargetApi,
+    ColumnDef, Columns, DescribeTable, Enrichment, Pushable, Restrictions, SdkResult, TargetApi,
     TranslatedRule, Translation,
 };
 use crate::tables::gone::split_when_gone;
@@ -101,87 +112,235 @@ pub(crate) struct Pools;
 /// A pool with its tags, once fetched (`None`: not fetched, or the pool is gone).
 #[derive(Debug, Clone)]
 pub(crate) struct TaggedPool {
-    pub pool: WorkspacesPool,
+    pub pool: Pool,
     pub tags: Option<Vec<Tag>>,
+}
+
+/// One page of `DescribeWorkspacesPools`, as wsql decodes it ([`crate::scan::own_decoding`]).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PoolsPage {
+    workspaces_pools: Option<Vec<Pool>>,
+    next_token: Option<String>,
+}
+
+/// The model's `WorkspacesPool`, decoded by wsql as the SDK decodes it: a member absent or null
+/// is unset; an unset required string is empty, an unset `CreatedAt` the epoch, an unset count
+/// of `CapacityStatus` 0 and an unset `RunningMode` `AUTO_STOP` (its default in the SDK's
+/// model), as the SDK fills them; an unset `State` or `ApplicationSettings.Status` fails the
+/// page, as in the SDK; unknown members are skipped and enum values kept as sent. One
+/// difference: a member given twice fails the page, where the SDK keeps the last.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Pool {
+    #[serde(default, deserialize_with = "unset_as_default")]
+    pub pool_id: String,
+    #[serde(default, deserialize_with = "unset_as_default")]
+    pub pool_arn: String,
+    pub capacity_status: Option<CapacityStatus>,
+    #[serde(default, deserialize_with = "unset_as_default")]
+    pub pool_name: String,
+    pub description: Option<String>,
+    pub state: String,
+    #[serde(default = "epoch", deserialize_with = "epoch_seconds")]
+    pub created_at: DateTime,
+    #[serde(default, deserialize_with = "unset_as_default")]
+    pub bundle_id: String,
+    #[serde(default, deserialize_with = "unset_as_default")]
+    pub directory_id: String,
+    pub errors: Option<Vec<PoolError>>,
+    pub application_settings: Option<ApplicationSettings>,
+    pub timeout_settings: Option<TimeoutSettings>,
+    #[serde(default = "auto_stop", deserialize_with = "unset_as_auto_stop")]
+    pub running_mode: String,
+}
+
+/// The model's `CapacityStatus`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct CapacityStatus {
+    #[serde(default, deserialize_with = "unset_as_default")]
+    pub available_user_sessions: i32,
+    #[serde(default, deserialize_with = "unset_as_default")]
+    pub desired_user_sessions: i32,
+    #[serde(default, deserialize_with = "unset_as_default")]
+    pub actual_user_sessions: i32,
+    #[serde(default, deserialize_with = "unset_as_default")]
+    pub active_user_sessions: i32,
+}
+
+/// The model's `WorkspacesPoolError`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct PoolError {
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// The model's `ApplicationSettingsResponse`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ApplicationSettings {
+    pub status: String,
+    pub settings_group: Option<String>,
+    pub s3_bucket_name: Option<String>,
+}
+
+/// The model's `TimeoutSettings`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct TimeoutSettings {
+    pub disconnect_timeout_in_seconds: Option<i32>,
+    pub idle_disconnect_timeout_in_seconds: Option<i32>,
+    pub max_user_duration_in_seconds: Option<i32>,
+}
+
+/// A required member the SDK fills when unset: null reads as unset.
+fn unset_as_default<'de, D, T>(deserializer: D) -> std::result::Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
+fn auto_stop() -> String {
+    "AUTO_STOP".to_string()
+}
+
+fn unset_as_auto_stop<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<String, D::Error> {
+    Option::<String>::deserialize(deserializer).map(|mode| mode.unwrap_or_else(auto_stop))
+}
+
+fn epoch() -> DateTime {
+    DateTime::from_secs(0)
+}
+
+/// An epoch-seconds timestamp (awsJson's), read as the SDK reads it: a whole number exactly, a
+/// fraction or an exponent as the nearest `f64`, a string as an RFC 3339 date-time; null as
+/// unset (the epoch).
+fn epoch_seconds<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<DateTime, D::Error> {
+    struct Seconds;
+    impl Visitor<'_> for Seconds {
+        type Value = DateTime;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("epoch seconds")
+        }
+
+        fn visit_i64<E: de::Error>(self, seconds: i64) -> std::result::Result<DateTime, E> {
+            Ok(DateTime::from_secs(seconds))
+        }
+
+        fn visit_u64<E: de::Error>(self, seconds: u64) -> std::result::Result<DateTime, E> {
+            i64::try_from(seconds)
+                .map(DateTime::from_secs)
+                .map_err(|_| E::custom(format!("epoch-seconds value {seconds} overflows i64")))
+        }
+
+        fn visit_f64<E: de::Error>(self, seconds: f64) -> std::result::Result<DateTime, E> {
+            Ok(DateTime::from_secs_f64(seconds))
+        }
+
+        fn visit_str<E: de::Error>(self, date_time: &str) -> std::result::Result<DateTime, E> {
+            DateTime::from_str(date_time, Format::DateTimeWithOffset)
+                .map_err(|e| E::custom(format!("invalid timestamp string: {e}")))
+        }
+
+        fn visit_unit<E: de::Error>(self) -> std::result::Result<DateTime, E> {
+            Ok(epoch())
+        }
+    }
+    deserializer.deserialize_any(Seconds)
 }
 
 static COLUMNS: LazyLock<Columns<TaggedPool>> = LazyLock::new(|| {
     type P = TaggedPool;
     Columns::new(
         OPERATION,
-        |p: &P| Some(p.pool.pool_id()),
+        |p: &P| Some(&p.pool.pool_id),
         vec![
-            ColumnDef::text("pool_id", |p: &P| Some(p.pool.pool_id())).not_null(),
-            ColumnDef::text("pool_arn", |p: &P| Some(p.pool.pool_arn())).not_null(),
-            ColumnDef::text("pool_name", |p: &P| Some(p.pool.pool_name())).not_null(),
-            ColumnDef::text("description", |p: &P| p.pool.description()),
-            ColumnDef::text("state", |p: &P| Some(p.pool.state().as_str())).not_null(),
-            ColumnDef::text("running_mode", |p: &P| Some(p.pool.running_mode().as_str()))
+            ColumnDef::text("pool_id", |p: &P| Some(&p.pool.pool_id)).not_null(),
+            ColumnDef::text("pool_arn", |p: &P| Some(&p.pool.pool_arn)).not_null(),
+            ColumnDef::text("pool_name", |p: &P| Some(&p.pool.pool_name)).not_null(),
+            ColumnDef::text("description", |p: &P| p.pool.description.as_deref()),
+            ColumnDef::text("state", |p: &P| Some(&p.pool.state)).not_null(),
+            ColumnDef::text("running_mode", |p: &P| Some(&p.pool.running_mode))
                 .not_null(),
-            ColumnDef::time("created_at", |p: &P| Some(p.pool.created_at())).not_null(),
-            ColumnDef::text("bundle_id", |p: &P| Some(p.pool.bundle_id())).not_null(),
-            ColumnDef::text("directory_id", |p: &P| Some(p.pool.directory_id())).not_null(),
+            ColumnDef::time("created_at", |p: &P| Some(&p.pool.created_at)).not_null(),
+            ColumnDef::text("bundle_id", |p: &P| Some(&p.pool.bundle_id)).not_null(),
+            ColumnDef::text("directory_id", |p: &P| Some(&p.pool.directory_id)).not_null(),
             ColumnDef::int("available_user_sessions", |p: &P| {
                 p.pool
-                    .capacity_status()
-                    .map(|c| c.available_user_sessions())
+                    .capacity_status
+                    .as_ref()
+                    .map(|c| c.available_user_sessions)
             })
             .member("CapacityStatus.AvailableUserSessions")
             .required("CapacityStatus"),
             ColumnDef::int("desired_user_sessions", |p: &P| {
-                p.pool.capacity_status().map(|c| c.desired_user_sessions())
+                p.pool.capacity_status.as_ref().map(|c| c.desired_user_sessions)
             })
             .member("CapacityStatus.DesiredUserSessions")
             .required("CapacityStatus"),
             ColumnDef::int("actual_user_sessions", |p: &P| {
-                p.pool.capacity_status().map(|c| c.actual_user_sessions())
+                p.pool.capacity_status.as_ref().map(|c| c.actual_user_sessions)
             })
             .member("CapacityStatus.ActualUserSessions")
             .required("CapacityStatus"),
             ColumnDef::int("active_user_sessions", |p: &P| {
-                p.pool.capacity_status().map(|c| c.active_user_sessions())
+                p.pool.capacity_status.as_ref().map(|c| c.active_user_sessions)
             })
             .member("CapacityStatus.ActiveUserSessions")
             .required("CapacityStatus"),
             ColumnDef::text("application_settings_status", |p: &P| {
-                p.pool.application_settings().map(|a| a.status().as_str())
+                p.pool.application_settings.as_ref().map(|a| a.status.as_str())
             })
             .member("ApplicationSettings.Status"),
             ColumnDef::text("application_settings_group", |p: &P| {
                 p.pool
-                    .application_settings()
-                    .and_then(|a| a.settings_group())
+                    .application_settings
+                    .as_ref()
+                    .and_then(|a| a.settings_group.as_deref())
             })
             .member("ApplicationSettings.SettingsGroup"),
             ColumnDef::text("application_settings_s3_bucket_name", |p: &P| {
                 p.pool
-                    .application_settings()
-                    .and_then(|a| a.s3_bucket_name())
+                    .application_settings
+                    .as_ref()
+                    .and_then(|a| a.s3_bucket_name.as_deref())
             })
             .member("ApplicationSettings.S3BucketName"),
             ColumnDef::int("disconnect_timeout_in_seconds", |p: &P| {
                 p.pool
-                    .timeout_settings()
-                    .and_then(|t| t.disconnect_timeout_in_seconds())
+                    .timeout_settings
+                    .as_ref()
+                    .and_then(|t| t.disconnect_timeout_in_seconds)
             })
             .member("TimeoutSettings.DisconnectTimeoutInSeconds"),
             ColumnDef::int("idle_disconnect_timeout_in_seconds", |p: &P| {
                 p.pool
-                    .timeout_settings()
-                    .and_then(|t| t.idle_disconnect_timeout_in_seconds())
+                    .timeout_settings
+                    .as_ref()
+                    .and_then(|t| t.idle_disconnect_timeout_in_seconds)
             })
             .member("TimeoutSettings.IdleDisconnectTimeoutInSeconds"),
             ColumnDef::int("max_user_duration_in_seconds", |p: &P| {
                 p.pool
-                    .timeout_settings()
-                    .and_then(|t| t.max_user_duration_in_seconds())
+                    .timeout_settings
+                    .as_ref()
+                    .and_then(|t| t.max_user_duration_in_seconds)
             })
             .member("TimeoutSettings.MaxUserDurationInSeconds"),
             ColumnDef::records("errors", &["error_code", "error_message"], |p: &P| {
                 p.pool.errors.as_ref().map(|errors| {
                     errors
                         .iter()
-                        .map(|e| vec![e.error_code().map(|c| c.as_str()), e.error_message()])
+                        .map(|e| vec![e.error_code.as_deref(), e.error_message.as_deref()])
                         .collect()
                 })
             }),
@@ -292,7 +451,7 @@ fn fetch_tags(
     api: TargetApi,
     pools: Vec<TaggedPool>,
 ) -> BoxFuture<'static, Result<Vec<TaggedPool>>> {
-    let ids = pools.iter().map(|p| p.pool.pool_id().to_string()).collect();
+    let ids = pools.iter().map(|p| p.pool.pool_id.clone()).collect();
     resource_tags(api, ids)
         .map_ok(move |tags| {
             pools
@@ -307,10 +466,7 @@ fn fetch_tags(
 /// The pages of one request chain. When the service answers a chunk of `PoolIds` with
 /// `ResourceNotFoundException` on its first page, the chunk is asked again in halves
 /// ([`split_when_gone`]), down to single ids, which then answer no pool.
-pub(crate) fn pool_pages(
-    api: &TargetApi,
-    request: PoolsRequest,
-) -> BoxStream<'static, Result<Vec<WorkspacesPool>>> {
+fn pool_pages(api: &TargetApi, request: PoolsRequest) -> BoxStream<'static, Result<Vec<Pool>>> {
     let Some(ids) = request.pool_ids.clone() else {
         return request_chain(api, request);
     };
@@ -320,20 +476,34 @@ pub(crate) fn pool_pages(
     })
 }
 
-fn request_chain(
-    api: &TargetApi,
-    request: PoolsRequest,
-) -> BoxStream<'static, Result<Vec<WorkspacesPool>>> {
-    let filters = sdk_filters(&request.filters);
+fn request_chain(api: &TargetApi, request: PoolsRequest) -> BoxStream<'static, Result<Vec<Pool>>> {
     api.paginate(OPERATION, request.to_string(), move |client, token| {
-        client
-            .describe_workspaces_pools()
-            .set_pool_ids(request.pool_ids.clone())
-            .set_filters(filters.clone())
-            .limit(request.limit)
-            .set_next_token(token)
-            .send()
-            .map_ok(|output| Page::from_response(output.workspaces_pools, output.next_token))
+        describe_page(client, &request, token)
+    })
+}
+
+/// The page of `request` after `token`, decoded by wsql ([`decoded`]), not by the SDK.
+#[expect(
+    clippy::result_large_err,
+    reason = "the SDK's error, which every call answers with"
+)]
+fn describe_page(
+    client: &aws_sdk_workspaces::Client,
+    request: &PoolsRequest,
+    token: Option<String>,
+) -> impl Future<Output = SdkResult<Page<Pool>, DescribeWorkspacesPoolsError>> + Send + use<> {
+    let call = client
+        .describe_workspaces_pools()
+        .set_pool_ids(request.pool_ids.clone())
+        .set_filters(sdk_filters(&request.filters))
+        .limit(request.limit)
+        .set_next_token(token)
+        .send();
+    decoded::<PoolsPage, _>(call).map(|(answer, page)| {
+        answer?;
+        let page = page
+            .ok_or_else(|| SdkError::construction_failure("the answer was not decoded by wsql"))?;
+        Ok(Page::from_response(page.workspaces_pools, page.next_token))
     })
 }
 
@@ -362,12 +532,6 @@ mod tests {
     use super::*;
     use crate::tables::pool_names::NameOperator;
     use crate::targets::Place;
-    use aws_sdk_workspaces::types::{
-        ApplicationSettingsResponse, ApplicationSettingsStatusEnum, CapacityStatus,
-        PoolsRunningMode, TimeoutSettings, WorkspacesPoolError, WorkspacesPoolErrorCode,
-        WorkspacesPoolState,
-    };
-    use aws_smithy_types::DateTime;
     use datafusion::arrow::array::{Array, AsArray};
     use datafusion::arrow::datatypes::{Int32Type, TimestampMicrosecondType};
     use datafusion::logical_expr::{TableProviderFilterPushDown, col, lit};
@@ -489,30 +653,26 @@ mod tests {
         assert!(Pools::requests(&r)[0].filters.is_empty());
     }
 
-    fn pool(id: &str, errors: Option<Vec<WorkspacesPoolError>>) -> TaggedPool {
-        let pool = WorkspacesPool::builder()
-            .pool_id(id)
-            .pool_arn(format!(
-                "arn:aws:workspaces:us-east-1:123456789012:workspacespool/{id}"
-            ))
-            .pool_name("finance-01")
-            .state(WorkspacesPoolState::from("HIBERNATING"))
-            .running_mode(PoolsRunningMode::AlwaysOn)
-            .created_at(DateTime::from_fractional_secs(1_700_000_000, 0.25))
-            .bundle_id("wsb-12345678")
-            .directory_id("wsd-12345678")
-            .capacity_status(
-                CapacityStatus::builder()
-                    .available_user_sessions(3)
-                    .desired_user_sessions(10)
-                    .actual_user_sessions(8)
-                    .active_user_sessions(5)
-                    .build()
-                    .expect("all capacity members set"),
-            )
-            .set_errors(errors)
-            .build()
-            .expect("all required members set");
+    /// A pool decoded from its model's JSON, with `errors` as its `Errors`.
+    fn pool(id: &str, errors: serde_json::Value) -> TaggedPool {
+        let pool = serde_json::from_value(serde_json::json!({
+            "PoolId": id,
+            "PoolArn": format!("arn:aws:workspaces:us-east-1:123456789012:workspacespool/{id}"),
+            "PoolName": "finance-01",
+            "State": "HIBERNATING",
+            "RunningMode": "ALWAYS_ON",
+            "CreatedAt": 1_700_000_000.25,
+            "BundleId": "wsb-12345678",
+            "DirectoryId": "wsd-12345678",
+            "CapacityStatus": {
+                "AvailableUserSessions": 3,
+                "DesiredUserSessions": 10,
+                "ActualUserSessions": 8,
+                "ActiveUserSessions": 5
+            },
+            "Errors": errors
+        }))
+        .expect("the model's WorkspacesPool");
         TaggedPool { pool, tags: None }
     }
 
@@ -527,24 +687,20 @@ mod tests {
 
     #[test]
     fn converts_every_column_with_nulls_and_unknown_enums() {
-        let error = WorkspacesPoolError::builder()
-            .error_code(WorkspacesPoolErrorCode::BundleNotFound)
-            .error_message("bundle gone")
-            .build();
-        let mut with_settings = pool("wspool-000000001", Some(vec![error]));
-        with_settings.pool.application_settings = Some(
-            ApplicationSettingsResponse::builder()
-                .status(ApplicationSettingsStatusEnum::Enabled)
-                .settings_group("grp")
-                .build()
-                .expect("status set"),
-        );
-        with_settings.pool.timeout_settings = Some(
-            TimeoutSettings::builder()
-                .disconnect_timeout_in_seconds(900)
-                .build(),
-        );
-        let mut tagged = pool("wspool-000000002", Some(vec![]));
+        let error =
+            serde_json::json!([{"ErrorCode": "BUNDLE_NOT_FOUND", "ErrorMessage": "bundle gone"}]);
+        let mut with_settings = pool("wspool-000000001", error);
+        with_settings.pool.application_settings = Some(ApplicationSettings {
+            status: "ENABLED".to_string(),
+            settings_group: Some("grp".to_string()),
+            s3_bucket_name: None,
+        });
+        with_settings.pool.timeout_settings = Some(TimeoutSettings {
+            disconnect_timeout_in_seconds: Some(900),
+            idle_disconnect_timeout_in_seconds: None,
+            max_user_duration_in_seconds: None,
+        });
+        let mut tagged = pool("wspool-000000002", serde_json::json!([]));
         tagged.tags = Some(vec![
             Tag::builder().key("owner").value("a").build().expect("key"),
         ]);
@@ -604,12 +760,457 @@ mod tests {
 
     #[test]
     fn a_pool_without_capacity_status_is_an_error_naming_it() {
-        let mut broken = pool("wspool-00000000b", None);
+        let mut broken = pool("wspool-00000000b", serde_json::Value::Null);
         broken.pool.capacity_status = None;
-        let error = convert(&[pool("wspool-00000000a", None), broken]).expect_err("required");
+        let error = convert(&[pool("wspool-00000000a", serde_json::Value::Null), broken])
+            .expect_err("required");
         assert_eq!(
             error.to_string(),
             "DescribeWorkspacesPools in us-east-1 failed: unreadable response: wspool-00000000b has no CapacityStatus in the response"
         );
+    }
+
+    /// wsql's decoding of `DescribeWorkspacesPools` against the SDK's, on the same bytes: every
+    /// page of an emulated fleet, and pages the emulator never sends (unknown members, nulls,
+    /// absent members, escapes, unknown enum values, every timestamp form, malformed bodies).
+    mod decoding_against_the_sdk {
+        use aws_sdk_workspaces::config::retry::RetryConfig;
+        use aws_sdk_workspaces::config::{BehaviorVersion, Credentials, Region};
+        use aws_sdk_workspaces::error::DisplayErrorContext;
+        use aws_smithy_runtime_api::client::http::{
+            HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings,
+            SharedHttpClient, SharedHttpConnector,
+        };
+        use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+        use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+        use aws_smithy_types::body::SdkBody;
+        use wsql_emulator::{Emulator, Fleet};
+
+        use super::*;
+        use crate::scan::own_decoding::{OwnDecoder, ReadingHttpClient};
+
+        /// Answers every request `200` with one body.
+        #[derive(Debug, Clone)]
+        struct Answering(&'static str);
+
+        impl HttpConnector for Answering {
+            fn call(&self, _: HttpRequest) -> HttpConnectorFuture {
+                let status = 200.try_into().expect("a status");
+                HttpConnectorFuture::ready(Ok(HttpResponse::new(status, SdkBody::from(self.0))))
+            }
+        }
+
+        impl HttpClient for Answering {
+            fn http_connector(
+                &self,
+                _: &HttpConnectorSettings,
+                _: &RuntimeComponents,
+            ) -> SharedHttpConnector {
+                SharedHttpConnector::new(self.clone())
+            }
+        }
+
+        /// A client calling `endpoint` through `http` wrapped as wsql wraps it, without retries.
+        fn client(http: SharedHttpClient, endpoint: &str) -> aws_sdk_workspaces::Client {
+            let config = aws_sdk_workspaces::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .http_client(SharedHttpClient::new(ReadingHttpClient(http)))
+                .credentials_provider(Credentials::new("AKIDTEST", "test", None, None, "test"))
+                .region(Region::new("us-east-1"))
+                .endpoint_url(endpoint)
+                .retry_config(RetryConfig::disabled())
+                .interceptor(OwnDecoder)
+                .build();
+            aws_sdk_workspaces::Client::from_conf(config)
+        }
+
+        fn answering(body: &'static str) -> aws_sdk_workspaces::Client {
+            client(SharedHttpClient::new(Answering(body)), "http://127.0.0.1:1")
+        }
+
+        /// A page's pools and next token, or why it did not decode.
+        type Decoded = std::result::Result<(Vec<Pool>, Option<String>), String>;
+
+        async fn by_sdk(client: &aws_sdk_workspaces::Client, token: Option<String>) -> Decoded {
+            let output = client
+                .describe_workspaces_pools()
+                .limit(25)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| DisplayErrorContext(e).to_string())?;
+            let pools = output
+                .workspaces_pools
+                .map(|pools| pools.iter().map(from_sdk).collect());
+            let page = Page::from_response(pools, output.next_token);
+            Ok((page.items, page.next_token))
+        }
+
+        async fn by_wsql(client: &aws_sdk_workspaces::Client, token: Option<String>) -> Decoded {
+            let request = PoolsRequest {
+                pool_ids: None,
+                filters: Vec::new(),
+                limit: 25,
+            };
+            let page = describe_page(client, &request, token)
+                .await
+                .map_err(|e| DisplayErrorContext(e).to_string())?;
+            Ok((page.items, page.next_token))
+        }
+
+        /// The SDK's pool, member by member.
+        fn from_sdk(pool: &aws_sdk_workspaces::types::WorkspacesPool) -> Pool {
+            Pool {
+                pool_id: pool.pool_id.clone(),
+                pool_arn: pool.pool_arn.clone(),
+                capacity_status: pool.capacity_status.as_ref().map(|c| CapacityStatus {
+                    available_user_sessions: c.available_user_sessions,
+                    desired_user_sessions: c.desired_user_sessions,
+                    actual_user_sessions: c.actual_user_sessions,
+                    active_user_sessions: c.active_user_sessions,
+                }),
+                pool_name: pool.pool_name.clone(),
+                description: pool.description.clone(),
+                state: pool.state.as_str().to_string(),
+                created_at: pool.created_at,
+                bundle_id: pool.bundle_id.clone(),
+                directory_id: pool.directory_id.clone(),
+                errors: pool.errors.as_ref().map(|errors| {
+                    errors
+                        .iter()
+                        .map(|e| PoolError {
+                            error_code: e.error_code.as_ref().map(|c| c.as_str().to_string()),
+                            error_message: e.error_message.clone(),
+                        })
+                        .collect()
+                }),
+                application_settings: pool.application_settings.as_ref().map(|a| {
+                    ApplicationSettings {
+                        status: a.status.as_str().to_string(),
+                        settings_group: a.settings_group.clone(),
+                        s3_bucket_name: a.s3_bucket_name.clone(),
+                    }
+                }),
+                timeout_settings: pool.timeout_settings.as_ref().map(|t| TimeoutSettings {
+                    disconnect_timeout_in_seconds: t.disconnect_timeout_in_seconds,
+                    idle_disconnect_timeout_in_seconds: t.idle_disconnect_timeout_in_seconds,
+                    max_user_duration_in_seconds: t.max_user_duration_in_seconds,
+                }),
+                running_mode: pool.running_mode.as_str().to_string(),
+            }
+        }
+
+        const FULL: &str = r#"{
+            "WorkspacesPools":[
+              {
+                "PoolId":"wspool-000000001",
+                "PoolArn":"arn:aws:workspaces:us-east-1:123456789012:workspacespool/wspool-000000001",
+                "CapacityStatus":{
+                  "AvailableUserSessions":3,
+                  "DesiredUserSessions":10,
+                  "ActualUserSessions":8,
+                  "ActiveUserSessions":5
+                },
+                "PoolName":"finance",
+                "Description":"Analysts",
+                "State":"RUNNING",
+                "CreatedAt":1700000000.123456,
+                "BundleId":"wsb-12345678",
+                "DirectoryId":"wsd-12345678",
+                "Errors":[{"ErrorCode":"IGW_NOT_ATTACHED","ErrorMessage":"No gateway"},{}],
+                "ApplicationSettings":{"Status":"ENABLED","SettingsGroup":"g","S3BucketName":"b"},
+                "TimeoutSettings":{
+                  "DisconnectTimeoutInSeconds":900,
+                  "IdleDisconnectTimeoutInSeconds":600,
+                  "MaxUserDurationInSeconds":36000
+                },
+                "RunningMode":"AUTO_STOP"
+              }
+            ],
+            "NextToken":"t-2"
+        }"#;
+
+        /// Pages both decoders must read alike.
+        const ALIKE: &[(&str, &str)] = &[
+            ("every member", FULL),
+            (
+                "unknown members at every depth",
+                r#"{
+                    "__type":"x",
+                    "Extra":{"a":[1,{"b":null}]},
+                    "WorkspacesPools":[
+                      {
+                        "New":[true,false,"s",1500.0],
+                        "PoolId":"wspool-000000002",
+                        "PoolName":"p",
+                        "State":"RUNNING",
+                        "RunningMode":"ALWAYS_ON",
+                        "CreatedAt":1,
+                        "CapacityStatus":{"Future":1,"ActiveUserSessions":2},
+                        "ApplicationSettings":{"Status":"DISABLED","Other":{}},
+                        "TimeoutSettings":{"X":"y"},
+                        "Errors":[{"Z":1,"ErrorCode":"NEW_CODE"}]
+                      }
+                    ]
+                }"#,
+            ),
+            (
+                "null members",
+                r#"{
+                    "WorkspacesPools":[
+                      {
+                        "PoolId":null,
+                        "PoolArn":null,
+                        "CapacityStatus":{
+                          "AvailableUserSessions":null,
+                          "DesiredUserSessions":null,
+                          "ActualUserSessions":null,
+                          "ActiveUserSessions":null
+                        },
+                        "PoolName":null,
+                        "Description":null,
+                        "State":"STOPPED",
+                        "CreatedAt":null,
+                        "BundleId":null,
+                        "DirectoryId":null,
+                        "Errors":null,
+                        "ApplicationSettings":{
+                          "Status":"ENABLED",
+                          "SettingsGroup":null,
+                          "S3BucketName":null
+                        },
+                        "TimeoutSettings":{
+                          "DisconnectTimeoutInSeconds":null,
+                          "IdleDisconnectTimeoutInSeconds":null,
+                          "MaxUserDurationInSeconds":null
+                        },
+                        "RunningMode":"AUTO_STOP"
+                      },
+                      {
+                        "State":"RUNNING",
+                        "RunningMode":"AUTO_STOP",
+                        "CapacityStatus":null,
+                        "ApplicationSettings":null,
+                        "TimeoutSettings":null
+                      }
+                    ],
+                    "NextToken":null
+                }"#,
+            ),
+            (
+                "absent members",
+                r#"{
+                    "WorkspacesPools":[
+                      {
+                        "State":"UPDATING",
+                        "RunningMode":"ALWAYS_ON",
+                        "CapacityStatus":{},
+                        "ApplicationSettings":{"Status":"ENABLED"},
+                        "TimeoutSettings":{},
+                        "Errors":[]
+                      }
+                    ]
+                }"#,
+            ),
+            (
+                "escapes and unicode",
+                r#"{
+                    "WorkspacesPools":[
+                      {
+                        "PoolId":"wspool-000000003",
+                        "PoolName":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/ \b\f\n\r\t",
+                        "Description":"日本語 — ünïcødé 🚀",
+                        "State":"RUNNING",
+                        "RunningMode":"AUTO_STOP",
+                        "CreatedAt":1700000000,
+                        "Errors":[{"ErrorMessage":"line\nbreak \u0000 nul"}]
+                      }
+                    ],
+                    "NextToken":"tök\u00e9n"
+                }"#,
+            ),
+            (
+                "unknown enum values",
+                r#"{
+                    "WorkspacesPools":[
+                      {
+                        "PoolId":"wspool-000000004",
+                        "State":"MIGRATING",
+                        "RunningMode":"SOMETIMES",
+                        "CreatedAt":0,
+                        "ApplicationSettings":{"Status":"PAUSED"},
+                        "Errors":[{"ErrorCode":"SOMETHING_NEW"}]
+                      }
+                    ]
+                }"#,
+            ),
+            (
+                "timestamps",
+                r#"{
+                    "WorkspacesPools":[
+                      {"State":"RUNNING","RunningMode":"AUTO_STOP","CreatedAt":1700000000.999999},
+                      {"State":"RUNNING","RunningMode":"AUTO_STOP","CreatedAt":1700000000.0},
+                      {"State":"RUNNING","RunningMode":"AUTO_STOP","CreatedAt":-1},
+                      {"State":"RUNNING","RunningMode":"AUTO_STOP","CreatedAt":-1.5},
+                      {"State":"RUNNING","RunningMode":"AUTO_STOP","CreatedAt":1e-06},
+                      {"State":"RUNNING","RunningMode":"AUTO_STOP","CreatedAt":0.001},
+                      {"State":"RUNNING","RunningMode":"AUTO_STOP","CreatedAt":253402300799}
+                    ]
+                }"#,
+            ),
+            (
+                "RunningMode null or absent",
+                r#"{"WorkspacesPools":[{"State":"RUNNING","RunningMode":null},{"State":"RUNNING"}]}"#,
+            ),
+            (
+                "timestamps as dates",
+                r#"{
+                    "WorkspacesPools":[
+                      {"State":"RUNNING","CreatedAt":"2024-01-01T00:00:00Z"},
+                      {"State":"RUNNING","CreatedAt":"2024-02-29T23:59:59.123456+02:00"}
+                    ]
+                }"#,
+            ),
+            ("no pools", r#"{"WorkspacesPools":[]}"#),
+            ("an empty object", "{}"),
+            ("an empty body", ""),
+            (
+                "whitespace",
+                " \n\t{ \"WorkspacesPools\" : [ ] , \"NextToken\" : \"\" } \n",
+            ),
+            ("pools null", r#"{"WorkspacesPools":null,"NextToken":"t"}"#),
+            (
+                "largest counts",
+                r#"{
+                    "WorkspacesPools":[
+                      {
+                        "State":"RUNNING",
+                        "RunningMode":"AUTO_STOP",
+                        "CapacityStatus":{
+                          "AvailableUserSessions":2147483647,
+                          "ActiveUserSessions":-2147483648
+                        },
+                        "TimeoutSettings":{"MaxUserDurationInSeconds":0}
+                      }
+                    ]
+                }"#,
+            ),
+        ];
+
+        /// Pages both decoders refuse.
+        const REFUSED: &[(&str, &str)] = &[
+            (
+                "no State",
+                r#"{"WorkspacesPools":[{"RunningMode":"AUTO_STOP"}]}"#,
+            ),
+            (
+                "State null",
+                r#"{"WorkspacesPools":[{"State":null,"RunningMode":"AUTO_STOP"}]}"#,
+            ),
+            (
+                "ApplicationSettings without Status",
+                r#"{"WorkspacesPools":[{"State":"RUNNING","RunningMode":"AUTO_STOP","ApplicationSettings":{"SettingsGroup":"g"}}]}"#,
+            ),
+            (
+                "a string for an object",
+                r#"{"WorkspacesPools":[{"State":"RUNNING","RunningMode":"AUTO_STOP","CapacityStatus":"full"}]}"#,
+            ),
+            (
+                "an object for a list",
+                r#"{"WorkspacesPools":{"PoolId":"x"}}"#,
+            ),
+            (
+                "a number for a string",
+                r#"{"WorkspacesPools":[{"PoolId":7,"State":"RUNNING","RunningMode":"AUTO_STOP"}]}"#,
+            ),
+            (
+                "a fraction for a count",
+                r#"{"WorkspacesPools":[{"State":"RUNNING","RunningMode":"AUTO_STOP","CapacityStatus":{"ActiveUserSessions":3.5}}]}"#,
+            ),
+            (
+                "a count past i32",
+                r#"{"WorkspacesPools":[{"State":"RUNNING","RunningMode":"AUTO_STOP","TimeoutSettings":{"MaxUserDurationInSeconds":2147483648}}]}"#,
+            ),
+            ("a null pool", r#"{"WorkspacesPools":[null]}"#),
+            (
+                "a null error",
+                r#"{"WorkspacesPools":[{"State":"RUNNING","RunningMode":"AUTO_STOP","Errors":[null]}]}"#,
+            ),
+            ("truncated", r#"{"WorkspacesPools":[{"State":"RUNNING""#),
+            ("not JSON", "<html>gateway</html>"),
+            ("a list", "[]"),
+            (
+                "a timestamp as a string",
+                r#"{"WorkspacesPools":[{"State":"RUNNING","CreatedAt":"1700000000"}]}"#,
+            ),
+            (
+                "a timestamp as a date",
+                r#"{"WorkspacesPools":[{"State":"RUNNING","CreatedAt":"2024-13-01T00:00:00Z"}]}"#,
+            ),
+        ];
+
+        #[tokio::test]
+        async fn odd_pages_decode_as_the_sdk_decodes_them() {
+            for (case, body) in ALIKE {
+                let client = answering(body);
+                let sdk = by_sdk(&client, None).await;
+                assert!(sdk.is_ok(), "{case}: the SDK reads it: {sdk:?}");
+                assert_eq!(by_wsql(&client, None).await, sdk, "{case}");
+            }
+            for (case, body) in REFUSED {
+                let client = answering(body);
+                let sdk = by_sdk(&client, None).await;
+                assert!(sdk.is_err(), "{case}: the SDK refuses it: {sdk:?}");
+                let wsql = by_wsql(&client, None).await;
+                assert!(wsql.is_err(), "{case}: wsql refuses it: {wsql:?}");
+            }
+        }
+
+        #[tokio::test]
+        async fn a_page_that_does_not_decode_is_an_error_saying_so() {
+            let error = by_wsql(&answering("<html>gateway</html>"), None)
+                .await
+                .expect_err("not a page");
+            assert!(
+                error.contains("the answer does not decode as the model's shape"),
+                "{error}"
+            );
+        }
+
+        #[tokio::test]
+        async fn a_member_given_twice_is_refused_where_the_sdk_keeps_the_last() {
+            let client = answering(
+                r#"{"WorkspacesPools":[{"State":"RUNNING","State":"STOPPED","RunningMode":"AUTO_STOP"}]}"#,
+            );
+            let (pools, _) = by_sdk(&client, None).await.expect("the SDK reads it");
+            assert_eq!(pools[0].state, "STOPPED");
+            let error = by_wsql(&client, None).await.expect_err("refused");
+            assert!(error.contains("duplicate field `State`"), "{error}");
+        }
+
+        #[tokio::test]
+        async fn every_page_of_an_emulated_fleet_decodes_as_the_sdk_decodes_it() {
+            let emulator = Emulator::start(Fleet::seeded(7, &["us-east-1"], 260))
+                .await
+                .expect("emulator starts");
+            let http = aws_smithy_http_client::Builder::new().build_http();
+            let client = client(http, &emulator.endpoint_url());
+            let (mut token, mut pages, mut pools) = (None, 0, 0);
+            loop {
+                let sdk = by_sdk(&client, token.clone()).await.expect("a page");
+                assert_eq!(
+                    by_wsql(&client, token).await.as_ref(),
+                    Ok(&sdk),
+                    "page {pages}"
+                );
+                pages += 1;
+                pools += sdk.0.len();
+                token = sdk.1;
+                if token.is_none() {
+                    break;
+                }
+            }
+            assert_eq!((pages, pools), (11, 260));
+        }
     }
 }

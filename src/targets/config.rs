@@ -28,6 +28,7 @@ use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use aws_smithy_http_client::{Builder as HttpClientBuilder, ConnectorBuilder};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
+use crate::scan::own_decoding::ReadingHttpClient;
 use crate::settings::{AssumeRole, AwsSettings, RetryMode};
 
 /// The HTTP client every configuration of one library shares: the SDK's default (hyper 1 with
@@ -40,8 +41,10 @@ use crate::settings::{AssumeRole, AwsSettings, RetryMode};
 /// of clients, parsing the roots again each time was 15 % of a 1,000-account scan's CPU; here
 /// every such check gets a connector without TLS, as soon dropped, and the roots are loaded
 /// once per connector settings, by the first connector that calls.
+///
+/// It reads whole the answers of the calls wsql decodes itself ([`ReadingHttpClient`]).
 pub(super) fn http_client() -> SharedHttpClient {
-    HttpClientBuilder::new().build_with_connector_fn(|settings, components| {
+    let sdk_default = HttpClientBuilder::new().build_with_connector_fn(|settings, components| {
         if settings.is_none() && components.is_none() {
             return ConnectorBuilder::default().build_http();
         }
@@ -53,7 +56,8 @@ pub(super) fn http_client() -> SharedHttpClient {
         }
         connector.set_proxy_config(Some(ProxyConfig::from_env()));
         connector.build()
-    })
+    });
+    SharedHttpClient::new(ReadingHttpClient(sdk_default))
 }
 
 /// The configuration of `profile` (`None`: the default chain, or the settings' fixed

@@ -37,6 +37,7 @@ pub(crate) use accounts::AccountList;
 
 use crate::error::{CallSite, Error, Result};
 use crate::scan::CallCounter;
+use crate::scan::own_decoding::OwnDecoder;
 use crate::settings::AwsSettings;
 use accounts::AccountConfig;
 use identity::Identity;
@@ -243,7 +244,8 @@ impl Target {
     }
 
     /// The WorkSpaces client of the target (its account's credentials, its region, its retry
-    /// partition, the interceptor counting its calls), built on first use.
+    /// partition, the interceptor counting its calls and the one decoding the pages wsql
+    /// decodes itself), built on first use.
     pub fn workspaces(&self) -> &aws_sdk_workspaces::Client {
         let regional = &self.regional;
         regional.workspaces.get_or_init(|| {
@@ -251,6 +253,7 @@ impl Target {
             let config = aws_sdk_workspaces::config::Builder::from(&config)
                 .retry_partition(regional.retry_partition.clone())
                 .interceptor(CallCounter)
+                .interceptor(OwnDecoder)
                 .build();
             aws_sdk_workspaces::Client::from_conf(config)
         })
