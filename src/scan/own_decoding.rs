@@ -135,19 +135,22 @@ fn decode_answer(decoding: &Decoding, response: &mut HttpResponse) -> Result<(),
         return Err("the answer was not read whole: the call's HTTP client is not wsql's".into());
     };
     // One check of the whole body's UTF-8, then none per string (`from_str`): a fifth faster.
-    let body = std::str::from_utf8(body)
-        .map_err(|e| format!("the answer does not decode as the model's shape: {e}"))?;
+    let body = std::str::from_utf8(body).map_err(undecodable)?;
     // The SDK reads an empty body as an empty object.
     let body = if body.trim_ascii().is_empty() {
         "{}"
     } else {
         body
     };
-    let page = (decoding.decode)(body)
-        .map_err(|e| format!("the answer does not decode as the model's shape: {e}"))?;
+    let page = (decoding.decode)(body).map_err(undecodable)?;
     *response.body_mut() = SdkBody::from("{}");
     decoding.page.replace(Some(page));
     Ok(())
+}
+
+/// Why a body is not a page: not UTF-8, or not the model's shape.
+fn undecodable(cause: impl std::fmt::Display) -> String {
+    format!("the answer does not decode as the model's shape: {cause}")
 }
 
 /// An HTTP client that reads the answer to a request [`OwnDecoder`] marked whole before the
