@@ -11,8 +11,9 @@
 //!    for the same reason: an interceptor attached per call makes the SDK rebuild the call's
 //!    configuration).
 //! 2. The client's [`OwnDecoder`] marks the request of a call in that scope before each attempt
-//!    is sent ([`ReadWhole`]); the HTTP client every target shares ([`ReadingHttpClient`]) reads
-//!    a marked request's answer whole before the SDK gets it (the SDK reads it whole anyway).
+//!    is sent ([`ReadWhole`]); the connectors of the HTTP client every target shares
+//!    ([`reading_marked_answers_whole`]) read a marked request's answer whole before the SDK
+//!    gets it (the SDK reads it whole anyway).
 //! 3. Before the SDK deserializes a successful (2xx) answer, [`OwnDecoder`] decodes its body
 //!    into the page's type and hands the SDK `{}` in its place; [`decoded`] returns the page
 //!    beside the SDK's (empty) output.
@@ -28,10 +29,8 @@ use std::any::Any;
 use std::cell::RefCell;
 
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
 use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
-    SharedHttpConnector,
+    HttpConnector, HttpConnectorFuture, SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
@@ -39,9 +38,7 @@ use aws_smithy_runtime_api::client::interceptors::context::{
 };
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::result::ConnectorError;
-use aws_smithy_runtime_api::client::runtime_components::{
-    RuntimeComponents, RuntimeComponentsBuilder,
-};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -153,41 +150,11 @@ fn undecodable(cause: impl std::fmt::Display) -> String {
     format!("the answer does not decode as the model's shape: {cause}")
 }
 
-/// An HTTP client that reads the answer to a request [`OwnDecoder`] marked whole before the
-/// SDK gets it, and passes every other call through to the client it wraps.
-#[derive(Debug)]
-pub(crate) struct ReadingHttpClient(pub SharedHttpClient);
-
-impl HttpClient for ReadingHttpClient {
-    fn http_connector(
-        &self,
-        settings: &HttpConnectorSettings,
-        components: &RuntimeComponents,
-    ) -> SharedHttpConnector {
-        SharedHttpConnector::new(ReadingConnector(
-            self.0.http_connector(settings, components),
-        ))
-    }
-
-    fn validate_base_client_config(
-        &self,
-        components: &RuntimeComponentsBuilder,
-        cfg: &ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.0.validate_base_client_config(components, cfg)
-    }
-
-    fn validate_final_config(
-        &self,
-        components: &RuntimeComponents,
-        cfg: &ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.0.validate_final_config(components, cfg)
-    }
-
-    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
-        self.0.connector_metadata()
-    }
+/// `connector`, reading the answer to a request [`OwnDecoder`] marked whole before the SDK gets
+/// it; every other call passes through. The library's HTTP client puts it around each of its
+/// connectors.
+pub(crate) fn reading_marked_answers_whole(connector: SharedHttpConnector) -> SharedHttpConnector {
+    SharedHttpConnector::new(ReadingConnector(connector))
 }
 
 #[derive(Debug)]

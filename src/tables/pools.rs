@@ -787,9 +787,10 @@ mod tests {
         use wsql_emulator::{Emulator, Fleet};
 
         use super::*;
-        use crate::scan::own_decoding::{OwnDecoder, ReadingHttpClient};
+        use crate::scan::own_decoding::{OwnDecoder, reading_marked_answers_whole};
 
-        /// Answers every request `200` with one body.
+        /// Answers every request `200` with one body, its connector wrapped as the library's
+        /// client wraps its own.
         #[derive(Debug, Clone)]
         struct Answering(&'static str);
 
@@ -806,15 +807,15 @@ mod tests {
                 _: &HttpConnectorSettings,
                 _: &RuntimeComponents,
             ) -> SharedHttpConnector {
-                SharedHttpConnector::new(self.clone())
+                reading_marked_answers_whole(SharedHttpConnector::new(self.clone()))
             }
         }
 
-        /// A client calling `endpoint` through `http` wrapped as wsql wraps it, without retries.
+        /// A client calling `endpoint` through `http` with wsql's decoder, without retries.
         fn client(http: SharedHttpClient, endpoint: &str) -> aws_sdk_workspaces::Client {
             let config = aws_sdk_workspaces::Config::builder()
                 .behavior_version(BehaviorVersion::latest())
-                .http_client(SharedHttpClient::new(ReadingHttpClient(http)))
+                .http_client(http)
                 .credentials_provider(Credentials::new("AKIDTEST", "test", None, None, "test"))
                 .region(Region::new("us-east-1"))
                 .endpoint_url(endpoint)
@@ -1193,8 +1194,7 @@ mod tests {
             let emulator = Emulator::start(Fleet::seeded(7, &["us-east-1"], 260))
                 .await
                 .expect("emulator starts");
-            let http = aws_smithy_http_client::Builder::new().build_http();
-            let client = client(http, &emulator.endpoint_url());
+            let client = client(crate::targets::http_client(), &emulator.endpoint_url());
             let (mut token, mut pages, mut pools) = (None, 0, 0);
             loop {
                 let sdk = by_sdk(&client, token.clone()).await.expect("a page");

@@ -15,6 +15,11 @@
 //! keeps 64 credential partitions and evicts beyond, so a thousand accounts' roles would be
 //! assumed again on almost every call).
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{OnceLock, PoisonError, RwLock};
+use std::time::Duration;
+
 use aws_config::identity::IdentityCache;
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::retry::RetryConfig;
@@ -22,42 +27,163 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
-use aws_sdk_workspaces::config::Region;
+use aws_sdk_workspaces::config::{Region, SharedAsyncSleep};
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
-use aws_smithy_http_client::{Builder as HttpClientBuilder, ConnectorBuilder};
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use aws_smithy_http_client::{Connector, ConnectorBuilder};
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
-use crate::scan::own_decoding::ReadingHttpClient;
+use crate::scan::own_decoding::reading_marked_answers_whole;
 use crate::settings::{AssumeRole, AwsSettings, RetryMode};
 
-/// The HTTP client every configuration of one library shares: the SDK's default (hyper 1 with
-/// rustls on aws-lc, the platform's roots, the proxy the environment names), made once. Its
-/// connectors are made per connector settings and kept, so every service client of every
-/// account reuses one connection pool per endpoint.
+/// The HTTP client every configuration of one library shares, made once: hyper 1 as the SDK's
+/// default makes it (rustls on aws-lc with the platform's roots, the proxy the environment
+/// names, the settings' timeouts). Its connectors are made per connector settings and kept, so
+/// every service client of every account reuses one connection pool per endpoint, and each
+/// reads whole the answers of the calls wsql decodes itself
+/// ([`reading_marked_answers_whole`]).
 ///
-/// The SDK also asks for a connector, without settings, each time a service client is built,
-/// only to load the TLS roots early, and drops it. Done for each of an organization's thousands
-/// of clients, parsing the roots again each time was 15 % of a 1,000-account scan's CPU; here
-/// every such check gets a connector without TLS, as soon dropped, and the roots are loaded
-/// once per connector settings, by the first connector that calls.
-///
-/// It reads whole the answers of the calls wsql decodes itself ([`ReadingHttpClient`]).
-pub(super) fn http_client() -> SharedHttpClient {
-    let sdk_default = HttpClientBuilder::new().build_with_connector_fn(|settings, components| {
-        if settings.is_none() && components.is_none() {
-            return ConnectorBuilder::default().build_http();
+/// The TLS roots are loaded at the first `https://` call, not before: the SDK's default client
+/// loads them as each service client is built (parsing them again for each of an
+/// organization's thousands of clients was 15 % of a 1,000-account scan's CPU), and reading the
+/// platform's store took 40–560 ms before the first call on this project's VM. An `http://`
+/// endpoint (the emulator, a local gateway) is called without TLS and loads none, unless
+/// `HTTP_PROXY` or `ALL_PROXY` names a proxy reached over TLS.
+pub(crate) fn http_client() -> SharedHttpClient {
+    SharedHttpClient::new(LibraryHttpClient {
+        plain_http: !http_proxy_over_tls(),
+        connectors: RwLock::default(),
+    })
+}
+
+/// The library's HTTP client ([`http_client`]).
+#[derive(Debug)]
+struct LibraryHttpClient {
+    /// Whether `http://` calls go without TLS (no proxy reached over TLS is named for them).
+    plain_http: bool,
+    /// One connector per connector settings, as the SDK's client keeps them.
+    connectors: RwLock<HashMap<ConnectorKey, SharedHttpConnector>>,
+}
+
+/// What tells connector settings apart: the connect and the read timeouts.
+type ConnectorKey = (Option<Duration>, Option<Duration>);
+
+impl HttpClient for LibraryHttpClient {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        let key = (settings.connect_timeout(), settings.read_timeout());
+        let kept = self
+            .connectors
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(connector) = kept.get(&key) {
+            return connector.clone();
         }
-        let mut connector =
-            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
-        connector.set_connector_settings(settings.cloned());
-        if let Some(components) = components {
-            connector.set_sleep_impl(components.sleep_impl());
+        drop(kept);
+        let mut connectors = self
+            .connectors
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let connector = connectors.entry(key).or_insert_with(|| {
+            reading_marked_answers_whole(SharedHttpConnector::new(SchemeConnector::new(
+                settings.clone(),
+                components.sleep_impl(),
+                self.plain_http,
+            )))
+        });
+        connector.clone()
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        Some(ConnectorMetadata::new("hyper", Some(Cow::Borrowed("1.x"))))
+    }
+}
+
+/// One connector settings' connectors: without TLS for `http://` calls (when allowed), with
+/// TLS for the rest; each made at its first call.
+#[derive(Debug)]
+struct SchemeConnector {
+    settings: HttpConnectorSettings,
+    sleep: Option<SharedAsyncSleep>,
+    plain_http: bool,
+    plain: OnceLock<Connector>,
+    tls: OnceLock<Connector>,
+}
+
+impl SchemeConnector {
+    fn new(
+        settings: HttpConnectorSettings,
+        sleep: Option<SharedAsyncSleep>,
+        plain_http: bool,
+    ) -> Self {
+        Self {
+            settings,
+            sleep,
+            plain_http,
+            plain: OnceLock::new(),
+            tls: OnceLock::new(),
         }
-        connector.set_proxy_config(Some(ProxyConfig::from_env()));
-        connector.build()
-    });
-    SharedHttpClient::new(ReadingHttpClient(sdk_default))
+    }
+
+    /// Whether a call to `uri` goes without TLS: an `http://` one, unless its proxy is reached
+    /// over TLS.
+    fn goes_without_tls(&self, uri: &str) -> bool {
+        self.plain_http
+            && uri
+                .split_once("://")
+                .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("http"))
+    }
+
+    /// A connector builder as the SDK's default client starts one: these settings, this
+    /// sleep, the proxy the environment names.
+    fn builder(&self) -> ConnectorBuilder {
+        let mut builder = ConnectorBuilder::default();
+        builder.set_connector_settings(Some(self.settings.clone()));
+        builder.set_sleep_impl(self.sleep.clone());
+        builder.set_proxy_config(Some(ProxyConfig::from_env()));
+        builder
+    }
+}
+
+impl HttpConnector for SchemeConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let connector = if self.goes_without_tls(request.uri()) {
+            self.plain.get_or_init(|| self.builder().build_http())
+        } else {
+            self.tls.get_or_init(|| {
+                self.builder()
+                    .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+                    .build()
+            })
+        };
+        connector.call(request)
+    }
+}
+
+/// Whether `HTTP_PROXY` or `ALL_PROXY` (the proxies of `http://` calls) names a proxy reached
+/// over TLS: then those calls need the TLS connector too.
+fn http_proxy_over_tls() -> bool {
+    ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .any(|proxy| is_over_tls(&proxy))
+}
+
+/// Whether the proxy URL `proxy` is reached over TLS (`https://`).
+fn is_over_tls(proxy: &str) -> bool {
+    proxy
+        .trim()
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
 }
 
 /// The configuration of `profile` (`None`: the default chain, or the settings' fixed
@@ -145,5 +271,52 @@ pub(super) fn for_service(config: &SdkConfig, service_id: &str) -> SdkConfig {
     match std::env::var(name).ok().filter(|url| !url.is_empty()) {
         Some(url) => config.clone().into_builder().endpoint_url(url).build(),
         None => config.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wsql_emulator::{Emulator, Fleet};
+
+    use super::*;
+
+    fn connector(plain_http: bool) -> SchemeConnector {
+        SchemeConnector::new(HttpConnectorSettings::builder().build(), None, plain_http)
+    }
+
+    #[tokio::test]
+    async fn an_http_endpoint_is_called_without_tls_and_loads_no_roots() {
+        let emulator = Emulator::start(Fleet::seeded(7, &["us-east-1"], 1))
+            .await
+            .expect("emulator starts");
+        let connector = connector(true);
+        let request = HttpRequest::get(emulator.endpoint_url()).expect("a request");
+        let answer = connector.call(request).await.expect("an answer");
+        assert!(answer.status().as_u16() > 0);
+        assert!(connector.plain.get().is_some(), "called without TLS");
+        assert!(connector.tls.get().is_none(), "no TLS connector, no roots");
+    }
+
+    #[test]
+    fn only_http_calls_go_without_tls_and_not_through_a_proxy_reached_over_tls() {
+        let direct = connector(true);
+        assert!(direct.goes_without_tls("http://127.0.0.1:4566/"));
+        assert!(direct.goes_without_tls("HTTP://localhost:4566"));
+        assert!(!direct.goes_without_tls("https://workspaces.us-east-1.amazonaws.com/"));
+        assert!(!direct.goes_without_tls("HTTPS://127.0.0.1:4566/"));
+        assert!(!direct.goes_without_tls("127.0.0.1:4566"));
+        let proxied = connector(false);
+        assert!(!proxied.goes_without_tls("http://127.0.0.1:4566/"));
+        assert!(!proxied.goes_without_tls("https://workspaces.us-east-1.amazonaws.com/"));
+    }
+
+    #[test]
+    fn a_proxy_is_over_tls_when_its_url_says_https() {
+        assert!(is_over_tls("https://proxy.example.com:3128"));
+        assert!(is_over_tls(" HTTPS://proxy:443 "));
+        assert!(!is_over_tls("http://proxy.example.com:3128"));
+        assert!(!is_over_tls("proxy.example.com:3128"));
+        assert!(!is_over_tls("socks5://proxy:1080"));
+        assert!(!is_over_tls(""));
     }
 }

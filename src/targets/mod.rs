@@ -34,6 +34,7 @@ use aws_sdk_workspaces::config::retry::RetryPartition;
 use tokio::sync::{OnceCell, Semaphore};
 
 pub(crate) use accounts::AccountList;
+pub(crate) use config::http_client;
 
 use crate::error::{CallSite, Error, Result};
 use crate::scan::CallCounter;
@@ -328,7 +329,7 @@ impl Targets {
 
 async fn resolve(settings: &AwsSettings) -> Result<Resolved> {
     let first_profile = settings.profiles.first().map(String::as_str);
-    let base = config::base_config(settings, first_profile, config::http_client()).await;
+    let base = config::base_config(settings, first_profile, http_client()).await;
     let regions = match settings.regions.is_empty() {
         false => settings.regions.clone(),
         true => vec![base.region().ok_or(Error::NoRegion)?.to_string()],
