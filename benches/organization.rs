@@ -15,8 +15,9 @@
 //! row holds exactly its pools. The load average is printed with the figures, and the whole
 //! machine's CPU during the runs: busy beyond wsql and the emulator (the kernel's threads, the
 //! bench's own), idle, and stolen by the host, which tell a wall above (c) spent waiting from
-//! one spent on CPU that (c) does not count; and the account listing's lag behind its pace, split
-//! into its pages answered late by the emulator and each next page asked for late by wsql.
+//! one spent on CPU that (c) does not count; the account listing's lag behind its pace, split
+//! into its pages answered late by the emulator and each next page asked for late by wsql; and
+//! wsql's start and end: its first call from its spawn, its exit from the last answer.
 //!
 //! `cargo bench --bench organization` (`WSQL_BENCH_RUNS=N` for N runs, 3 by default;
 //! `WSQL_BENCH_ACCOUNTS=N` for an organization of N accounts, `WSQL_BENCH_ARGS="--max-in-flight
@@ -215,7 +216,10 @@ fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
     // When the listing ended and the last call was answered, from the first call's arrival (a
     // listing late against its pace starts the last accounts late), and where the listing's lag
     // goes: pages answered late by the emulator, or asked for late by wsql.
-    let timings: Vec<LogTimings> = results.iter().map(|r| LogTimings::of(&r.log)).collect();
+    let timings: Vec<LogTimings> = results
+        .iter()
+        .map(|r| LogTimings::of(&r.log, &r.wsql))
+        .collect();
     let median_timing =
         |f: fn(&LogTimings) -> Duration| median(&timings.iter().map(f).collect::<Vec<_>>());
     let listings = by_operation.get("ListAccounts").copied().unwrap_or(0);
@@ -233,6 +237,12 @@ fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
         median_timing(|t| t.pages_late).as_millis(),
         LATENCY.as_millis(),
         median_timing(|t| t.request_gaps).as_millis()
+    );
+    println!(
+        "wsql's start and end (medians): its first call arrived {} ms after it was spawned; it \
+         exited {} ms after the last answer",
+        median_timing(|t| t.first_call).as_millis(),
+        median_timing(|t| t.exit).as_millis()
     );
     let other_busy = median_of(&|r| r.machine.busy.saturating_sub(r.wsql.cpu + r.emulator_cpu));
     println!(
@@ -279,6 +289,12 @@ fn wsql_process(binary: &Path, url: &str, csv: &Path) -> ProcessUsage {
 /// When a run's calls were answered, from its request log.
 #[derive(Default)]
 struct LogTimings {
+    /// The first call's arrival, from wsql's spawn (its start: loading, planning, the first
+    /// request's making).
+    first_call: Duration,
+    /// wsql's exit, from the last call answered (its end: the last pages' rows, the answer
+    /// printed, the runtime's shutdown).
+    exit: Duration,
     /// The last ListAccounts page answered, from the first call's arrival.
     listing_end: Duration,
     /// The last call answered, from the first call's arrival.
@@ -292,10 +308,11 @@ struct LogTimings {
 }
 
 impl LogTimings {
-    fn of(log: &[LoggedRequest]) -> Self {
+    fn of(log: &[LoggedRequest], wsql: &ProcessUsage) -> Self {
         let Some(first) = log.iter().map(|c| c.received).min() else {
             return Self::default();
         };
+        let last = log.iter().map(|c| c.answered).max().unwrap_or(first);
         let mut pages: Vec<&LoggedRequest> = log
             .iter()
             .filter(|c| c.operation == "ListAccounts")
@@ -303,6 +320,8 @@ impl LogTimings {
         pages.sort_by_key(|c| c.received);
         let since_first = |c: &&LoggedRequest| c.answered.duration_since(first);
         Self {
+            first_call: first.saturating_duration_since(wsql.started),
+            exit: (wsql.started + wsql.wall).saturating_duration_since(last),
             listing_end: pages.iter().map(since_first).max().unwrap_or_default(),
             last_call: log
                 .iter()

@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// What one child process cost.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ProcessUsage {
     /// User + system CPU time.
     pub cpu: Duration,
@@ -23,6 +23,8 @@ pub struct ProcessUsage {
     /// keeps that memory's high-water mark as the child's (a bench holding an organization's
     /// emulator read 306 MiB for a wsql whose own peak was 204 MiB).
     pub max_rss_kib: u64,
+    /// When it was spawned.
+    pub started: Instant,
     /// From spawn to exit.
     pub wall: Duration,
 }
@@ -61,13 +63,16 @@ pub fn run_measured(command: &mut Command, stdout: &Path) -> ProcessUsage {
     ProcessUsage {
         cpu: time(usage.ru_utime) + time(usage.ru_stime),
         max_rss_kib,
+        started,
         wall,
     }
 }
 
-/// Reads a running process's `VmHWM` (its peak RSS since its `exec`) every few milliseconds
-/// until stopped; the last value read is its peak, short only of growth in its last moments
-/// (a process ending frees, it does not grow).
+/// Reads a running process's `VmHWM` (its peak RSS since its `exec`) every 20 ms until
+/// stopped; the last value read is its peak, short only of growth in its last 20 ms (a process
+/// ending frees, it does not grow). The kernel keeps the high-water mark, so reading it more
+/// often finds nothing more, and takes CPU from the processes being measured (a wake and a read
+/// of `/proc` each time).
 struct PeakWatch {
     stop: Arc<AtomicBool>,
     watcher: JoinHandle<u64>,
@@ -84,7 +89,7 @@ impl PeakWatch {
                 if let Some(kib) = std::fs::read_to_string(&path).ok().and_then(|s| vm_hwm(&s)) {
                     peak = peak.max(kib);
                 }
-                std::thread::sleep(Duration::from_millis(2));
+                std::thread::sleep(Duration::from_millis(20));
             }
             peak
         });
