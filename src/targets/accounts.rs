@@ -116,14 +116,19 @@ impl AccountList {
         base: SdkConfig,
         common: Arc<Common>,
     ) -> Result<Self> {
-        let mut listing_thread = None;
+        let listing_thread = match &settings.assume_role {
+            Some(AssumeRole {
+                accounts: Accounts::Organization,
+                ..
+            }) => ListingThread::start(),
+            _ => None,
+        };
         let source = match &settings.assume_role {
             None => Source::Profiles(profile_accounts(settings, base).await),
             Some(role) => {
                 let (own, members) = match &role.accounts {
                     Accounts::Listed(ids) => (base.clone(), Members::Listed(listed_ids(ids)?)),
                     Accounts::Organization => {
-                        listing_thread = ListingThread::start();
                         // Its connections are driven where its calls are made: on its thread.
                         let listing = base.to_builder().http_client(http_client()).build();
                         let organizations = aws_sdk_organizations::Client::new(&for_service(

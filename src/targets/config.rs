@@ -137,10 +137,7 @@ impl SchemeConnector {
     /// Whether a call to `uri` goes without TLS: an `http://` one, unless its proxy is reached
     /// over TLS.
     fn goes_without_tls(&self, uri: &str) -> bool {
-        self.plain_http
-            && uri
-                .split_once("://")
-                .is_some_and(|(scheme, _)| scheme.eq_ignore_ascii_case("http"))
+        self.plain_http && has_scheme(uri, "http")
     }
 
     /// A connector builder as the SDK's default client starts one: these settings, this
@@ -180,10 +177,14 @@ fn http_proxy_over_tls() -> bool {
 
 /// Whether the proxy URL `proxy` is reached over TLS (`https://`).
 fn is_over_tls(proxy: &str) -> bool {
-    proxy
-        .trim()
-        .get(..8)
-        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+    has_scheme(proxy, "https")
+}
+
+/// Whether `url` (blanks around it ignored) starts with `scheme` and `://`, in any case.
+fn has_scheme(url: &str, scheme: &str) -> bool {
+    url.trim()
+        .split_once("://")
+        .is_some_and(|(its, _)| its.eq_ignore_ascii_case(scheme))
 }
 
 /// The configuration of `profile` (`None`: the default chain, or the settings' fixed
