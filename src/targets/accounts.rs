@@ -371,15 +371,12 @@ impl RoleSource {
                 (ids, next_token.map(Cursor::After))
             }
         };
-        let mut accounts = Vec::new();
-        for id in ids {
-            accounts.push(self.account(id).await);
-        }
+        let accounts = ids.into_iter().map(|id| self.account(id)).collect();
         Ok(Page { accounts, next })
     }
 
     /// Account `id`, read with the role, or with the base credentials when it is their own.
-    async fn account(&self, id: String) -> AccountConfig {
+    fn account(&self, id: String) -> AccountConfig {
         if self.own.known() == Some(id.as_str()) {
             return AccountConfig {
                 identity: Identity::Known(id),
@@ -387,7 +384,7 @@ impl RoleSource {
                 config: self.base.clone(),
             };
         }
-        let (config, role_arn) = role_config(&self.base, &self.role, &id).await;
+        let (config, role_arn) = role_config(&self.base, &self.role, &id);
         AccountConfig {
             identity: Identity::Known(id),
             role_arn: Some(role_arn),

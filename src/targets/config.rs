@@ -26,7 +26,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
 use aws_sdk_workspaces::config::{Region, SharedAsyncSleep};
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
@@ -235,29 +235,69 @@ pub(super) async fn base_config(
 }
 
 /// The configuration reading account `account` through `role`, assumed with the `base`
-/// credentials by aws-config's own `AssumeRoleProvider` (its credentials cached and refreshed
-/// in the account's own identity cache, shared by its regions and services), and the role's
-/// ARN.
-pub(super) async fn role_config(
+/// credentials ([`RoleCredentials`], their credentials cached and refreshed in the account's
+/// own identity cache, shared by its regions and services), and the role's ARN. Made without a
+/// call and without an STS client: an organization's listing makes 20 of these for each page.
+pub(super) fn role_config(
     base: &SdkConfig,
     role: &AssumeRole,
     account: &str,
 ) -> (SdkConfig, String) {
     let role_arn = format!("arn:aws:iam::{account}:role/{}", role.role_name);
-    let mut provider = AssumeRoleProvider::builder(role_arn.clone())
-        .session_name("wsql")
-        .configure(&for_service(base, "STS"));
-    if let Some(external_id) = &role.external_id {
-        provider = provider.external_id(external_id);
-    }
-    let provider = provider.build().await;
+    let credentials = RoleCredentials {
+        role_arn: role_arn.clone(),
+        external_id: role.external_id.clone(),
+        base: base.clone(),
+        provider: tokio::sync::OnceCell::new(),
+    };
     let config = base
         .clone()
         .into_builder()
-        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .credentials_provider(SharedCredentialsProvider::new(credentials))
         .identity_cache(IdentityCache::lazy().build())
         .build();
     (config, role_arn)
+}
+
+/// A role's credentials, assumed with the base credentials by aws-config's own
+/// `AssumeRoleProvider`, made at the first call that needs them. The provider is an STS client
+/// of its own; made with each account's configuration, 20 of them for each page of an
+/// organization's accounts were on the listing's critical path (no account is read before its
+/// page is listed), where now the first call of each account makes its own.
+#[derive(Debug)]
+struct RoleCredentials {
+    role_arn: String,
+    external_id: Option<String>,
+    /// The configuration with the base credentials, which STS is called with.
+    base: SdkConfig,
+    provider: tokio::sync::OnceCell<AssumeRoleProvider>,
+}
+
+impl RoleCredentials {
+    async fn provider(&self) -> &AssumeRoleProvider {
+        self.provider
+            .get_or_init(|| {
+                let mut provider = AssumeRoleProvider::builder(self.role_arn.clone())
+                    .session_name("wsql")
+                    .configure(&for_service(&self.base, "STS"));
+                if let Some(external_id) = &self.external_id {
+                    provider = provider.external_id(external_id);
+                }
+                provider.build()
+            })
+            .await
+    }
+}
+
+impl ProvideCredentials for RoleCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(
+            async move { self.provider().await.provide_credentials().await },
+        )
+    }
 }
 
 /// `config` for the service whose SDK id is `service_id` (`WorkSpaces`, `CloudWatch`, `STS`,
@@ -277,9 +317,10 @@ pub(super) fn for_service(config: &SdkConfig, service_id: &str) -> SdkConfig {
 
 #[cfg(test)]
 mod tests {
-    use wsql_emulator::{Emulator, Fleet};
+    use wsql_emulator::{DEFAULT_ROLE_NAME, Emulator, Fleet, Organization};
 
     use super::*;
+    use crate::settings::Accounts;
 
     fn connector(plain_http: bool) -> SchemeConnector {
         SchemeConnector::new(HttpConnectorSettings::builder().build(), None, plain_http)
@@ -319,5 +360,40 @@ mod tests {
         assert!(!is_over_tls("proxy.example.com:3128"));
         assert!(!is_over_tls("socks5://proxy:1080"));
         assert!(!is_over_tls(""));
+    }
+
+    #[tokio::test]
+    async fn a_role_is_assumed_as_configured_at_the_first_call_for_its_credentials() {
+        let organization = Organization::seeded(31, 2, &["us-east-1"], 0);
+        let member = organization.accounts()[1].id().to_string();
+        let emulator = Emulator::start_organization(organization)
+            .await
+            .expect("emulator starts");
+        let settings = AwsSettings::emulator(emulator.endpoint_url(), &["us-east-1"]);
+        let base = base_config(&settings, None, http_client()).await;
+        let role = AssumeRole {
+            role_name: DEFAULT_ROLE_NAME.to_string(),
+            accounts: Accounts::Organization,
+            external_id: Some("wsql-external".to_string()),
+        };
+        let (config, role_arn) = role_config(&base, &role, &member);
+        assert_eq!(
+            role_arn,
+            format!("arn:aws:iam::{member}:role/{DEFAULT_ROLE_NAME}")
+        );
+        assert!(emulator.request_log().is_empty(), "made without a call");
+
+        let provider = config.credentials_provider().expect("the role's provider");
+        let credentials = provider.provide_credentials().await.expect("assumed");
+        assert!(credentials.session_token().is_some(), "a role's session");
+        let log = emulator.request_log();
+        let [call] = &log[..] else {
+            panic!("one call, AssumeRole: {log:?}");
+        };
+        assert_eq!(call.operation, "AssumeRole");
+        assert_eq!(call.account, member, "the member's role");
+        assert_eq!(call.body["RoleArn"], role_arn.as_str());
+        assert_eq!(call.body["RoleSessionName"], "wsql");
+        assert_eq!(call.body["ExternalId"], "wsql-external");
     }
 }
