@@ -16,21 +16,23 @@
 //! machine's CPU during the runs: busy beyond wsql and the emulator (the kernel's threads, the
 //! bench's own), idle, and stolen by the host, which tell a wall above (c) spent waiting from
 //! one spent on CPU that (c) does not count; the account listing's lag behind its pace, split
-//! into its pages answered late by the emulator and each next page asked for late by wsql; and
-//! wsql's start and end: its first call from its spawn, its exit from the last answer.
+//! into its pages answered late by the emulator and each next page asked for late by wsql; the
+//! chain that ended last, split the same way from its account's page on (its role, its pages);
+//! and wsql's start and end: its first call from its spawn, its exit from the last answer.
 //!
 //! `cargo bench --bench organization` (`WSQL_BENCH_RUNS=N` for N runs, 3 by default;
 //! `WSQL_BENCH_ACCOUNTS=N` for an organization of N accounts, `WSQL_BENCH_ARGS="--max-in-flight
-//! 64"` to add flags). With `WSQL_BASELINE=PATH` (a `wsql` binary built from an earlier commit),
-//! as in the `cpu_per_call` bench, that binary is measured too, taking turns with this build's in
-//! the same runs, so that a change of load hits both alike; each gets its own figures.
+//! 64"` to add flags, `WSQL_BENCH_LOG=PATH` to append every run's calls to PATH as JSON lines).
+//! With `WSQL_BASELINE=PATH` (a `wsql` binary built from an earlier commit), as in the
+//! `cpu_per_call` bench, that binary is measured too, taking turns with this build's in the same
+//! runs, so that a change of load hits both alike; each gets its own figures.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mimalloc::MiMalloc;
 use wsql::DEFAULT_MAX_IN_FLIGHT;
@@ -124,6 +126,9 @@ fn main() {
                 "{}: every (account, region) row, exact",
                 binary.display()
             );
+            if let Ok(path) = std::env::var("WSQL_BENCH_LOG") {
+                write_log(&path, binary, &emulator.request_log());
+            }
             its_runs.push(Run {
                 wsql,
                 emulator_cpu,
@@ -218,7 +223,7 @@ fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
     // goes: pages answered late by the emulator, or asked for late by wsql.
     let timings: Vec<LogTimings> = results
         .iter()
-        .map(|r| LogTimings::of(&r.log, &r.wsql))
+        .map(|r| LogTimings::of(&r.log, &r.wsql, positions))
         .collect();
     let median_timing =
         |f: fn(&LogTimings) -> Duration| median(&timings.iter().map(f).collect::<Vec<_>>());
@@ -237,6 +242,22 @@ fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
         median_timing(|t| t.pages_late).as_millis(),
         LATENCY.as_millis(),
         median_timing(|t| t.request_gaps).as_millis()
+    );
+    println!(
+        "the last chain to end (medians): its account listed at {} ms; its {} calls (the role, \
+         its pages) asked for {} ms after what each waited for and answered {} ms beyond {} ms \
+         each, summed",
+        median_timing(|t| t.tail_listed).as_millis(),
+        timings.first().map_or(0, |t| t.tail_calls),
+        median_timing(|t| t.tail_asked_late).as_millis(),
+        median_timing(|t| t.tail_answered_late).as_millis(),
+        LATENCY.as_millis()
+    );
+    println!(
+        "a chain's next page after its page's answer (medians of the runs): {:.1} ms at the \
+         median, {:.1} ms at the 90th percentile",
+        median_timing(|t| t.turnaround.0).as_secs_f64() * 1e3,
+        median_timing(|t| t.turnaround.1).as_secs_f64() * 1e3
     );
     println!(
         "wsql's start and end (medians): its first call arrived {} ms after it was spawned; it \
@@ -258,6 +279,39 @@ fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
         wsql_cpu.as_secs_f64() * 1e6 / calls as f64,
         emulator_cpu.as_secs_f64() * 1e6 / calls as f64
     );
+}
+
+/// Appends one run's calls to `path` as JSON lines (`WSQL_BENCH_LOG=PATH`), for a look at
+/// where a run's time went: each call's operation, account, region, status, and when it
+/// arrived and was answered in ms from the run's first call.
+fn write_log(path: &str, binary: &Path, log: &[LoggedRequest]) {
+    use std::io::Write;
+    let Some(first) = log.iter().map(|c| c.received).min() else {
+        return;
+    };
+    let ms = |at: Instant| at.duration_since(first).as_secs_f64() * 1e3;
+    let mut out = String::new();
+    for call in log {
+        let line = serde_json::json!({
+            "binary": binary.display().to_string(),
+            "operation": call.operation,
+            "account": call.account,
+            "region": call.region,
+            "status": call.status,
+            "received": ms(call.received),
+            "answered": ms(call.answered),
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(out.as_bytes()));
+    if let Err(error) = written {
+        eprintln!("WSQL_BENCH_LOG {path}: {error}");
+    }
 }
 
 /// The number the environment variable `name` holds, else `default`.
@@ -305,10 +359,24 @@ struct LogTimings {
     /// reading the page, then asking for the next, which waits until a scan reaches the last
     /// page listed).
     request_gaps: Duration,
+    /// The chain that ended last (the wall's tail after the listing): its account's
+    /// ListAccounts page answered, from the first call's arrival.
+    tail_listed: Duration,
+    /// Its calls (its account's AssumeRole, then its pages) each asked for after the answer
+    /// it waited for (the page listing its account, the role, the previous page), summed:
+    /// wsql's side.
+    tail_asked_late: Duration,
+    /// Its calls answered beyond the latency, summed: the emulator's side.
+    tail_answered_late: Duration,
+    /// Its calls.
+    tail_calls: usize,
+    /// From each WorkSpaces page's answer to its chain's next request, over every chain: the
+    /// median and the 90th percentile (wsql's turnaround, which grows as the cores fill).
+    turnaround: (Duration, Duration),
 }
 
 impl LogTimings {
-    fn of(log: &[LoggedRequest], wsql: &ProcessUsage) -> Self {
+    fn of(log: &[LoggedRequest], wsql: &ProcessUsage, positions: &BTreeMap<String, usize>) -> Self {
         let Some(first) = log.iter().map(|c| c.received).min() else {
             return Self::default();
         };
@@ -319,6 +387,7 @@ impl LogTimings {
             .collect();
         pages.sort_by_key(|c| c.received);
         let since_first = |c: &&LoggedRequest| c.answered.duration_since(first);
+        let tail = LastChain::of(log, &pages, positions);
         Self {
             first_call: first.saturating_duration_since(wsql.started),
             exit: (wsql.started + wsql.wall).saturating_duration_since(last),
@@ -340,7 +409,95 @@ impl LogTimings {
                 .windows(2)
                 .map(|pair| pair[1].received.saturating_duration_since(pair[0].answered))
                 .sum(),
+            tail_listed: tail
+                .as_ref()
+                .map(|t| t.listed.duration_since(first))
+                .unwrap_or_default(),
+            tail_asked_late: tail.as_ref().map(|t| t.asked_late).unwrap_or_default(),
+            tail_answered_late: tail.as_ref().map(|t| t.answered_late).unwrap_or_default(),
+            tail_calls: tail.as_ref().map_or(0, |t| t.calls),
+            turnaround: turnaround(log),
         }
+    }
+}
+
+/// The median and 90th percentile, over every (account, region) chain of WorkSpaces pages,
+/// of the time from a page's answer to the chain's next request.
+fn turnaround(log: &[LoggedRequest]) -> (Duration, Duration) {
+    let mut chains: BTreeMap<(&str, &str), Vec<&LoggedRequest>> = BTreeMap::new();
+    for call in log.iter().filter(|c| c.service == "workspaces") {
+        chains
+            .entry((call.account.as_str(), call.region.as_str()))
+            .or_default()
+            .push(call);
+    }
+    let mut gaps: Vec<Duration> = Vec::new();
+    for calls in chains.values_mut() {
+        calls.sort_by_key(|c| c.received);
+        gaps.extend(
+            calls
+                .windows(2)
+                .map(|pair| pair[1].received.saturating_duration_since(pair[0].answered)),
+        );
+    }
+    gaps.sort();
+    let at = |fraction: f64| {
+        let index = ((gaps.len() as f64 * fraction) as usize).min(gaps.len().saturating_sub(1));
+        gaps.get(index).copied().unwrap_or_default()
+    };
+    (at(0.5), at(0.9))
+}
+
+/// The (account, region) chain whose last call was answered last, from its account's listing.
+struct LastChain {
+    /// When the ListAccounts page naming its account was answered.
+    listed: Instant,
+    asked_late: Duration,
+    answered_late: Duration,
+    calls: usize,
+}
+
+impl LastChain {
+    /// From the log and its ListAccounts `pages` in order; `None` for the management account
+    /// (no role) or a log without WorkSpaces calls.
+    fn of(
+        log: &[LoggedRequest],
+        pages: &[&LoggedRequest],
+        positions: &BTreeMap<String, usize>,
+    ) -> Option<Self> {
+        let last = log
+            .iter()
+            .filter(|c| c.service == "workspaces")
+            .max_by_key(|c| c.answered)?;
+        let position = *positions.get(&last.account)?;
+        let listed = pages.get(position / ACCOUNTS_PER_LISTING)?.answered;
+        let role = log
+            .iter()
+            .find(|c| c.operation == "AssumeRole" && c.account == last.account)?;
+        let mut calls: Vec<&LoggedRequest> = log
+            .iter()
+            .filter(|c| {
+                c.service == "workspaces" && c.account == last.account && c.region == last.region
+            })
+            .collect();
+        calls.sort_by_key(|c| c.received);
+        calls.insert(0, role);
+        let mut waited_for = listed;
+        let (mut asked_late, mut answered_late) = (Duration::ZERO, Duration::ZERO);
+        for call in &calls {
+            asked_late += call.received.saturating_duration_since(waited_for);
+            answered_late += call
+                .answered
+                .duration_since(call.received)
+                .saturating_sub(LATENCY);
+            waited_for = call.answered;
+        }
+        Some(Self {
+            listed,
+            asked_late,
+            answered_late,
+            calls: calls.len(),
+        })
     }
 }
 
