@@ -247,10 +247,10 @@ fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
         "the last chain to end (medians): its account listed at {} ms; its {} calls (the role, \
          its pages) asked for {} ms after what each waited for and answered {} ms beyond {} ms \
          each, summed",
-        median_timing(|t| t.tail_listed).as_millis(),
-        timings.first().map_or(0, |t| t.tail_calls),
-        median_timing(|t| t.tail_asked_late).as_millis(),
-        median_timing(|t| t.tail_answered_late).as_millis(),
+        median_timing(|t| t.last_chain.listed).as_millis(),
+        timings.first().map_or(0, |t| t.last_chain.calls),
+        median_timing(|t| t.last_chain.asked_late).as_millis(),
+        median_timing(|t| t.last_chain.answered_late).as_millis(),
         LATENCY.as_millis()
     );
     println!(
@@ -290,10 +290,11 @@ fn write_log(path: &str, binary: &Path, log: &[LoggedRequest]) {
         return;
     };
     let ms = |at: Instant| at.duration_since(first).as_secs_f64() * 1e3;
+    let binary = binary.display().to_string();
     let mut out = String::new();
     for call in log {
         let line = serde_json::json!({
-            "binary": binary.display().to_string(),
+            "binary": binary,
             "operation": call.operation,
             "account": call.account,
             "region": call.region,
@@ -359,17 +360,8 @@ struct LogTimings {
     /// reading the page, then asking for the next, which waits until a scan reaches the last
     /// page listed).
     request_gaps: Duration,
-    /// The chain that ended last (the wall's tail after the listing): its account's
-    /// ListAccounts page answered, from the first call's arrival.
-    tail_listed: Duration,
-    /// Its calls (its account's AssumeRole, then its pages) each asked for after the answer
-    /// it waited for (the page listing its account, the role, the previous page), summed:
-    /// wsql's side.
-    tail_asked_late: Duration,
-    /// Its calls answered beyond the latency, summed: the emulator's side.
-    tail_answered_late: Duration,
-    /// Its calls.
-    tail_calls: usize,
+    /// The chain that ended last (the wall's tail after the listing).
+    last_chain: LastChain,
     /// From each WorkSpaces page's answer to its chain's next request, over every chain: the
     /// median and the 90th percentile (wsql's turnaround, which grows as the cores fill).
     turnaround: (Duration, Duration),
@@ -381,13 +373,9 @@ impl LogTimings {
             return Self::default();
         };
         let last = log.iter().map(|c| c.answered).max().unwrap_or(first);
-        let mut pages: Vec<&LoggedRequest> = log
-            .iter()
-            .filter(|c| c.operation == "ListAccounts")
-            .collect();
-        pages.sort_by_key(|c| c.received);
+        let pages = in_order(log.iter().filter(|c| c.operation == "ListAccounts"));
+        let chains = workspaces_chains(log);
         let since_first = |c: &&LoggedRequest| c.answered.duration_since(first);
-        let tail = LastChain::of(log, &pages, positions);
         Self {
             first_call: first.saturating_duration_since(wsql.started),
             exit: (wsql.started + wsql.wall).saturating_duration_since(last),
@@ -397,33 +385,23 @@ impl LogTimings {
                 .map(|c| since_first(&c))
                 .max()
                 .unwrap_or_default(),
-            pages_late: pages
-                .iter()
-                .map(|c| {
-                    c.answered
-                        .duration_since(c.received)
-                        .saturating_sub(LATENCY)
-                })
-                .sum(),
-            request_gaps: pages
-                .windows(2)
-                .map(|pair| pair[1].received.saturating_duration_since(pair[0].answered))
-                .sum(),
-            tail_listed: tail
-                .as_ref()
-                .map(|t| t.listed.duration_since(first))
-                .unwrap_or_default(),
-            tail_asked_late: tail.as_ref().map(|t| t.asked_late).unwrap_or_default(),
-            tail_answered_late: tail.as_ref().map(|t| t.answered_late).unwrap_or_default(),
-            tail_calls: tail.as_ref().map_or(0, |t| t.calls),
-            turnaround: turnaround(log),
+            pages_late: pages.iter().map(|c| answered_late(c)).sum(),
+            request_gaps: asked_late(&pages).sum(),
+            last_chain: LastChain::of(log, &chains, &pages, positions, first).unwrap_or_default(),
+            turnaround: turnaround(&chains),
         }
     }
 }
 
-/// The median and 90th percentile, over every (account, region) chain of WorkSpaces pages,
-/// of the time from a page's answer to the chain's next request.
-fn turnaround(log: &[LoggedRequest]) -> (Duration, Duration) {
+/// `calls` in the order they arrived.
+fn in_order<'a>(calls: impl Iterator<Item = &'a LoggedRequest>) -> Vec<&'a LoggedRequest> {
+    let mut calls: Vec<&LoggedRequest> = calls.collect();
+    calls.sort_by_key(|c| c.received);
+    calls
+}
+
+/// The WorkSpaces calls of each (account, region), in the order they arrived.
+fn workspaces_chains(log: &[LoggedRequest]) -> BTreeMap<(&str, &str), Vec<&LoggedRequest>> {
     let mut chains: BTreeMap<(&str, &str), Vec<&LoggedRequest>> = BTreeMap::new();
     for call in log.iter().filter(|c| c.service == "workspaces") {
         chains
@@ -431,15 +409,31 @@ fn turnaround(log: &[LoggedRequest]) -> (Duration, Duration) {
             .or_default()
             .push(call);
     }
-    let mut gaps: Vec<Duration> = Vec::new();
     for calls in chains.values_mut() {
         calls.sort_by_key(|c| c.received);
-        gaps.extend(
-            calls
-                .windows(2)
-                .map(|pair| pair[1].received.saturating_duration_since(pair[0].answered)),
-        );
     }
+    chains
+}
+
+/// How long each call of a chain after the first was asked for after the one before it was
+/// answered: wsql's side.
+fn asked_late<'a>(chain: &'a [&LoggedRequest]) -> impl Iterator<Item = Duration> + 'a {
+    chain
+        .windows(2)
+        .map(|pair| pair[1].received.saturating_duration_since(pair[0].answered))
+}
+
+/// How long `call` was answered beyond the latency: the emulator's side.
+fn answered_late(call: &LoggedRequest) -> Duration {
+    call.answered
+        .duration_since(call.received)
+        .saturating_sub(LATENCY)
+}
+
+/// The median and 90th percentile, over every chain of `chains`, of the time from a page's
+/// answer to the chain's next request.
+fn turnaround(chains: &BTreeMap<(&str, &str), Vec<&LoggedRequest>>) -> (Duration, Duration) {
+    let mut gaps: Vec<Duration> = chains.values().flat_map(|c| asked_late(c)).collect();
     gaps.sort();
     let at = |fraction: f64| {
         let index = ((gaps.len() as f64 * fraction) as usize).min(gaps.len().saturating_sub(1));
@@ -449,54 +443,47 @@ fn turnaround(log: &[LoggedRequest]) -> (Duration, Duration) {
 }
 
 /// The (account, region) chain whose last call was answered last, from its account's listing.
+#[derive(Default)]
 struct LastChain {
-    /// When the ListAccounts page naming its account was answered.
-    listed: Instant,
+    /// When the ListAccounts page naming its account was answered, from the first call's
+    /// arrival.
+    listed: Duration,
+    /// Its calls (its account's AssumeRole, then its pages) each asked for after the answer it
+    /// waited for (the page listing its account, the role, the previous page), summed.
     asked_late: Duration,
+    /// Its calls answered beyond the latency, summed.
     answered_late: Duration,
     calls: usize,
 }
 
 impl LastChain {
-    /// From the log and its ListAccounts `pages` in order; `None` for the management account
-    /// (no role) or a log without WorkSpaces calls.
+    /// From the log, its WorkSpaces `chains` and its ListAccounts `pages` in order, with times
+    /// from `first`; `None` for the management account (no role) or a log without WorkSpaces
+    /// calls.
     fn of(
         log: &[LoggedRequest],
+        chains: &BTreeMap<(&str, &str), Vec<&LoggedRequest>>,
         pages: &[&LoggedRequest],
         positions: &BTreeMap<String, usize>,
+        first: Instant,
     ) -> Option<Self> {
-        let last = log
-            .iter()
-            .filter(|c| c.service == "workspaces")
+        let last = chains
+            .values()
+            .filter_map(|chain| chain.last())
             .max_by_key(|c| c.answered)?;
         let position = *positions.get(&last.account)?;
-        let listed = pages.get(position / ACCOUNTS_PER_LISTING)?.answered;
+        let page = *pages.get(position / ACCOUNTS_PER_LISTING)?;
         let role = log
             .iter()
             .find(|c| c.operation == "AssumeRole" && c.account == last.account)?;
-        let mut calls: Vec<&LoggedRequest> = log
-            .iter()
-            .filter(|c| {
-                c.service == "workspaces" && c.account == last.account && c.region == last.region
-            })
-            .collect();
-        calls.sort_by_key(|c| c.received);
-        calls.insert(0, role);
-        let mut waited_for = listed;
-        let (mut asked_late, mut answered_late) = (Duration::ZERO, Duration::ZERO);
-        for call in &calls {
-            asked_late += call.received.saturating_duration_since(waited_for);
-            answered_late += call
-                .answered
-                .duration_since(call.received)
-                .saturating_sub(LATENCY);
-            waited_for = call.answered;
-        }
+        // The chain from the page listing its account: the role, then its pages.
+        let mut calls = vec![page, role];
+        calls.extend(&chains[&(last.account.as_str(), last.region.as_str())]);
         Some(Self {
-            listed,
-            asked_late,
-            answered_late,
-            calls: calls.len(),
+            listed: page.answered.duration_since(first),
+            asked_late: asked_late(&calls).sum(),
+            answered_late: calls[1..].iter().map(|c| answered_late(c)).sum(),
+            calls: calls.len() - 1,
         })
     }
 }
