@@ -38,6 +38,7 @@ use aws_smithy_runtime_api::client::http::{
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use tokio::sync::OnceCell;
 
 use crate::scan::own_decoding::reading_marked_answers_whole;
 use crate::settings::{AssumeRole, AwsSettings, RetryMode};
@@ -248,7 +249,7 @@ pub(super) fn role_config(
         role_arn: role_arn.clone(),
         external_id: role.external_id.clone(),
         base: base.clone(),
-        provider: tokio::sync::OnceCell::new(),
+        provider: OnceCell::new(),
     };
     let config = base
         .clone()
@@ -270,7 +271,7 @@ struct RoleCredentials {
     external_id: Option<String>,
     /// The configuration with the base credentials, which STS is called with.
     base: SdkConfig,
-    provider: tokio::sync::OnceCell<AssumeRoleProvider>,
+    provider: OnceCell<AssumeRoleProvider>,
 }
 
 impl RoleCredentials {
