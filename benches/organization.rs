@@ -535,17 +535,12 @@ fn count_by(
 }
 
 /// Successful WorkSpaces pages of each (account, region): its chain's length.
-fn page_chains(log: &[LoggedRequest]) -> BTreeMap<(String, String), usize> {
-    let mut chains = BTreeMap::new();
-    for call in log
-        .iter()
-        .filter(|c| c.service == "workspaces" && c.status == 200)
-    {
-        *chains
-            .entry((call.account.clone(), call.region.clone()))
-            .or_default() += 1;
-    }
-    chains
+fn page_chains(log: &[LoggedRequest]) -> BTreeMap<(&str, &str), usize> {
+    workspaces_chains(log)
+        .into_iter()
+        .map(|(key, calls)| (key, calls.iter().filter(|c| c.status == 200).count()))
+        .filter(|&(_, pages)| pages > 0)
+        .collect()
 }
 
 /// The earliest the last target can end: each target starts once the ListAccounts page naming
@@ -553,14 +548,14 @@ fn page_chains(log: &[LoggedRequest]) -> BTreeMap<(String, String), usize> {
 /// credentials, once the first page and GetCallerIdentity are answered), then makes its chain of
 /// calls one after another, each waiting for a token of its bucket when `limit` is given.
 fn critical_path(
-    chains: &BTreeMap<(String, String), usize>,
+    chains: &BTreeMap<(&str, &str), usize>,
     positions: &BTreeMap<String, usize>,
     limit: Option<RateLimit>,
 ) -> Duration {
     let latency = LATENCY.as_secs_f64();
     let mut latest: f64 = 0.0;
     for ((account, _region), &pages) in chains {
-        let position = positions.get(account).copied().unwrap_or(0);
+        let position = positions.get(*account).copied().unwrap_or(0);
         let listed = (position / ACCOUNTS_PER_LISTING + 1) as f64 * latency;
         // The management account's own id is asked of STS at once with the first page.
         let assumed = if position == 0 { 0.0 } else { latency };
