@@ -8,11 +8,10 @@
 //! part of is a `ResourceNotFoundException`, as the service answers.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
 use super::byol::{AccountLink, Byol};
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 
 const DEFAULT_LIMIT: i64 = 25;
@@ -26,7 +25,7 @@ struct ListOutput<'a> {
 }
 
 /// `ListAccountLinks`.
-pub(crate) fn list(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn list<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let statuses = request.strings("LinkStatusFilter")?;
     let limit = request.integer("MaxResults")?.unwrap_or(DEFAULT_LIMIT);
@@ -38,7 +37,7 @@ pub(crate) fn list(call: &Call<'_>) -> Result<Value, ApiError> {
             .as_ref()
             .is_none_or(|s| s.contains(&link.account_link_status))
     });
-    to_output(&ListOutput {
+    Structure::computed(&ListOutput {
         account_links,
         next_token,
     })
@@ -51,7 +50,7 @@ struct GetOutput<'a> {
 }
 
 /// `GetAccountLink`.
-pub(crate) fn get(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn get<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let link_id = request.string("LinkId")?;
     let linked_account = request.string("LinkedAccountId")?;
@@ -71,7 +70,7 @@ pub(crate) fn get(call: &Call<'_>) -> Result<Value, ApiError> {
             && linked_account.is_none_or(|account| account == other)
     });
     match found {
-        Some(account_link) => to_output(&GetOutput { account_link }),
+        Some(account_link) => Structure::computed(&GetOutput { account_link }),
         None => Err(ApiError::not_found(
             "account link",
             link_id.or(linked_account).unwrap_or_default(),
@@ -81,7 +80,7 @@ pub(crate) fn get(call: &Call<'_>) -> Result<Value, ApiError> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::operations::answer;

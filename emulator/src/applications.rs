@@ -15,10 +15,9 @@
 //! left out. `MaxResults` a page, 25 by default.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::seed::{fnv1a, id9};
 
@@ -215,7 +214,7 @@ struct Output<'a> {
 }
 
 /// `DescribeApplications`.
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let ids = request.strings("ApplicationIds")?;
     let compute = request.strings("ComputeTypeNames")?;
@@ -239,7 +238,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
             && supports_any(&compute, &a.supported_compute_type_names)
             && supports_any(&systems, &a.supported_operating_system_names)
     });
-    to_output(&Output {
+    Structure::computed(&Output {
         applications,
         next_token,
     })
@@ -247,7 +246,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::Fleet;

@@ -25,12 +25,11 @@
 //! `ResourceNotFoundException`, as the service answers.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
 use super::applications::{Application, application_catalogue};
 use super::fleet::RegionFleet;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::shapes::{Bundle, Workspace};
 use super::usage::{Dice, WorkspaceProfile, WorkspaceUsage};
@@ -351,7 +350,7 @@ struct ApplicationOutput<'a> {
 }
 
 /// `DescribeApplicationAssociations`.
-pub(crate) fn describe_application(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe_application<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let application_id = request.string("ApplicationId")?.unwrap_or_default();
     let types = request
@@ -368,7 +367,7 @@ pub(crate) fn describe_application(call: &Call<'_>) -> Result<Value, ApiError> {
     let (page, next_token) = pager.page(&associations, limit as usize, |a| {
         a.application_id == application_id && types.contains(&a.resource_type.as_str())
     });
-    to_output(&ApplicationOutput {
+    Structure::computed(&ApplicationOutput {
         associations: page
             .into_iter()
             .map(|a| ApplicationResourceAssociation {
@@ -392,7 +391,7 @@ struct WorkspaceOutput<'a> {
 }
 
 /// `DescribeWorkspaceAssociations`.
-pub(crate) fn describe_workspace(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe_workspace<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let workspace_id = request.string("WorkspaceId")?.unwrap_or_default();
     let types = request
@@ -411,7 +410,7 @@ pub(crate) fn describe_workspace(call: &Call<'_>) -> Result<Value, ApiError> {
         true => workspace_associations(workspace, call.region, &catalogue),
         false => Vec::new(),
     };
-    to_output(&WorkspaceOutput {
+    Structure::computed(&WorkspaceOutput {
         associations: associations
             .iter()
             .map(|a| WorkspaceResourceAssociation {

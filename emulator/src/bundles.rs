@@ -5,10 +5,9 @@
 //! that is the account's id is treated like no `Owner`; any other owner has no bundles here.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::shapes::Bundle;
 
@@ -23,7 +22,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let ids = request.strings("BundleIds")?;
     let owner = request.string("Owner")?;
@@ -40,10 +39,10 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
         Some(ids) => ids.contains(&b.bundle_id.as_str()),
         None => b.owner.as_deref() == Some(wanted_owner),
     });
-    to_output(&Output {
+    Ok(Structure::new(Output {
         bundles,
         next_token,
-    })
+    }))
 }
 
 #[cfg(test)]

@@ -12,11 +12,10 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
 use super::fleet::Fleet;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::shapes::Directory;
 use super::usage::Dice;
@@ -138,17 +137,17 @@ pub fn client_branding_of(
         .map(|position| branding(&fleet.directories(region)[position], position))
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let directory_id = request.string("ResourceId")?.unwrap_or_default();
     let branding = client_branding_of(call.fleet, call.region, directory_id)
         .ok_or_else(|| ApiError::not_found("directory", directory_id))?;
-    to_output(&branding)
+    Ok(Structure::new(branding))
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::model;

@@ -8,10 +8,9 @@
 //! `ResourceNotFoundException` naming the unknown ones.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::shapes::Directory;
 use super::usage::Dice;
@@ -61,7 +60,7 @@ struct Output<'a> {
     client_properties_list: Vec<PropertiesResult<'a>>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let ids = request.strings("ResourceIds")?.unwrap_or_default();
     let directories = &call.records().directories;
@@ -82,14 +81,14 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
             client_properties: client_properties_of(directory),
         })
         .collect();
-    to_output(&Output {
+    Ok(Structure::new(Output {
         client_properties_list,
-    })
+    }))
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::Fleet;

@@ -6,11 +6,10 @@
 //! `ResourceNotFoundException`.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
 use super::fleet::Fleet;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::seed::{SplitMix, fnv1a};
 use super::usage::Dice;
@@ -92,7 +91,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let directory_id = request.string("ResourceId")?.unwrap_or_default();
     let max_results = request
@@ -103,7 +102,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
     let add_ins = add_ins_of(call.fleet, call.region, directory_id)
         .ok_or_else(|| ApiError::not_found("directory", directory_id))?;
     let (add_ins, next_token) = pager.page(&add_ins, max_results as usize, |_| true);
-    to_output(&Output {
+    Structure::computed(&Output {
         add_ins,
         next_token,
     })
@@ -111,7 +110,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::model;

@@ -3,11 +3,10 @@
 //! alias the caller does not own is a `ResourceNotFoundException`.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
 use super::connection_aliases::{ConnectionAliasPermission, of_call};
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 
 const DEFAULT_MAX_RESULTS: i64 = 25;
@@ -23,7 +22,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let alias_id = request.string("AliasId")?.unwrap_or_default();
     let max_results = request
@@ -37,7 +36,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
         .find(|a| a.alias_id == alias_id)
         .ok_or_else(|| ApiError::not_found("connection alias", alias_id))?;
     let (permissions, next_token) = pager.page(&alias.permissions, max_results as usize, |_| true);
-    to_output(&Output {
+    Structure::computed(&Output {
         alias_id,
         connection_alias_permissions: permissions,
         next_token,
@@ -46,7 +45,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::connection_aliases::connection_aliases_of;

@@ -19,11 +19,10 @@
 //! out.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
 use super::fleet::Fleet;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::seed::{SplitMix, fnv1a, mix64};
 use super::shapes::{Directory, WorkspaceType};
@@ -229,7 +228,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let ids = request.strings("AliasIds")?;
     let resource_id = request.string("ResourceId")?;
@@ -247,7 +246,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
                     .any(|association| association.resource_id == resource)
             })
     });
-    to_output(&Output {
+    Structure::computed(&Output {
         connection_aliases,
         next_token,
     })
@@ -255,7 +254,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::model;

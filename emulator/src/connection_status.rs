@@ -19,10 +19,9 @@
 //! answered, 25 a page; ids of WorkSpaces that do not exist are left out.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::shapes::Workspace;
 use super::usage::{LocalTime, WorkspaceUsage};
@@ -114,7 +113,7 @@ struct Output {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let ids = request.strings("WorkspaceIds")?;
     let next_token = request.string("NextToken")?;
@@ -127,17 +126,17 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
         .into_iter()
         .map(|w| connection_status(w, call.region, call.now))
         .collect();
-    to_output(&Output {
+    Ok(Structure::new(Output {
         workspaces_connection_status: statuses,
         next_token,
-    })
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::Fleet;

@@ -3,20 +3,19 @@
 //! operation takes no page size). Both read [`Byol::of_call`].
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
 use super::byol::{AccountModification, Byol};
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 
 /// The service's page of modifications; the request has no `MaxResults`.
 pub(crate) const PAGE_SIZE: usize = 5;
 
 /// `DescribeAccount`: the BYOL settings.
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     Members::of_body(call.body)?;
-    to_output(&Byol::of_call(call).settings)
+    Ok(Structure::new(Byol::of_call(call).settings))
 }
 
 #[derive(Serialize)]
@@ -28,13 +27,13 @@ struct ModificationsOutput<'a> {
 }
 
 /// `DescribeAccountModifications`: the BYOL changes, newest first.
-pub(crate) fn modifications(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn modifications<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let next_token = request.string("NextToken")?;
     let pager = call.pager(next_token)?;
     let byol = Byol::of_call(call);
     let (account_modifications, next_token) = pager.page(&byol.modifications, PAGE_SIZE, |_| true);
-    to_output(&ModificationsOutput {
+    Structure::computed(&ModificationsOutput {
         account_modifications,
         next_token,
     })
@@ -42,7 +41,7 @@ pub(crate) fn modifications(call: &Call<'_>) -> Result<Value, ApiError> {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::operations::answer;

@@ -1,10 +1,9 @@
 //! `DescribeWorkspaceDirectories`: directories by id, by name and by type filters, paged.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::shapes::Directory;
 
@@ -41,7 +40,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let ids = request.strings("DirectoryIds")?;
     let names = request.strings("WorkspaceDirectoryNames")?;
@@ -80,10 +79,10 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
             })
             && filters.iter().all(|f| f.matches(d))
     });
-    to_output(&Output {
+    Ok(Structure::new(Output {
         directories,
         next_token,
-    })
+    }))
 }
 
 /// Reads `Filters` (validated: each has its name and values).

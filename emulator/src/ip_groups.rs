@@ -10,11 +10,10 @@
 //! left out.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
 use super::fleet::Fleet;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::seed::{SplitMix, fnv1a};
 
@@ -155,7 +154,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let ids = request.strings("GroupIds")?;
     let max_results = request
@@ -168,12 +167,12 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
         ids.as_ref()
             .is_none_or(|ids| ids.contains(&g.group_id.as_str()))
     });
-    to_output(&Output { result, next_token })
+    Structure::computed(&Output { result, next_token })
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::model;

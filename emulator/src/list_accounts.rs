@@ -8,10 +8,9 @@
 //! here by hand.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{AccountCall, to_output};
+use super::operations::{AccountCall, Structure};
 use super::organization::Account;
 use super::paging::Pager;
 use super::request::Members;
@@ -44,7 +43,7 @@ struct AccountShape<'a> {
     joined_timestamp: f64,
 }
 
-pub(crate) fn answer(call: &AccountCall<'_>) -> Result<Value, ApiError> {
+pub(crate) fn answer<'a>(call: &AccountCall<'a>) -> Result<Structure<'a>, ApiError> {
     if call.operation != "ListAccounts" {
         return Err(ApiError::unknown_operation(call.operation));
     }
@@ -99,10 +98,10 @@ pub(crate) fn answer(call: &AccountCall<'_>) -> Result<Value, ApiError> {
             joined_timestamp: account.joined_at,
         })
         .collect();
-    to_output(&Output {
+    Ok(Structure::new(Output {
         accounts,
         next_token,
-    })
+    }))
 }
 
 fn check_max_results(n: i64) -> Result<(), ApiError> {
@@ -163,7 +162,7 @@ mod tests {
             request_id: "req",
             now: 0,
         };
-        answer(&call)
+        answer(&call)?.to_value()
     }
 
     fn management(organization: &Organization) -> Caller {

@@ -9,11 +9,10 @@
 //! constraint narrower than `/16` holds no `/16`, and answers none.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
 use super::byol::{Byol, cidr16, is_private};
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 
 /// `ManagementCidrRangeMaxResults` max, and the page without `MaxResults`.
@@ -27,7 +26,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn list(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn list<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let constraint = request.string("ManagementCidrRangeConstraint")?;
     let limit = request.integer("MaxResults")?.unwrap_or(DEFAULT_LIMIT);
@@ -53,7 +52,7 @@ pub(crate) fn list(call: &Call<'_>) -> Result<Value, ApiError> {
         .collect();
     let pager = call.pager(next_token)?;
     let (management_cidr_ranges, next_token) = pager.page(&available, limit as usize, |_| true);
-    to_output(&Output {
+    Structure::computed(&Output {
         management_cidr_ranges,
         next_token,
     })

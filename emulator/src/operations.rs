@@ -5,8 +5,8 @@
 //!
 //! The router validates a request against its service's model before any operation reads it
 //! (`validate.rs`), so an operation reads an already-valid body and checks only the rules the
-//! model cannot express. Operations answer a value ([`Answer`]), never bytes: the request's
-//! protocol encodes it once, at the edge (`protocol.rs`).
+//! model cannot express. Operations answer their output structure ([`Structure`]), never bytes:
+//! the request's protocol encodes it once, at the edge (`protocol.rs`).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -73,7 +73,7 @@ impl<'a> Call<'a> {
     }
 
     /// The records of the call's region.
-    pub(crate) fn records(&self) -> &RegionFleet {
+    pub(crate) fn records(&self) -> &'a RegionFleet {
         self.fleet.region_or_empty(self.region)
     }
 
@@ -160,17 +160,16 @@ impl Routed<'_> {
 }
 
 /// What an operation answers with a 200.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Answer {
-    /// The output structure in its JSON form, for the protocol to encode.
-    Structure(Value),
+pub(crate) enum Answer<'a> {
+    /// The output structure, for the protocol to encode.
+    Structure(Structure<'a>),
     /// An awsQuery answer, already XML (STS has no model to encode it by).
     Xml(Vec<u8>),
 }
 
 /// The router: validates a call against its service's model, if the emulator has one, then
 /// answers it with the output of a 200, or an error.
-pub(crate) fn route(routed: &Routed<'_>) -> Result<Answer, ApiError> {
+pub(crate) fn route<'a>(routed: &Routed<'a>) -> Result<Answer<'a>, ApiError> {
     if let Some(model) = routed.service().model() {
         let (operation, body) = routed.operation_and_body();
         validate::request(model, operation, body)?;
@@ -188,13 +187,13 @@ pub(crate) fn route(routed: &Routed<'_>) -> Result<Answer, ApiError> {
 #[cfg(test)]
 pub(crate) fn answer(call: &Call<'_>) -> Result<Value, ApiError> {
     match route(&Routed::Workspaces(*call))? {
-        Answer::Structure(output) => Ok(output),
+        Answer::Structure(output) => output.to_value(),
         Answer::Xml(_) => Err(ApiError::internal_failure()),
     }
 }
 
 /// The WorkSpaces operation of a valid call.
-fn dispatch(call: &Call<'_>) -> Result<Value, ApiError> {
+fn dispatch<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     match call.operation {
         "DescribeWorkspacesPools" => pools::describe(call),
         "DescribeWorkspacesPoolSessions" => pool_sessions::describe(call),
@@ -228,7 +227,7 @@ fn dispatch(call: &Call<'_>) -> Result<Value, ApiError> {
 }
 
 /// The CloudWatch operation of a valid call.
-fn dispatch_metrics(call: &MetricsCall<'_>) -> Result<Value, ApiError> {
+fn dispatch_metrics<'a>(call: &MetricsCall<'a>) -> Result<Structure<'a>, ApiError> {
     let MetricsCall {
         operation,
         region,
@@ -236,16 +235,60 @@ fn dispatch_metrics(call: &MetricsCall<'_>) -> Result<Value, ApiError> {
         fleet,
         now,
     } = *call;
-    match operation {
+    // Both build their answer in its JSON form.
+    let output = match operation {
         "GetMetricData" => cloudwatch::get_metric_data(fleet, region, body, now),
         "ListMetrics" => cloudwatch::list_metrics(fleet, region, body, now),
         other => Err(ApiError::unknown_operation(other)),
+    };
+    output.map(Structure::new)
+}
+
+/// An operation's output structure, borrowing the fleet's records it answers with, serialized
+/// only once the request's protocol is known: straight to bytes for the JSON protocols, into its
+/// JSON form for the CBOR encoder, which the model guides. (Building that JSON form for every
+/// answer, a map of strings for each of a page's pools, took a third of the emulator's CPU a
+/// call on the organization bench.)
+pub(crate) struct Structure<'a>(Box<dyn SerializeOutput + 'a>);
+
+impl<'a> Structure<'a> {
+    pub(crate) fn new(output: impl Serialize + 'a) -> Structure<'a> {
+        Structure(Box::new(output))
+    }
+
+    /// An output borrowing what the operation worked out for this call alone (not the
+    /// fleet's records): serialized now, into its JSON form.
+    pub(crate) fn computed(output: &impl Serialize) -> Result<Structure<'static>, ApiError> {
+        serde_json::to_value(output)
+            .map(Structure::new)
+            .map_err(|_| ApiError::internal_failure())
+    }
+
+    /// The output as awsJson bodies carry it.
+    pub(crate) fn to_json(&self) -> Result<Vec<u8>, ApiError> {
+        self.0.to_json().map_err(|_| ApiError::internal_failure())
+    }
+
+    /// The output in its JSON form.
+    pub(crate) fn to_value(&self) -> Result<Value, ApiError> {
+        self.0.to_value().map_err(|_| ApiError::internal_failure())
     }
 }
 
-/// The JSON form of an output shape.
-pub(crate) fn to_output(output: &impl Serialize) -> Result<Value, ApiError> {
-    serde_json::to_value(output).map_err(|_| ApiError::internal_failure())
+/// What a [`Structure`] can be serialized to: `Serialize` itself is not object-safe.
+trait SerializeOutput {
+    fn to_json(&self) -> serde_json::Result<Vec<u8>>;
+    fn to_value(&self) -> serde_json::Result<Value>;
+}
+
+impl<T: Serialize> SerializeOutput for T {
+    fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+
+    fn to_value(&self) -> serde_json::Result<Value> {
+        serde_json::to_value(self)
+    }
 }
 
 #[cfg(test)]
@@ -375,6 +418,7 @@ mod tests {
                 };
                 match route(&Routed::CloudWatch(call)) {
                     Ok(Answer::Structure(output)) => {
+                        let output = output.to_value().expect("the output serializes");
                         assert!(output.is_object(), "{operation} {body}: {output}")
                     }
                     Ok(Answer::Xml(_)) => panic!("{operation}: XML"),

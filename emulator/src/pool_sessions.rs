@@ -1,10 +1,9 @@
 //! `DescribeWorkspacesPoolSessions`: the sessions of one pool, optionally of one user, paged.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::shapes::PoolSession;
 
@@ -18,7 +17,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let pool_id = request.string("PoolId")?.unwrap_or_default();
     let user_id = request.string("UserId")?;
@@ -34,7 +33,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
     let (sessions, next_token) = pager.page(&sessions, limit as usize, |session| {
         user_id.is_none_or(|u| session.user_id == u)
     });
-    to_output(&Output {
+    Structure::computed(&Output {
         sessions,
         next_token,
     })

@@ -7,12 +7,11 @@
 use std::collections::HashSet;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::UnknownPoolIds;
 use super::api_error::ApiError;
 use super::fleet::RegionFleet;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::shapes::Pool;
 
@@ -67,7 +66,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let pool_ids = request.strings("PoolIds")?;
     let filters = filters(&request)?;
@@ -85,10 +84,10 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
             .is_none_or(|ids| ids.contains(pool.pool_id.as_str()))
             && filters.iter().all(|f| f.matches(&pool.pool_name))
     });
-    to_output(&Output {
+    Ok(Structure::new(Output {
         workspaces_pools: pools,
         next_token,
-    })
+    }))
 }
 
 /// Fails the call when `mode` makes unknown ids an error and some are unknown.

@@ -2,8 +2,8 @@
 //!
 //! A request body is decoded into one in-memory form, the JSON an awsJson body carries
 //! ([`Protocol::decode`]); validation and operations see only that form, whatever the encoding.
-//! What an operation answers (a JSON value) and every error are encoded once, at the edge, in
-//! the request's protocol ([`Protocol::encode_output`], [`Protocol::encode_error`]):
+//! What an operation answers (its output structure) and every error are encoded once, at the
+//! edge, in the request's protocol ([`Protocol::encode_output`], [`Protocol::encode_error`]):
 //!
 //! - awsJson1_0 / awsJson1_1: the JSON as is; errors `{"__type": SHAPE, <message>: ...}`.
 //! - RPCv2 CBOR: CBOR guided by the operation's output shape (`cbor.rs`); errors are the same
@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 use super::api_error::ApiError;
 use super::cbor::{self, Shaped};
 use super::model::ServiceModel;
+use super::operations::Structure;
 use super::query;
 use super::service::Service;
 
@@ -104,7 +105,7 @@ impl Protocol {
         self,
         model: Option<&ServiceModel>,
         operation: &str,
-        output: &Value,
+        output: &Structure<'_>,
     ) -> Result<Vec<u8>, ApiError> {
         match self {
             Protocol::RpcV2Cbor => {
@@ -112,9 +113,9 @@ impl Protocol {
                     let shape = model.operation(operation)?.output.as_deref()?;
                     Some(Shaped { model, shape })
                 });
-                cbor::encode(output, shaped).map_err(|_| ApiError::internal_failure())
+                cbor::encode(&output.to_value()?, shaped).map_err(|_| ApiError::internal_failure())
             }
-            _ => serde_json::to_vec(output).map_err(|_| ApiError::internal_failure()),
+            _ => output.to_json(),
         }
     }
 

@@ -430,15 +430,15 @@ fn check_protocol_headers(protocol: Protocol, parts: &Parts) -> Result<(), ApiEr
 }
 
 /// The operation's answer to an identified call.
-fn answer(
-    shared: &Shared,
+fn answer<'a>(
+    shared: &'a Shared,
     service: Service,
-    call: &Identified,
-    body: &Value,
+    call: &'a Identified,
+    body: &'a Value,
     faults: &Faults,
     dice: &Roll,
-    request_id: &str,
-) -> Result<Answer, ApiError> {
+    request_id: &'a str,
+) -> Result<Answer<'a>, ApiError> {
     let organization = &shared.organization;
     let account_call = || AccountCall {
         operation: &call.operation,

@@ -9,11 +9,10 @@
 //! ([`last_check`]). An unknown WorkSpace is a `ResourceNotFoundException`.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
 use super::connection_status::last_check;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::shapes::Workspace;
 use super::usage::{Dice, WorkspaceUsage};
@@ -71,7 +70,7 @@ pub fn snapshots_of(workspace: &Workspace, region: &str, now: i64) -> WorkspaceS
     }
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let workspace_id = request.string("WorkspaceId")?.unwrap_or_default();
     let workspace = call
@@ -80,12 +79,16 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
         .iter()
         .find(|w| w.workspace_id == workspace_id)
         .ok_or_else(|| ApiError::not_found("WorkSpace", workspace_id))?;
-    to_output(&snapshots_of(workspace, call.region, call.now))
+    Ok(Structure::new(snapshots_of(
+        workspace,
+        call.region,
+        call.now,
+    )))
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
     use crate::Fleet;

@@ -3,10 +3,9 @@
 use std::borrow::Cow;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::shapes::Tag;
 
@@ -16,14 +15,14 @@ struct Output<'a> {
     tag_list: Cow<'a, [Tag]>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let resource_id = request.string("ResourceId")?.unwrap_or_default();
     let tags = call
         .records()
         .tags_of(resource_id)
         .ok_or_else(|| ApiError::not_found("resource", resource_id))?;
-    to_output(&Output { tag_list: tags })
+    Ok(Structure::new(Output { tag_list: tags }))
 }
 
 #[cfg(test)]

@@ -4,10 +4,9 @@
 //! `UserName` needs `DirectoryId`; both are `InvalidParameterValuesException`s.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::api_error::ApiError;
-use super::operations::{Call, to_output};
+use super::operations::{Call, Structure};
 use super::request::Members;
 use super::shapes::Workspace;
 
@@ -21,7 +20,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let ids = request.strings("WorkspaceIds")?;
     let directory = request.string("DirectoryId")?;
@@ -54,10 +53,10 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
             && same(bundle, &w.bundle_id)
             && same(name, &w.workspace_name)
     });
-    to_output(&Output {
+    Ok(Structure::new(Output {
         workspaces,
         next_token,
-    })
+    }))
 }
 
 #[cfg(test)]

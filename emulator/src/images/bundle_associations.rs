@@ -4,11 +4,10 @@
 //! `ResourceNotFoundException`.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::{BundleAssociation, ImageCatalog};
 use crate::api_error::ApiError;
-use crate::operations::{Call, to_output};
+use crate::operations::{Call, Structure};
 use crate::request::Members;
 
 #[derive(Serialize)]
@@ -17,7 +16,7 @@ struct Output<'a> {
     associations: Vec<&'a BundleAssociation>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let bundle_id = request.string("BundleId")?.unwrap_or_default();
     let types = request
@@ -38,7 +37,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
         .filter(|a| a.bundle_id == bundle_id)
         .filter(|a| types.contains(&a.associated_resource_type.as_str()))
         .collect();
-    to_output(&Output { associations })
+    Structure::computed(&Output { associations })
 }
 
 #[cfg(test)]

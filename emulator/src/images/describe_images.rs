@@ -5,11 +5,10 @@
 //! `ResourceNotFoundException`); `ImageIds` and `ImageType` filter together.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::{Image, ImageCatalog, image_type};
 use crate::api_error::ApiError;
-use crate::operations::{Call, to_output};
+use crate::operations::{Call, Structure};
 use crate::request::Members;
 
 /// The page size without `MaxResults`: the model's maximum.
@@ -23,7 +22,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let ids = request.strings("ImageIds")?;
     let wanted_type = request.string("ImageType")?;
@@ -41,7 +40,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
                 .as_ref()
                 .is_none_or(|ids| ids.contains(&image.image_id.as_str()))
     });
-    to_output(&Output { images, next_token })
+    Structure::computed(&Output { images, next_token })
 }
 
 #[cfg(test)]

@@ -3,11 +3,10 @@
 //! caller does not own is `ResourceNotFoundException`.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::{ImageAssociation, ImageCatalog};
 use crate::api_error::ApiError;
-use crate::operations::{Call, to_output};
+use crate::operations::{Call, Structure};
 use crate::request::Members;
 
 #[derive(Serialize)]
@@ -16,7 +15,7 @@ struct Output<'a> {
     associations: Vec<&'a ImageAssociation>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let image_id = request.string("ImageId")?.unwrap_or_default();
     let types = request
@@ -32,7 +31,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
         .filter(|a| a.image_id == image_id)
         .filter(|a| types.contains(&a.associated_resource_type.as_str()))
         .collect();
-    to_output(&Output { associations })
+    Structure::computed(&Output { associations })
 }
 
 #[cfg(test)]

@@ -2,19 +2,17 @@
 //! caller's images, one object (no list, no paging). An image that was not imported, or is not
 //! the caller's, has no import to describe: `ResourceNotFoundException`.
 
-use serde_json::Value;
-
 use super::ImageCatalog;
 use crate::api_error::ApiError;
-use crate::operations::{Call, to_output};
+use crate::operations::{Call, Structure};
 use crate::request::Members;
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let image_id = request.string("ImageId")?.unwrap_or_default();
     let owned = ImageCatalog::of_call(call).owned(call.fleet.account_id(), call.region);
     match owned.import_of(image_id) {
-        Some(import) => to_output(import),
+        Some(import) => Structure::computed(&import),
         None => Err(ApiError::not_found("imported image", image_id)),
     }
 }

@@ -2,11 +2,10 @@
 //! `MaxResults` a page. An image the caller does not own is `ResourceNotFoundException`.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::ImageCatalog;
 use crate::api_error::ApiError;
-use crate::operations::{Call, to_output};
+use crate::operations::{Call, Structure};
 use crate::request::Members;
 
 /// The page size without `MaxResults`: the model's maximum.
@@ -28,7 +27,7 @@ struct Output<'a> {
     next_token: Option<String>,
 }
 
-pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
+pub(crate) fn describe<'a>(call: &Call<'a>) -> Result<Structure<'a>, ApiError> {
     let request = Members::of_body(call.body)?;
     let image_id = request.string("ImageId")?.unwrap_or_default();
     let limit = request
@@ -47,7 +46,7 @@ pub(crate) fn describe(call: &Call<'_>) -> Result<Value, ApiError> {
         .map(|shared_account_id| ImagePermission { shared_account_id })
         .collect();
     let (image_permissions, next_token) = pager.page(&permissions, limit as usize, |_| true);
-    to_output(&Output {
+    Structure::computed(&Output {
         image_id,
         image_permissions,
         next_token,
