@@ -142,6 +142,7 @@ impl AccountList {
                     role: role.clone(),
                     own: Caller::new("base".to_string(), own),
                     members,
+                    sts: for_service(&base, "STS"),
                     base,
                 }))
             }
@@ -335,6 +336,8 @@ async fn profile_accounts(settings: &AwsSettings, base: SdkConfig) -> Vec<Accoun
 struct RoleSource {
     role: AssumeRole,
     base: SdkConfig,
+    /// `base` for STS, which each account's role is assumed through.
+    sts: SdkConfig,
     /// The base credentials, whose own account is read with them.
     own: Caller,
     members: Members,
@@ -384,7 +387,7 @@ impl RoleSource {
                 config: self.base.clone(),
             };
         }
-        let (config, role_arn) = role_config(&self.base, &self.role, &id);
+        let (config, role_arn) = role_config(&self.base, &self.sts, &self.role, &id);
         AccountConfig {
             identity: Identity::Known(id),
             role_arn: Some(role_arn),

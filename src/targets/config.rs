@@ -237,10 +237,12 @@ pub(super) async fn base_config(
 
 /// The configuration reading account `account` through `role`, assumed with the `base`
 /// credentials ([`RoleCredentials`], their credentials cached and refreshed in the account's
-/// own identity cache, shared by its regions and services), and the role's ARN. Made without a
+/// own identity cache, shared by its regions and services), and the role's ARN. `sts` is
+/// `base` for STS (`for_service(base, "STS")`), made once for all the accounts. Made without a
 /// call and without an STS client: an organization's listing makes 20 of these for each page.
 pub(super) fn role_config(
     base: &SdkConfig,
+    sts: &SdkConfig,
     role: &AssumeRole,
     account: &str,
 ) -> (SdkConfig, String) {
@@ -248,7 +250,7 @@ pub(super) fn role_config(
     let credentials = RoleCredentials {
         role_arn: role_arn.clone(),
         external_id: role.external_id.clone(),
-        base: base.clone(),
+        sts: sts.clone(),
         provider: OnceCell::new(),
     };
     let config = base
@@ -269,8 +271,8 @@ pub(super) fn role_config(
 struct RoleCredentials {
     role_arn: String,
     external_id: Option<String>,
-    /// The configuration with the base credentials, which STS is called with.
-    base: SdkConfig,
+    /// The base configuration for STS, which the role is assumed with.
+    sts: SdkConfig,
     provider: OnceCell<AssumeRoleProvider>,
 }
 
@@ -280,7 +282,7 @@ impl RoleCredentials {
             .get_or_init(|| {
                 let mut provider = AssumeRoleProvider::builder(self.role_arn.clone())
                     .session_name("wsql")
-                    .configure(&for_service(&self.base, "STS"));
+                    .configure(&self.sts);
                 if let Some(external_id) = &self.external_id {
                     provider = provider.external_id(external_id);
                 }
@@ -377,7 +379,7 @@ mod tests {
             accounts: Accounts::Organization,
             external_id: Some("wsql-external".to_string()),
         };
-        let (config, role_arn) = role_config(&base, &role, &member);
+        let (config, role_arn) = role_config(&base, &for_service(&base, "STS"), &role, &member);
         assert_eq!(
             role_arn,
             format!("arn:aws:iam::{member}:role/{DEFAULT_ROLE_NAME}")
