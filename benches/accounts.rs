@@ -9,6 +9,8 @@
 //!
 //! `cargo bench --bench accounts`
 
+mod common;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -18,6 +20,8 @@ use datafusion::prelude::SessionContext;
 use futures::StreamExt;
 use wsql::{Accounts, AssumeRole, AwsSettings, DEFAULT_MAX_IN_FLIGHT, Library};
 use wsql_emulator::{DEFAULT_ROLE_NAME, Emulator, Faults, LoggedRequest, Organization};
+
+use common::usage::median;
 
 const LATENCY: Duration = Duration::from_millis(20);
 const ACCOUNTS: usize = 50;
@@ -81,12 +85,6 @@ fn process_cpu() -> Option<Duration> {
     // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
     Some(Duration::from_millis(ticks * 10))
-}
-
-fn median(walls: &[Duration]) -> Duration {
-    let mut walls = walls.to_vec();
-    walls.sort();
-    walls.get(walls.len() / 2).copied().unwrap_or_default()
 }
 
 fn organization(c: &mut Criterion) {

@@ -17,6 +17,7 @@ use criterion::{
 };
 use wsql_emulator::{Emulator, Faults, Fleet};
 
+use common::usage::median;
 use common::{LISTING, floor_listing, pages, row_count, session};
 
 const LATENCY: Duration = Duration::from_millis(20);
@@ -29,9 +30,7 @@ struct Walls(Vec<Duration>);
 
 impl Walls {
     fn median(&self) -> Duration {
-        let mut walls = self.0.clone();
-        walls.sort();
-        walls.get(walls.len() / 2).copied().unwrap_or_default()
+        median(&self.0)
     }
 }
 

@@ -18,6 +18,7 @@ use aws_sdk_cloudwatch::types::DimensionFilter;
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use wsql_emulator::{Emulator, Faults, Fleet};
 
+use common::usage::median;
 use common::{row_count, session};
 
 const LATENCY: Duration = Duration::from_millis(20);
@@ -25,13 +26,6 @@ const POOLS: usize = 1_000;
 const REGION: &str = "us-east-1";
 /// The calls a scan makes at once in one target.
 const CONCURRENCY: usize = 4;
-
-/// Median of the timed iterations.
-fn median(walls: &[Duration]) -> Duration {
-    let mut walls = walls.to_vec();
-    walls.sort();
-    walls.get(walls.len() / 2).copied().unwrap_or_default()
-}
 
 /// Calls of each operation in the emulator's log, since it was last cleared.
 fn calls(emulator: &Emulator, operation: &str) -> usize {

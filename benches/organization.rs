@@ -39,7 +39,8 @@ use wsql::DEFAULT_MAX_IN_FLIGHT;
 use wsql_emulator::{DEFAULT_ROLE_NAME, Emulator, Faults, LoggedRequest, Organization, RateLimit};
 
 use common::usage::{
-    MachineCpu, ProcessUsage, load_average, median, named_runtime, run_measured, threads_cpu,
+    MachineCpu, ProcessUsage, load_average, median, named_runtime, quantile, run_measured,
+    threads_cpu,
 };
 
 /// The emulator's allocator, as in its standalone binary: AWS's CPU is not on this machine, so
@@ -80,6 +81,7 @@ struct Run {
 
 fn main() {
     let runs = number_from_env("WSQL_BENCH_RUNS", 3);
+    let log_path = std::env::var("WSQL_BENCH_LOG").ok();
     let runtime = named_runtime("emulator");
     let accounts = number_from_env("WSQL_BENCH_ACCOUNTS", ACCOUNTS);
     let organization = Organization::seeded_with_pools(7, accounts, &REGIONS, pools);
@@ -126,14 +128,15 @@ fn main() {
                 "{}: every (account, region) row, exact",
                 binary.display()
             );
-            if let Ok(path) = std::env::var("WSQL_BENCH_LOG") {
-                write_log(&path, binary, &emulator.request_log());
+            let log = emulator.request_log();
+            if let Some(path) = &log_path {
+                write_log(path, binary, &log);
             }
             its_runs.push(Run {
                 wsql,
                 emulator_cpu,
                 machine,
-                log: emulator.request_log(),
+                log,
             });
         }
     }
@@ -286,7 +289,7 @@ fn print_figures(results: &[Run], positions: &BTreeMap<String, usize>) {
 /// arrived and was answered in ms from the run's first call.
 fn write_log(path: &str, binary: &Path, log: &[LoggedRequest]) {
     use std::io::Write;
-    let Some(first) = log.iter().map(|c| c.received).min() else {
+    let Some(first) = first_arrival(log) else {
         return;
     };
     let ms = |at: Instant| at.duration_since(first).as_secs_f64() * 1e3;
@@ -369,7 +372,7 @@ struct LogTimings {
 
 impl LogTimings {
     fn of(log: &[LoggedRequest], wsql: &ProcessUsage, positions: &BTreeMap<String, usize>) -> Self {
-        let Some(first) = log.iter().map(|c| c.received).min() else {
+        let Some(first) = first_arrival(log) else {
             return Self::default();
         };
         let last = log.iter().map(|c| c.answered).max().unwrap_or(first);
@@ -391,6 +394,11 @@ impl LogTimings {
             turnaround: turnaround(&chains),
         }
     }
+}
+
+/// When the run's first call arrived, which its times count from.
+fn first_arrival(log: &[LoggedRequest]) -> Option<Instant> {
+    log.iter().map(|c| c.received).min()
 }
 
 /// `calls` in the order they arrived.
@@ -433,13 +441,8 @@ fn answered_late(call: &LoggedRequest) -> Duration {
 /// The median and 90th percentile, over every chain of `chains`, of the time from a page's
 /// answer to the chain's next request.
 fn turnaround(chains: &BTreeMap<(&str, &str), Vec<&LoggedRequest>>) -> (Duration, Duration) {
-    let mut gaps: Vec<Duration> = chains.values().flat_map(|c| asked_late(c)).collect();
-    gaps.sort();
-    let at = |fraction: f64| {
-        let index = ((gaps.len() as f64 * fraction) as usize).min(gaps.len().saturating_sub(1));
-        gaps.get(index).copied().unwrap_or_default()
-    };
-    (at(0.5), at(0.9))
+    let gaps: Vec<Duration> = chains.values().flat_map(|c| asked_late(c)).collect();
+    (quantile(&gaps, 0.5), quantile(&gaps, 0.9))
 }
 
 /// The (account, region) chain whose last call was answered last, from its account's listing.

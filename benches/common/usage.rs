@@ -149,14 +149,18 @@ pub fn named_runtime(name: &str) -> tokio::runtime::Runtime {
         .expect("a runtime")
 }
 
-/// The median of `values` (the lower middle of an even count); zero when empty.
+/// The median of `values` (the upper middle of an even count); zero when empty.
 pub fn median(values: &[Duration]) -> Duration {
+    quantile(values, 0.5)
+}
+
+/// The value of `values` at `fraction` of the way up (0.5 the median, 0.9 the 90th
+/// percentile): the one `len × fraction` places above the smallest; zero when empty.
+pub fn quantile(values: &[Duration], fraction: f64) -> Duration {
     let mut sorted = values.to_vec();
     sorted.sort();
-    sorted
-        .get(sorted.len().saturating_sub(1) / 2)
-        .copied()
-        .unwrap_or_default()
+    let index = ((sorted.len() as f64 * fraction) as usize).min(sorted.len().saturating_sub(1));
+    sorted.get(index).copied().unwrap_or_default()
 }
 
 /// The whole machine's CPU time by kind, from the first line of `/proc/stat`: every process's
