@@ -162,7 +162,7 @@ mod tests {
             request_id: "req",
             now: 0,
         };
-        answer(&call)?.to_value()
+        answer(&call)?.to_value().map(std::borrow::Cow::into_owned)
     }
 
     fn management(organization: &Organization) -> Caller {

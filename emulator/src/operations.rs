@@ -8,6 +8,8 @@
 //! model cannot express. Operations answer their output structure ([`Structure`]), never bytes:
 //! the request's protocol encodes it once, at the edge (`protocol.rs`).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -187,7 +189,7 @@ pub(crate) fn route<'a>(routed: &Routed<'a>) -> Result<Answer<'a>, ApiError> {
 #[cfg(test)]
 pub(crate) fn answer(call: &Call<'_>) -> Result<Value, ApiError> {
     match route(&Routed::Workspaces(*call))? {
-        Answer::Structure(output) => output.to_value(),
+        Answer::Structure(output) => output.to_value().map(Cow::into_owned),
         Answer::Xml(_) => Err(ApiError::internal_failure()),
     }
 }
@@ -241,37 +243,59 @@ fn dispatch_metrics<'a>(call: &MetricsCall<'a>) -> Result<Structure<'a>, ApiErro
         "ListMetrics" => cloudwatch::list_metrics(fleet, region, body, now),
         other => Err(ApiError::unknown_operation(other)),
     };
-    output.map(Structure::new)
+    output.map(Structure::json)
 }
 
 /// An operation's output structure, borrowing the fleet's records it answers with, serialized
 /// only once the request's protocol is known: straight to bytes for the JSON protocols, into its
 /// JSON form for the CBOR encoder, which the model guides. (Building that JSON form for every
 /// answer, a map of strings for each of a page's pools, took a third of the emulator's CPU a
-/// call on the organization bench.)
-pub(crate) struct Structure<'a>(Box<dyn SerializeOutput + 'a>);
+/// call on the organization bench.) An output already in its JSON form is kept as it is.
+pub(crate) struct Structure<'a>(Form<'a>);
+
+enum Form<'a> {
+    /// Serialized when the protocol asks.
+    Typed(Box<dyn SerializeOutput + 'a>),
+    /// Already in the JSON form.
+    Json(Value),
+}
 
 impl<'a> Structure<'a> {
     pub(crate) fn new(output: impl Serialize + 'a) -> Structure<'a> {
-        Structure(Box::new(output))
+        Structure(Form::Typed(Box::new(output)))
     }
 
     /// An output borrowing what the operation worked out for this call alone (not the
     /// fleet's records): serialized now, into its JSON form.
     pub(crate) fn computed(output: &impl Serialize) -> Result<Structure<'static>, ApiError> {
         serde_json::to_value(output)
-            .map(Structure::new)
+            .map(Structure::json)
             .map_err(|_| ApiError::internal_failure())
+    }
+
+    /// An output its operation built in its JSON form.
+    pub(crate) fn json(output: Value) -> Structure<'static> {
+        Structure(Form::Json(output))
     }
 
     /// The output as awsJson bodies carry it.
     pub(crate) fn to_json(&self) -> Result<Vec<u8>, ApiError> {
-        self.0.to_json().map_err(|_| ApiError::internal_failure())
+        let bytes = match &self.0 {
+            Form::Typed(output) => output.to_json(),
+            Form::Json(output) => serde_json::to_vec(output),
+        };
+        bytes.map_err(|_| ApiError::internal_failure())
     }
 
     /// The output in its JSON form.
-    pub(crate) fn to_value(&self) -> Result<Value, ApiError> {
-        self.0.to_value().map_err(|_| ApiError::internal_failure())
+    pub(crate) fn to_value(&self) -> Result<Cow<'_, Value>, ApiError> {
+        match &self.0 {
+            Form::Typed(output) => output
+                .to_value()
+                .map(Cow::Owned)
+                .map_err(|_| ApiError::internal_failure()),
+            Form::Json(output) => Ok(Cow::Borrowed(output)),
+        }
     }
 }
 

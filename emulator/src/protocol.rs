@@ -113,7 +113,7 @@ impl Protocol {
                     let shape = model.operation(operation)?.output.as_deref()?;
                     Some(Shaped { model, shape })
                 });
-                cbor::encode(&output.to_value()?, shaped).map_err(|_| ApiError::internal_failure())
+                cbor::encode(&*output.to_value()?, shaped).map_err(|_| ApiError::internal_failure())
             }
             _ => output.to_json(),
         }
