@@ -55,6 +55,8 @@ pub fn main() -> ExitCode {
     install_panic_hook();
     // If the limit cannot be raised, it stays as it was and the bound on calls still holds.
     let _ = raise_open_files_limit();
+    // If the kernel refuses (before Linux 3.15), huge pages cost time, never an answer.
+    let _ = disable_transparent_huge_pages();
     let cli = match args::parse(std::env::args_os()) {
         Ok(cli) => cli,
         Err(code) => return code,
@@ -74,6 +76,21 @@ pub fn main() -> ExitCode {
 /// limit is often 1,024; the hard limit is the user's to give.
 fn raise_open_files_limit() -> std::io::Result<u64> {
     rlimit::increase_nofile_limit(u64::MAX)
+}
+
+/// Turns transparent huge pages off for this process (on Linux; elsewhere it does nothing).
+/// mimalloc, the binary's allocator, takes memory from the system in 2 MiB-aligned regions and
+/// gives back what it no longer uses; with huge pages (`madvise`, mimalloc's request, or
+/// `always`, as distributions set them) each first touch of a region after that zeroed a whole
+/// 2 MiB page, compacting memory first to find one, in the thread that touched it. At 1,000
+/// accounts that was a fifth of wsql's CPU, and stalls of tens of ms on the organization's
+/// listing, which every account waits for (`cargo bench --bench organization`: 236–284 µs of
+/// CPU a call with them, 174–196 without; see the README). wsql starts no other program, which
+/// would inherit this.
+fn disable_transparent_huge_pages() -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    nix::sys::prctl::set_thp_disable(true)?;
+    Ok(())
 }
 
 /// Runs what the command line asks: `wsql serve`, the inputs in order, or the REPL; the
@@ -177,6 +194,23 @@ mod tests {
         let now = raise_open_files_limit().expect("raised");
         let (soft, _) = rlimit::Resource::NOFILE.get().expect("read");
         assert_eq!((now, soft), (hard, hard), "from {low}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn transparent_huge_pages_are_turned_off() {
+        let enabled = || {
+            let status = std::fs::read_to_string("/proc/self/status").expect("read");
+            let line = status.lines().find(|l| l.starts_with("THP_enabled:"));
+            line.expect("THP_enabled (Linux 5.0 on)")
+                .split_whitespace()
+                .nth(1)
+                == Some("1")
+        };
+        nix::sys::prctl::set_thp_disable(false).expect("prctl");
+        assert!(enabled(), "on, before");
+        disable_transparent_huge_pages().expect("prctl");
+        assert!(!enabled(), "off, after");
     }
 
     #[test]
