@@ -142,7 +142,7 @@ impl AccountList {
                     role: role.clone(),
                     own: Caller::new("base".to_string(), own),
                     members,
-                    sts: for_service(&base, "STS"),
+                    sts: Arc::new(for_service(&base, "STS")),
                     base,
                 }))
             }
@@ -336,8 +336,8 @@ async fn profile_accounts(settings: &AwsSettings, base: SdkConfig) -> Vec<Accoun
 struct RoleSource {
     role: AssumeRole,
     base: SdkConfig,
-    /// `base` for STS, which each account's role is assumed through.
-    sts: SdkConfig,
+    /// `base` for STS, which each account's role is assumed through: one, shared by them.
+    sts: Arc<SdkConfig>,
     /// The base credentials, whose own account is read with them.
     own: Caller,
     members: Members,

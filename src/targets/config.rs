@@ -17,7 +17,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{OnceLock, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use aws_config::identity::IdentityCache;
@@ -238,11 +238,11 @@ pub(super) async fn base_config(
 /// The configuration reading account `account` through `role`, assumed with the `base`
 /// credentials ([`RoleCredentials`], their credentials cached and refreshed in the account's
 /// own identity cache, shared by its regions and services), and the role's ARN. `sts` is
-/// `base` for STS (`for_service(base, "STS")`), made once for all the accounts. Made without a
+/// `base` for STS (`for_service(base, "STS")`), made once and shared by all the accounts. Made without a
 /// call and without an STS client: an organization's listing makes 20 of these for each page.
 pub(super) fn role_config(
     base: &SdkConfig,
-    sts: &SdkConfig,
+    sts: &Arc<SdkConfig>,
     role: &AssumeRole,
     account: &str,
 ) -> (SdkConfig, String) {
@@ -250,7 +250,7 @@ pub(super) fn role_config(
     let credentials = RoleCredentials {
         role_arn: role_arn.clone(),
         external_id: role.external_id.clone(),
-        sts: sts.clone(),
+        sts: Arc::clone(sts),
         provider: OnceCell::new(),
     };
     let config = base
@@ -271,8 +271,8 @@ pub(super) fn role_config(
 struct RoleCredentials {
     role_arn: String,
     external_id: Option<String>,
-    /// The base configuration for STS, which the role is assumed with.
-    sts: SdkConfig,
+    /// The base configuration for STS, which the role is assumed with (every account's).
+    sts: Arc<SdkConfig>,
     provider: OnceCell<AssumeRoleProvider>,
 }
 
@@ -379,7 +379,8 @@ mod tests {
             accounts: Accounts::Organization,
             external_id: Some("wsql-external".to_string()),
         };
-        let (config, role_arn) = role_config(&base, &for_service(&base, "STS"), &role, &member);
+        let (config, role_arn) =
+            role_config(&base, &Arc::new(for_service(&base, "STS")), &role, &member);
         assert_eq!(
             role_arn,
             format!("arn:aws:iam::{member}:role/{DEFAULT_ROLE_NAME}")
