@@ -83,10 +83,10 @@ fn raise_open_files_limit() -> std::io::Result<u64> {
 /// gives back what it no longer uses; with huge pages (`madvise`, mimalloc's request, or
 /// `always`, as distributions set them) each first touch of a region after that zeroed a whole
 /// 2 MiB page, compacting memory first to find one, in the thread that touched it. At 1,000
-/// accounts that was a fifth of wsql's CPU, and stalls of tens of ms on the organization's
-/// listing, which every account waits for (`cargo bench --bench organization`: 236–284 µs of
-/// CPU a call with them, 174–196 without; see the README). wsql starts no other program, which
-/// would inherit this.
+/// accounts that was a quarter of wsql's CPU, and stalls of tens of ms on the organization's
+/// listing, which every account waits for (`cargo bench --bench organization`, taking turns:
+/// 255 µs of CPU a call with them, 195–199 without; see the README). wsql starts no other
+/// program, which would inherit this.
 fn disable_transparent_huge_pages() -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     nix::sys::prctl::set_thp_disable(true)?;
